@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The main job on bundled example data: model the seed's negotiate-up packages and compare them.
+# Usage: scripts/demo.sh PATH/TO/offerlab   (make demo passes the virtual environment's one)
+set -euo pipefail
+offerlab=${1:-offerlab}
+cd "$(dirname "$0")/.."
+
+echo "== One offer, year by year: Microsoft 62 initial (examples/msft-l62-initial.toml)"
+"$offerlab" offer show examples/msft-l62-initial.toml
+echo
+echo "== The seed's L62 negotiate-up packages, side by side"
+"$offerlab" offer compare examples/msft-l62-initial.toml examples/msft-l62-target.toml \
+    examples/msft-l62-stretch.toml
+echo
+echo "== A back-loaded Amazon offer against the Microsoft one"
+"$offerlab" offer compare examples/msft-l62-initial.toml examples/amazon-l6-seattle.toml

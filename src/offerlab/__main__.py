@@ -1,0 +1,5 @@
+"""``python -m offerlab``."""
+
+from offerlab.cli import main
+
+main()

@@ -1,0 +1,131 @@
+"""One exception hierarchy for offerlab.
+
+Every error a user can cause is an :class:`OfferlabError`. Each class owns its HTTP status and
+CLI exit status, and its message says what happened and what is expected, so the CLI prints it
+as it is (exit 2) and the web API returns it in its one JSON error shape. Validation collects
+:class:`Problem` records as data (as beancount does) and raises them together, one line each.
+
+    OfferlabError
+    ├── InputError                     bad input from the user (exit 2, HTTP 422)
+    │   ├── InvalidMoneyError          an amount or currency that is not valid
+    │   ├── CurrencyMismatchError      arithmetic across two currencies
+    │   └── ProblemsError              a file or document with one or more located problems
+    └── NotFoundError                  a named thing that does not exist (exit 2, HTTP 404)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+__all__ = [
+    "CurrencyMismatchError",
+    "InputError",
+    "InvalidMoneyError",
+    "NotFoundError",
+    "OfferlabError",
+    "Problem",
+    "ProblemsError",
+]
+
+
+class OfferlabError(Exception):
+    """Base of every error offerlab reports to a user."""
+
+    http_status: ClassVar[int] = 400
+    exit_code: ClassVar[int] = 2
+    #: A short machine-readable name used in the API's error shape.
+    code: ClassVar[str] = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def lines(self) -> list[str]:
+        """The message as lines for a terminal, one problem a line."""
+        return [self.message]
+
+    def details(self) -> list[dict[str, str]]:
+        """Structured details for the API's error shape."""
+        return []
+
+
+class InputError(OfferlabError):
+    """The user's input is not valid."""
+
+    http_status = 422
+    code = "invalid_input"
+
+
+class InvalidMoneyError(InputError):
+    """An amount or currency code that offerlab cannot use."""
+
+    code = "invalid_money"
+
+
+class CurrencyMismatchError(InputError):
+    """Two amounts in different currencies were combined without a conversion."""
+
+    code = "currency_mismatch"
+
+    def __init__(self, left: str, right: str, operation: str = "combine") -> None:
+        super().__init__(
+            f"cannot {operation} {left} and {right} amounts; convert one of them first "
+            "with an explicit, dated exchange rate"
+        )
+        self.left = left
+        self.right = right
+
+
+class NotFoundError(OfferlabError):
+    """A named thing (schedule, company, offer id, ...) does not exist."""
+
+    http_status = 404
+    code = "not_found"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with an input, located as precisely as the input allows.
+
+    ``source`` is the file name (or ``"<body>"``), ``location`` a key path such as
+    ``equity[0].schedule`` or ``line 7``, ``message`` what was wrong and ``expected`` what
+    would be right.
+    """
+
+    source: str
+    location: str
+    message: str
+    expected: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.source}: {self.location}" if self.location else self.source
+        text = f"{where}: {self.message}"
+        return f"{text} (expected {self.expected})" if self.expected else text
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "source": self.source,
+            "location": self.location,
+            "message": self.message,
+            "expected": self.expected,
+        }
+
+
+class ProblemsError(InputError):
+    """One or more located problems in a file or request body."""
+
+    def __init__(self, problems: list[Problem], summary: str | None = None) -> None:
+        if not problems:
+            raise ValueError("ProblemsError needs at least one problem")
+        self.problems = list(problems)
+        count = len(self.problems)
+        head = summary or f"{count} problem{'s' if count != 1 else ''} found"
+        super().__init__(head + ":\n" + "\n".join(str(p) for p in self.problems))
+        self.summary = head
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+    def details(self) -> list[dict[str, str]]:
+        return [p.as_dict() for p in self.problems]

@@ -1,0 +1,175 @@
+"""Money: exact decimal amounts tagged with an ISO 4217 currency code.
+
+Amounts are :class:`decimal.Decimal` and never floats. Sums keep full precision; rounding to
+cents happens only at the edges (display and JSON output) through :meth:`Money.rounded`.
+Arithmetic between two currencies raises :class:`CurrencyMismatchError` instead of converting
+silently: conversion is an explicit step with a dated rate (see ``offerlab.scenarios``).
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Final
+
+from offerlab.errors import CurrencyMismatchError, InvalidMoneyError
+
+__all__ = ["CENT", "CURRENCIES", "D", "Money", "money_sum", "to_cents"]
+
+#: Active ISO 4217 codes that offerlab accepts.
+CURRENCIES: Final = frozenset(
+    """
+    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP
+    BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP
+    GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR
+    KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK
+    MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR
+    SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH
+    UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL
+    """.split()  # noqa: SIM905 - a block of codes reads better than a list
+)
+
+CENT: Final = Decimal("0.01")
+
+# Offer arithmetic multiplies by fractions such as 1/48; 40 significant digits keep every
+# intermediate exact enough that a telescoping sum of vests returns the whole grant.
+_CONTEXT: Final = decimal.Context(prec=40, rounding=decimal.ROUND_HALF_EVEN)
+
+
+def D(value: str | int | Decimal) -> Decimal:
+    """Make a Decimal from a string, an int or a Decimal; floats are refused (they are inexact)."""
+    if isinstance(value, bool | float):
+        raise InvalidMoneyError(
+            f"{value!r} is a {type(value).__name__}; give amounts as strings or integers"
+        )
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, str):
+        text = value.strip().replace(",", "").replace("_", "")
+        try:
+            result = Decimal(text)
+        except decimal.InvalidOperation:
+            raise InvalidMoneyError(f"{value!r} is not a number") from None
+    else:
+        raise InvalidMoneyError(f"{value!r} is not an amount")
+    if not result.is_finite():
+        raise InvalidMoneyError(f"{value!r} is not a finite amount")
+    return result
+
+
+def to_cents(amount: Decimal) -> Decimal:
+    """Round an amount to cents, half up (the edge rounding used for display and JSON)."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _check_currency(code: str) -> str:
+    if code not in CURRENCIES:
+        raise InvalidMoneyError(
+            f"unknown currency {code!r}; expected an ISO 4217 code such as USD, EUR, GBP or INR"
+        )
+    return code
+
+
+@dataclass(frozen=True, slots=True, order=False)
+class Money:
+    """An exact amount in one currency. Immutable; arithmetic returns new values."""
+
+    amount: Decimal
+    currency: str = "USD"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal):
+            object.__setattr__(self, "amount", D(self.amount))
+        if not self.amount.is_finite():
+            raise InvalidMoneyError(f"{self.amount!r} is not a finite amount")
+        _check_currency(self.currency)
+
+    @classmethod
+    def zero(cls, currency: str = "USD") -> Money:
+        return cls(Decimal(0), currency)
+
+    @classmethod
+    def of(cls, value: str | int | Decimal, currency: str = "USD") -> Money:
+        return cls(D(value), currency)
+
+    def _same(self, other: Money, operation: str) -> None:
+        if not isinstance(other, Money):
+            raise TypeError(f"cannot {operation} Money and {type(other).__name__}")
+        if other.currency != self.currency:
+            raise CurrencyMismatchError(self.currency, other.currency, operation)
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other, "add")
+        return Money(_CONTEXT.add(self.amount, other.amount), self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other, "subtract")
+        return Money(_CONTEXT.subtract(self.amount, other.amount), self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __mul__(self, factor: Decimal | int | Fraction) -> Money:
+        if isinstance(factor, Money):
+            raise TypeError("cannot multiply Money by Money")
+        if isinstance(factor, float | bool):
+            raise TypeError("multiply Money by a Decimal, int or Fraction, not a float")
+        if isinstance(factor, Fraction):
+            scaled = _CONTEXT.multiply(self.amount, Decimal(factor.numerator))
+            return Money(_CONTEXT.divide(scaled, Decimal(factor.denominator)), self.currency)
+        return Money(_CONTEXT.multiply(self.amount, Decimal(factor)), self.currency)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, divisor: Decimal | int) -> Money:
+        if isinstance(divisor, Money | float | bool):
+            raise TypeError("divide Money by a Decimal or int")
+        if Decimal(divisor) == 0:
+            raise ZeroDivisionError("cannot divide an amount by zero")
+        return Money(_CONTEXT.divide(self.amount, Decimal(divisor)), self.currency)
+
+    def _compare(self, other: Money) -> Decimal:
+        self._same(other, "compare")
+        return self.amount - other.amount
+
+    def __lt__(self, other: Money) -> bool:
+        return self._compare(other) < 0
+
+    def __le__(self, other: Money) -> bool:
+        return self._compare(other) <= 0
+
+    def __gt__(self, other: Money) -> bool:
+        return self._compare(other) > 0
+
+    def __ge__(self, other: Money) -> bool:
+        return self._compare(other) >= 0
+
+    def __bool__(self) -> bool:
+        return self.amount != 0
+
+    @property
+    def is_zero(self) -> bool:
+        return self.amount == 0
+
+    def rounded(self) -> Money:
+        """This amount rounded to cents (half up): for output, never inside a sum."""
+        return Money(to_cents(self.amount), self.currency)
+
+    def __str__(self) -> str:
+        return f"{to_cents(self.amount):,.2f} {self.currency}"
+
+    def __repr__(self) -> str:
+        return f"Money({str(self.amount)!r}, {self.currency!r})"
+
+
+def money_sum(values: Iterable[Money], currency: str) -> Money:
+    """Add amounts of one currency; an empty sum is zero in ``currency``."""
+    total = Money.zero(currency)
+    for value in values:
+        total = total + value
+    return total

@@ -1,0 +1,149 @@
+"""Offer metrics: totals by offer year and the headline figures, each computed from its parts.
+
+* ``year1_total``: everything paid or vested in offer year 1 (signing included).
+* ``four_year_total``: offer years 1-4 added up.
+* ``annualized_total``: ``four_year_total / 4``, the convention of levels-style sites, which
+  spreads a signing bonus over four years.
+* ``steady_state_total``: the first year with refreshers fully stacked, i.e. year
+  ``first_year + refresher schedule length - 1`` (never before year 4); the year-4 total when
+  there are no refreshers.
+
+All amounts are gross, in the offer's currency, exact (round with ``Money.rounded`` to show).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from offerlab.money import Money, money_sum
+from offerlab.offers.engine import CashEvent, Component, offer_events
+from offerlab.offers.model import Offer
+
+__all__ = ["COMPONENTS", "OfferEvaluation", "YearTotals", "evaluate", "steady_state_year"]
+
+#: Components in the order they are reported.
+COMPONENTS: tuple[Component, ...] = tuple(Component)
+
+
+@dataclass(frozen=True, slots=True)
+class YearTotals:
+    """What one offer year pays, by component; ``total`` is their sum."""
+
+    year: int
+    parts: dict[Component, Money]
+    currency: str
+
+    def __getitem__(self, component: Component) -> Money:
+        return self.parts.get(component, Money.zero(self.currency))
+
+    @property
+    def total(self) -> Money:
+        return money_sum((self[c] for c in COMPONENTS), self.currency)
+
+    def as_json(self) -> dict[str, object]:
+        out: dict[str, object] = {"year": self.year}
+        for component in COMPONENTS:
+            out[component.value] = _json_amount(self[component])
+        out["total"] = _json_amount(self.total)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class OfferEvaluation:
+    """An offer worked out year by year, with its headline metrics."""
+
+    offer: Offer
+    years: tuple[YearTotals, ...]
+    events: tuple[CashEvent, ...]
+    horizon: int
+    steady_state_year: int
+    _all_years: tuple[YearTotals, ...] = field(repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.offer.display_name
+
+    @property
+    def currency(self) -> str:
+        return self.offer.currency
+
+    def year(self, number: int) -> YearTotals:
+        """Totals of offer year ``number`` (computed even past the shown horizon)."""
+        for totals in self._all_years:
+            if totals.year == number:
+                return totals
+        raise KeyError(f"offer year {number} was not computed")
+
+    @property
+    def year1_total(self) -> Money:
+        return self.year(1).total
+
+    @property
+    def four_year_total(self) -> Money:
+        return money_sum((self.year(y).total for y in range(1, 5)), self.currency)
+
+    @property
+    def annualized_total(self) -> Money:
+        return self.four_year_total / 4
+
+    @property
+    def steady_state_total(self) -> Money:
+        return self.year(self.steady_state_year).total
+
+    def as_json(self) -> dict[str, object]:
+        """The ``offer show --json`` contract; amounts rounded to cents."""
+        return {
+            "name": self.name,
+            "currency": self.currency,
+            "years": [y.as_json() for y in self.years],
+            "year1_total": _json_amount(self.year1_total),
+            "four_year_total": _json_amount(self.four_year_total),
+            "annualized_total": _json_amount(self.annualized_total),
+            "steady_state_total": _json_amount(self.steady_state_total),
+        }
+
+
+def _json_amount(money: Money) -> float:
+    # A cents-rounded Decimal below 2**53 / 100 converts to the float whose repr is that
+    # same decimal text, so the JSON number is exact to the cent.
+    return float(money.rounded().amount)
+
+
+def steady_state_year(offer: Offer) -> int:
+    """The first offer year in which refreshers are fully stacked (at least year 4)."""
+    schedule = offer.refresher_schedule()
+    if offer.refreshers is None or schedule is None:
+        return 4
+    return max(4, offer.refreshers.first_year + schedule.length_years - 1)
+
+
+def evaluate(offer: Offer, years: int = 4) -> OfferEvaluation:
+    """Work out ``offer`` over ``years`` offer years (the metrics always use what they need)."""
+    if years < 1:
+        raise ValueError("years must be at least 1")
+    steady = steady_state_year(offer)
+    computed = max(years, 4, steady)
+    events = offer_events(offer, computed)
+    parts: dict[int, dict[Component, Money]] = {y: {} for y in range(1, computed + 1)}
+    for event in events:
+        bucket = parts[event.year]
+        bucket[event.component] = bucket.get(event.component, Money.zero(offer.currency)) + (
+            event.amount
+        )
+    all_years = tuple(YearTotals(y, parts[y], offer.currency) for y in range(1, computed + 1))
+    return OfferEvaluation(
+        offer=offer,
+        years=all_years[:years],
+        events=tuple(e for e in events if e.year <= years),
+        horizon=years,
+        steady_state_year=steady,
+        _all_years=all_years,
+    )
+
+
+def equity_vested(evaluation: OfferEvaluation) -> Money:
+    """Initial-grant equity vested over the computed years (for checks and reports)."""
+    return money_sum(
+        (e.amount for e in evaluation.events if e.component is Component.EQUITY),
+        evaluation.currency,
+    )
