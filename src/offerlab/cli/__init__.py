@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from offerlab.cli.common import OfferlabGroup
+from offerlab.cli.db import db_app
+from offerlab.cli.market import market_app
 from offerlab.cli.offer import offer_app
 
 __all__ = ["app", "main"]
@@ -17,7 +21,29 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="URL",
+            help="Store database URL (default: $OFFERLAB_DATABASE_URL, else SQLite in the "
+            "data directory, which $OFFERLAB_HOME sets).",
+        ),
+    ] = None,
+) -> None:
+    """Understand, benchmark and negotiate a tech job offer, on your own machine."""
+    ctx.obj = {"db": db}
+
+
 app.add_typer(offer_app, name="offer")
+app.add_typer(market_app, name="market")
+app.add_typer(db_app, name="db")
 
 
 def main() -> None:
