@@ -23,7 +23,9 @@ from offerlab.errors import InputError, NotFoundError
 __all__ = [
     "Location",
     "canonical_company",
+    "canonical_country",
     "canonical_level",
+    "canonical_metro",
     "known_ladder_companies",
     "level_label",
     "level_order",
@@ -430,3 +432,22 @@ def location_matches(loc: Location, query: str) -> bool:
         if loc.country == "United States" and rules.state_codes.get(key) == loc.region:
             return True
     return loc.country is not None and _key(loc.country) == _key(_country(query))
+
+
+def canonical_metro(query: str) -> str | None:
+    """The metro a name denotes: a metro or its alias, or a city that lies in exactly one metro
+    (``"Bay Area"`` -> ``"SF Bay Area"``, ``"Redmond"`` -> ``"Seattle metro"``); else None."""
+    rules = _place_rules()
+    key = _key(query)
+    found = rules.metros.get(key)
+    if found is not None:
+        return found
+    place = parse_location(query)
+    if place.metro is not None and place.city is not None:
+        return place.metro
+    return rules.city_metro.get(_key(_city(query)))
+
+
+def canonical_country(query: str) -> str | None:
+    """The country a name denotes (``"USA"`` -> ``"United States"``); None if not a country."""
+    return _place_rules().countries.get(_key(query))
