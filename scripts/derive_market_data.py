@@ -85,13 +85,28 @@ def _date(timestamp: str) -> str:
     return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
 
 
-def read_groups(path: Path) -> tuple[dict[Key, list[dict[str, Any]]], int]:
-    """Records grouped by every key they belong to; also the number of rows read."""
+def _check(row: dict[str, str], checks: dict[str, int]) -> None:
+    """Count the records whose stated total is not the sum of their stated parts."""
+    base, stock, bonus, total = (_number(row[c]) for c in COMPONENTS.values())
+    if base is None or base <= 0 or stock is None or bonus is None or total is None:
+        return
+    checks["records_with_all_parts"] += 1
+    gap = abs(total - (base + stock + bonus))
+    if gap > 1000:
+        checks["total_not_sum"] += 1
+    if total > 0 and gap > total / 10:
+        checks["total_not_sum_10pct"] += 1
+
+
+def read_groups(path: Path) -> tuple[dict[Key, list[dict[str, Any]]], int, dict[str, int]]:
+    """Records grouped by every key they belong to; the number of rows read; checks."""
     groups: dict[Key, list[dict[str, Any]]] = defaultdict(list)
+    checks = {"records_with_all_parts": 0, "total_not_sum": 0, "total_not_sum_10pct": 0}
     rows = 0
     with path.open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             rows += 1
+            _check(row, checks)
             if not row["company"].strip():
                 continue
             company = canonical_company(row["company"])
@@ -111,7 +126,7 @@ def read_groups(path: Path) -> tuple[dict[Key, list[dict[str, Any]]], int]:
             for metro, country in {(None, None), (place.metro, None), (None, place.country)}:
                 for spec in {None, tag} if country is None else {None}:
                     groups[(company, level, metro, country, spec)].append(record)
-    return groups, rows
+    return groups, rows, checks
 
 
 def _round(value: float) -> float | int:
@@ -135,7 +150,7 @@ def _median(values: Iterable[float | None]) -> float | int | None:
 
 def derive(path: Path) -> dict[str, Any]:
     """The bundled data document: attribution, then one entry per group with n >= MIN_N."""
-    groups, rows = read_groups(path)
+    groups, rows, checks = read_groups(path)
     rows_out: list[list[Any]] = []
     for key in sorted(groups, key=lambda k: tuple("" if part is None else part for part in k)):
         records = groups[key]
@@ -173,6 +188,7 @@ def derive(path: Path) -> dict[str, Any]:
             "percentiles: numpy.percentile, linear interpolation, over records reporting the "
             "component (> 0); years: medians over records stating them"
         ),
+        "checks": checks,
         "columns": COLUMNS,
         "bands": rows_out,
     }

@@ -130,6 +130,7 @@ class BundledMeta:
     min_n: int
     method: str
     bands: int
+    checks: dict[str, int]
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -201,6 +202,7 @@ def bundled_meta() -> BundledMeta:
         min_n=int(document["min_n"]),
         method=document["method"],
         bands=len(document["bands"]),
+        checks={str(k): int(v) for k, v in document.get("checks", {}).items()},
     )
 
 
