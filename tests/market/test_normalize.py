@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -212,9 +213,14 @@ def test_rules_never_crash(text: str) -> None:
         assert canonical_company(text)
 
 
-def _records(shared_data: Path) -> list[dict[str, str]]:
-    with (shared_data / "levels_fyi_salaries_2017_2021.csv").open(newline="") as handle:
-        return list(csv.DictReader(handle))
+@cache
+def _read(path: Path) -> tuple[dict[str, str], ...]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return tuple(csv.DictReader(handle))
+
+
+def _records(shared_data: Path) -> tuple[dict[str, str], ...]:
+    return _read(shared_data / "levels_fyi_salaries_2017_2021.csv")
 
 
 def test_real_company_spellings_fold(shared_data: Path) -> None:
