@@ -411,6 +411,7 @@ def parse_location(raw: str | None) -> Location:
     return Location(raw=text, city=city, region=region, country=country, metro=metro)
 
 
+@lru_cache(maxsize=_CACHE)
 def location_matches(loc: Location, query: str) -> bool:
     """Whether ``loc`` lies in the place ``query`` names: a city, metro, region or country.
 
