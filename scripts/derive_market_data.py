@@ -194,18 +194,35 @@ def derive(path: Path) -> dict[str, Any]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder with the CSV")
-    parser.add_argument("--output", type=Path, default=OUTPUT)
-    args = parser.parse_args()
-    document = derive(args.data / RECORDS)
+def render(document: dict[str, Any]) -> str:
+    """The document as the shipped file writes it: metadata indented, one band a line."""
     head = {k: v for k, v in document.items() if k != "bands"}
     lines = [
         json.dumps(row, separators=(",", ":"), ensure_ascii=False) for row in document["bands"]
     ]
     text = json.dumps(head, indent=1, ensure_ascii=False)[:-2] + ',\n "bands": [\n'
-    args.output.write_text(text + ",\n".join(lines) + "\n ]\n}\n", encoding="utf-8")
+    return text + ",\n".join(lines) + "\n ]\n}\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder with the CSV")
+    parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if the shipped file differs from a fresh derivation",
+    )
+    args = parser.parse_args()
+    document = derive(args.data / RECORDS)
+    text = render(document)
+    if args.check:
+        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+        if current != text:
+            raise SystemExit(f"{args.output} is out of date: run {Path(__file__).name}")
+        print(f"{args.output} is up to date ({len(document['bands'])} bands)")
+        return
+    args.output.write_text(text, encoding="utf-8")
     size = args.output.stat().st_size
     print(f"{len(document['bands'])} bands from {document['rows_read']} rows -> {args.output}")
     print(f"{size:,} bytes")

@@ -261,3 +261,18 @@ def test_real_locations_mostly_resolve(shared_data: Path) -> None:
     in_metro = {raw for raw in places if location_matches(parse_location(raw), "Seattle metro")}
     assert {"Seattle, WA", "Redmond, WA", "Bellevue, WA", "Kirkland, WA"} <= in_metro
     assert "Redmond, UT" not in in_metro
+
+
+@given(st.data())
+def test_every_ladder_level_normalises_to_itself(data: st.DataObject) -> None:
+    from offerlab.market.normalize import known_ladder_companies
+
+    company = data.draw(st.sampled_from(known_ladder_companies()))
+    level = data.draw(st.sampled_from(level_order(company)))
+    spaced = data.draw(st.sampled_from(["", " ", "  ", "\xa0"]))
+    raw = data.draw(st.sampled_from([level, level.lower(), level.upper()]))
+    assert normalize_level(company, f"{spaced}{raw}{spaced}") == level
+    if company == "Microsoft":
+        prefix = data.draw(st.sampled_from(["L", "l", "Level ", "SDE ", "L "]))
+        assert normalize_level(company, f"{prefix}{level}") == level
+    assert level_label(company, level)
