@@ -10,12 +10,13 @@ from hypothesis import strategies as st
 
 from offerlab.errors import NotFoundError
 from offerlab.market.audit import Finding, audit, package_totals
+from offerlab.market.bundled import level_medians_2022
 from offerlab.market.sources import GuidePackage, get_source, seed_guide, sources
 
 
 def test_registry() -> None:
     found = sources()
-    assert [s.kind for s in found] == ["seed-guide"] * 3 + ["derived-records"]
+    assert [s.kind for s in found] == ["seed-guide"] * 3 + ["derived-records"] * 2
     names = {s.name for s in found}
     assert "seed-001-negotiation-guide" in names
     valenx = get_source("SEED-000-valenx-2026")
@@ -24,6 +25,14 @@ def test_registry() -> None:
     assert (editorial.publisher, editorial.date) == ("AI Engineers Editorial", "2026-06")
     with pytest.raises(NotFoundError, match="known sources: seed-000-valenx-2026"):
         get_source("glassdoor")
+
+
+def test_2022_medians() -> None:
+    medians = {m.level: m for m in level_medians_2022("microsoft")}
+    assert medians["62"].total == Decimal(193000)
+    assert medians["59"].listed_as == "SDE"
+    assert {m.level for m in level_medians_2022("Amazon")} >= {"L4", "L5", "L6", "L7"}
+    assert get_source("levels.fyi company pages 2022 (scraped)").licence.startswith("MIT")
 
 
 def test_seed_tables_as_stated() -> None:
@@ -120,7 +129,10 @@ def test_audit_of_the_records() -> None:
     with pytest.raises(NotFoundError):
         audit("nope")
     everything = audit()
-    assert {f.source for f in everything} == {s.name for s in sources()}
+    # Every source but the 2022 medians (no stated parts to check) has findings.
+    assert {f.source for f in everything} == {s.name for s in sources()} - {
+        "levels.fyi company pages 2022 (scraped)"
+    }
     assert all(f.as_dict()["severity"] == f.severity for f in everything)
 
 

@@ -35,14 +35,18 @@ __all__ = [
     "COMPONENTS",
     "BundledBand",
     "BundledMeta",
+    "LevelMedian",
     "Percentiles",
     "all_bundled_bands",
     "bundled_band",
     "bundled_bands",
     "bundled_meta",
+    "level_medians_2022",
+    "medians_2022_meta",
 ]
 
 BUNDLED_FILE = "derived_levelsfyi_2017_2021.json"
+MEDIANS_2022_FILE = "derived_levelsfyi_2022_medians.json"
 COMPONENTS = ("base", "stock", "bonus", "total")
 
 
@@ -273,3 +277,63 @@ def bundled_band(
                 return None
     found = bundled_bands(company, level, metro=metro, specialty=specialty, country=country)
     return found[0] if found else None
+
+
+@dataclass(frozen=True, slots=True)
+class LevelMedian:
+    """A 2022 software-engineer median per company and level (levels.fyi company pages).
+
+    ``listed_as`` is the level as the page listed it; amounts are yearly USD medians (n unknown).
+    """
+
+    company: str
+    level: str
+    listed_as: str
+    total: Decimal
+    base: Decimal
+    stock: Decimal
+    bonus: Decimal
+    source: str
+
+
+@cache
+def _medians_document() -> dict[str, Any]:
+    folder = resources.files("offerlab.data").joinpath("market", MEDIANS_2022_FILE)
+    document: dict[str, Any] = json.loads(folder.read_text("utf-8"), parse_float=Decimal)
+    return document
+
+
+@cache
+def _all_medians() -> tuple[LevelMedian, ...]:
+    document = _medians_document()
+    columns: list[str] = document["columns"]
+    medians = []
+    for values in document["bands"]:
+        row = dict(zip(columns, values, strict=True))
+        medians.append(
+            LevelMedian(
+                company=row["company"],
+                level=row["level"],
+                listed_as=row["listed_as"],
+                total=Decimal(row["total"]),
+                base=Decimal(row["base"]),
+                stock=Decimal(row["stock"]),
+                bonus=Decimal(row["bonus"]),
+                source=document["source"],
+            )
+        )
+    return tuple(medians)
+
+
+def level_medians_2022(company: str | None = None) -> list[LevelMedian]:
+    """The 2022 per-level medians, of one company (any spelling) or of all."""
+    if company is None:
+        return list(_all_medians())
+    name = canonical_company(company)
+    return [m for m in _all_medians() if m.company == name]
+
+
+def medians_2022_meta() -> dict[str, str]:
+    """Source, attribution, URL and file of the 2022 medians."""
+    document = _medians_document()
+    return {key: str(document[key]) for key in ("source", "attribution", "url", "file")}

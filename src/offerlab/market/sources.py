@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from offerlab.errors import NotFoundError
-from offerlab.market.bundled import bundled_meta
+from offerlab.market.bundled import bundled_meta, level_medians_2022, medians_2022_meta
 
 __all__ = [
     "CuratedMapping",
@@ -330,9 +330,26 @@ def _derived_source() -> Source:
     )
 
 
+@cache
+def _medians_source() -> Source:
+    meta = medians_2022_meta()
+    medians = level_medians_2022()
+    companies = len({m.company for m in medians})
+    return Source(
+        name=meta["source"],
+        title="levels.fyi software-engineer medians per company and level (2022)",
+        publisher="levels.fyi company pages; scraped by josalvatorre/levels-fyi-scraper",
+        date="2022",
+        licence="MIT (the scraper repository)",
+        location=meta["url"],
+        kind="derived-records",
+        description=f"{len(medians)} level medians of {companies} companies ({meta['file']})",
+    )
+
+
 def sources(extra: Iterable[Source] = ()) -> list[Source]:
     """Every bundled source (seed guides, then derived records), then ``extra`` (imported)."""
-    return [*(g.source for g in seed_guides()), _derived_source(), *extra]
+    return [*(g.source for g in seed_guides()), _derived_source(), _medians_source(), *extra]
 
 
 def get_source(name: str, extra: Iterable[Source] = ()) -> Source:
