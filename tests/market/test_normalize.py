@@ -209,8 +209,14 @@ def test_rules_never_crash(text: str) -> None:
     specialty(text, text)
     for company in ("Microsoft", "Google", "Unknown Co"):
         normalize_level(company, text)
-    if text.strip(" \t\n\r\x0b\x0c\xa0\u2028\u2029\x1c\x1d\x1e\x1f\x85"):
-        assert canonical_company(text)
+    try:
+        name = canonical_company(text)
+    except InputError:
+        assert not text.strip()  # only a blank name is refused
+    else:
+        assert name
+        assert name == name.strip()
+        assert canonical_company(name) == name  # idempotent
 
 
 @cache
