@@ -1,7 +1,10 @@
 """Money: exact decimal amounts tagged with an ISO 4217 currency code.
 
-Amounts are :class:`decimal.Decimal` and never floats. Sums keep full precision; rounding to
-cents happens only at the edges (display and JSON output) through :meth:`Money.rounded`.
+Amounts are :class:`decimal.Decimal` and never floats. They are fixed-point with twelve decimal
+places (:data:`SCALE`), far below a cent: a share of a grant such as 1/48 is held to 1e-12 of a
+currency unit, and then every sum is exact whatever the order or grouping of its terms.
+Rounding to cents happens only at the edges (display and JSON output) through
+:meth:`Money.rounded`.
 Arithmetic between two currencies raises :class:`CurrencyMismatchError` instead of converting
 silently: conversion is an explicit step with a dated rate (see ``offerlab.scenarios``).
 """
@@ -17,7 +20,7 @@ from typing import Final
 
 from offerlab.errors import CurrencyMismatchError, InvalidMoneyError
 
-__all__ = ["CENT", "CURRENCIES", "D", "Money", "money_sum", "to_cents"]
+__all__ = ["CENT", "CURRENCIES", "SCALE", "D", "Money", "money_sum", "to_cents"]
 
 #: Active ISO 4217 codes that offerlab accepts.
 CURRENCIES: Final = frozenset(
@@ -33,10 +36,12 @@ CURRENCIES: Final = frozenset(
 )
 
 CENT: Final = Decimal("0.01")
+#: Internal resolution of every amount: 1e-12 of a currency unit.
+SCALE: Final = Decimal("1e-12")
 
-# Offer arithmetic multiplies by fractions such as 1/48; 40 significant digits keep every
-# intermediate exact enough that a telescoping sum of vests returns the whole grant.
+# 40 significant digits hold any amount below 1e27 at SCALE without loss.
 _CONTEXT: Final = decimal.Context(prec=40, rounding=decimal.ROUND_HALF_EVEN)
+_LIMIT: Final = Decimal("1e24")
 
 
 def D(value: str | int | Decimal) -> Decimal:
@@ -87,6 +92,9 @@ class Money:
             object.__setattr__(self, "amount", D(self.amount))
         if not self.amount.is_finite():
             raise InvalidMoneyError(f"{self.amount!r} is not a finite amount")
+        if abs(self.amount) >= _LIMIT:
+            raise InvalidMoneyError(f"{self.amount} is too large an amount (the limit is 1e24)")
+        object.__setattr__(self, "amount", self.amount.quantize(SCALE, context=_CONTEXT))
         _check_currency(self.currency)
 
     @classmethod

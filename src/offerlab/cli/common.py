@@ -17,7 +17,7 @@ from offerlab.money import Money, to_cents
 __all__ = ["OfferlabGroup", "console", "err_console", "fmt_money", "print_json"]
 
 console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def report_error(error: OfferlabError) -> None:

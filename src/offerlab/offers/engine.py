@@ -102,6 +102,16 @@ def _grant_vests(
         vested = through
 
 
+def _monthly(annual: Money, year: int) -> Iterator[tuple[int, Money]]:
+    """An annual amount accrued over the twelve months of offer ``year``; the months add up
+    to exactly the annual amount (cumulative differences, no rounding)."""
+    paid = Money.zero(annual.currency)
+    for k in range(1, 13):
+        through = annual * Fraction(k, 12)
+        yield 12 * (year - 1) + k, through - paid
+        paid = through
+
+
 def _grant_label(grant: EquityGrant, index: int) -> str:
     return grant.name or f"grant {index + 1}"
 
@@ -116,7 +126,6 @@ def offer_events(offer: Offer, years: int) -> list[CashEvent]:
     """Every event of ``offer`` that falls in offer years 1..``years``, in date order."""
     if years < 1:
         raise ValueError("the horizon must be at least one year")
-    horizon = 12 * years
     events: list[CashEvent] = []
 
     def emit(month: int, year: int, component: Component, amount: Money, label: str) -> None:
@@ -125,9 +134,9 @@ def offer_events(offer: Offer, years: int) -> list[CashEvent]:
             events.append(CashEvent(month, year, component, amount, label, when))
 
     # Base salary accrues monthly, with the yearly raise applied from each offer year's start.
-    for month in range(1, horizon + 1):
-        year = offer_year_of_month(month)
-        emit(month, year, Component.BASE, base_for_year(offer, year) / 12, "base salary")
+    for year in range(1, years + 1):
+        for month, pay in _monthly(base_for_year(offer, year), year):
+            emit(month, year, Component.BASE, pay, "base salary")
 
     # The annual bonus on that year's base, paid at each year's end (month 12, 24, ...).
     rate = offer.bonus_target_pct / 100 * offer.bonus_multiplier
@@ -160,9 +169,9 @@ def offer_events(offer: Offer, years: int) -> list[CashEvent]:
 
     for item in offer.other:
         if item.recurring == "annual":
-            for month in range(1, horizon + 1):
-                year = offer_year_of_month(month)
-                emit(month, year, Component.OTHER, offer.money(item.amount) / 12, item.name)
+            for year in range(1, years + 1):
+                for month, pay in _monthly(offer.money(item.amount), year):
+                    emit(month, year, Component.OTHER, pay, item.name)
         else:
             emit(
                 12 * (item.year - 1),

@@ -94,8 +94,12 @@ def _describe(error: Mapping[str, Any], loc: tuple[int | str, ...]) -> tuple[str
             "less_than_equal": "<=",
             "less_than": "<",
         }[kind]
-        text = "must not be negative" if kind == "greater_than_equal" and bound == 0 else "is out"
-        text += " of range" if text == "is out" else ""
+        if kind == "greater_than_equal" and bound == 0:
+            text = "must not be negative"
+        elif kind == "greater_than" and bound == 0:
+            text = "must be more than 0"
+        else:
+            text = "is out of range"
         return f"{value!r} {text}", f"a number {words} {bound}"
     if kind == "literal_error":
         return f"{value!r} is not allowed", str(ctx.get("expected", ""))

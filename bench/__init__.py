@@ -1,0 +1,1 @@
+"""offerlab benchmarks: `make bench` runs every `bench_*.py` module here and prints figures."""
