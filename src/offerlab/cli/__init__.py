@@ -23,7 +23,6 @@ app = typer.Typer(
 )
 
 
-
 @app.callback()
 def root(
     ctx: typer.Context,
