@@ -9,14 +9,25 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.table import Table
 from typer.core import TyperGroup
 
 from offerlab.errors import OfferlabError
 from offerlab.money import Money, to_cents
 
-__all__ = ["OfferlabGroup", "console", "err_console", "fmt_money", "print_json"]
+__all__ = [
+    "OfferlabGroup",
+    "amount_table",
+    "console",
+    "err_console",
+    "fmt_money",
+    "print_json",
+]
 
 console = Console(highlight=False)
+if not console.is_terminal:
+    # Piped or captured output has no width to honour: keep tables whole rather than cropped.
+    console = Console(highlight=False, width=160)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -62,3 +73,19 @@ def fmt_money(value: Money, *, currency: bool = False) -> str:
     """An amount for a table: thousands separators, cents, optional currency code."""
     text = f"{to_cents(value.amount):,.2f}"
     return f"{text} {value.currency}" if currency else text
+
+
+def amount_table(
+    title: str, label: str, columns: list[str], rows: list[tuple[str, list[str]]]
+) -> Table:
+    """A table of a label column and amount columns. Amount cells never wrap or truncate:
+    each amount column is as wide as its widest cell, and the labels wrap instead."""
+    table = Table(title=title, title_justify="left")
+    longest_word = max([len(w) for name, _ in rows for w in name.split()] + [len(label), 1])
+    table.add_column(label, overflow="fold", min_width=longest_word)
+    for index, header in enumerate(columns):
+        width = max([len(cells[index]) for _, cells in rows] + [1])
+        table.add_column(header, justify="right", no_wrap=True, min_width=width)
+    for name, cells in rows:
+        table.add_row(name, *cells)
+    return table

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from offerlab.cli.common import console, fmt_money, print_json
+from offerlab.cli.common import amount_table, console, fmt_money, print_json
 from offerlab.errors import InputError
 from offerlab.money import Money
 from offerlab.offers import (
@@ -80,18 +80,15 @@ def show(
 def _print_show(evaluation: OfferEvaluation) -> None:
     offer = evaluation.offer
     title = f"{evaluation.name}  ({offer.location}, {evaluation.currency})"
-    table = Table(title=title, title_justify="left")
-    table.add_column("Component")
-    for totals in evaluation.years:
-        table.add_column(f"Year {totals.year}", justify="right")
+    rows: list[tuple[str, list[str]]] = []
     for component in COMPONENTS:
-        row = [totals[component] for totals in evaluation.years]
-        if all(value.is_zero for value in row):
-            continue
-        table.add_row(component.value, *(fmt_money(v) for v in row))
-    table.add_row(
-        "total", *(fmt_money(t.total) for t in evaluation.years), style="bold", end_section=True
-    )
+        values = [totals[component] for totals in evaluation.years]
+        if any(not value.is_zero for value in values):
+            rows.append((component.value, [fmt_money(v) for v in values]))
+    rows.append(("total", [fmt_money(t.total) for t in evaluation.years]))
+    headers = [f"Year {totals.year}" for totals in evaluation.years]
+    table = amount_table(title, "Component", headers, rows)
+    table.rows[-1].style = "bold"
     console.print(table)
 
     metrics = Table(show_header=False, box=None, padding=(0, 2))
@@ -188,30 +185,40 @@ def _signed(value: Money) -> str:
 
 
 def _print_comparison(comparison: Comparison, years: int) -> None:
+    """Two narrow tables rather than one wide one: the figures, then the deltas."""
     baseline = comparison.baseline
-    table = Table(title=f"Offers compared ({baseline.currency})", title_justify="left")
-    table.add_column("")
-    table.add_column(baseline.name, justify="right")
-    for evaluation in comparison.evaluations[1:]:
-        table.add_column(evaluation.name, justify="right")
-        table.add_column("Δ vs first", justify="right", style="cyan")
-    for year in range(1, years + 1):
-        row = [fmt_money(baseline.year(year).total)]
-        for evaluation in comparison.evaluations[1:]:
-            row += [
-                fmt_money(evaluation.year(year).total),
-                _signed(comparison.year_delta(evaluation, year)),
-            ]
-        table.add_row(f"Year {year}", *row)
-    table.add_section()
-    for name in HEADLINE_METRICS:
-        row = [fmt_money(comparison.metric(baseline, name))]
-        for evaluation in comparison.evaluations[1:]:
-            row += [
-                fmt_money(comparison.metric(evaluation, name)),
-                _signed(comparison.delta(evaluation, name)),
-            ]
-        table.add_row(_METRIC_LABELS[name], *row, style="bold")
+    others = comparison.evaluations[1:]
+    labels = [f"Year {year}" for year in range(1, years + 1)]
+    labels += [_METRIC_LABELS[name] for name in HEADLINE_METRICS]
+
+    def figures(evaluation: OfferEvaluation) -> list[Money]:
+        return [evaluation.year(y).total for y in range(1, years + 1)] + [
+            comparison.metric(evaluation, name) for name in HEADLINE_METRICS
+        ]
+
+    def deltas(evaluation: OfferEvaluation) -> list[Money]:
+        return [comparison.year_delta(evaluation, y) for y in range(1, years + 1)] + [
+            comparison.delta(evaluation, name) for name in HEADLINE_METRICS
+        ]
+
+    columns = [figures(e) for e in comparison.evaluations]
+    rows = [(label, [fmt_money(c[i]) for c in columns]) for i, label in enumerate(labels)]
+    headers = [e.name for e in comparison.evaluations]
+    _print_metric_table(f"Offers compared ({baseline.currency})", headers, rows, years)
+
+    delta_columns = [deltas(e) for e in others]
+    rows = [(label, [_signed(c[i]) for c in delta_columns]) for i, label in enumerate(labels)]
+    title = f"Differences against {baseline.name}"
+    _print_metric_table(title, [e.name for e in others], rows, years)
+
+
+def _print_metric_table(
+    title: str, headers: list[str], rows: list[tuple[str, list[str]]], years: int
+) -> None:
+    table = amount_table(title, "", headers, rows)
+    table.rows[years - 1].end_section = True
+    for row in table.rows[years:]:
+        row.style = "bold"
     console.print(table)
 
 
