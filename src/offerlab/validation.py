@@ -12,6 +12,7 @@ import json
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,14 +22,41 @@ from pydantic import BaseModel, ValidationError
 from offerlab.errors import Problem, ProblemsError
 
 __all__ = [
+    "KeyedValueError",
     "key_path",
     "parse_document",
     "problems_from_validation",
     "read_document",
+    "show_value",
     "validate_document",
 ]
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class KeyedValueError(ValueError):
+    """A validator's error about a key other than the one being validated (a model-level
+    check such as "prorated needs start_date"): it carries the key path and what is expected,
+    so the problem is reported at that key rather than at the top level."""
+
+    def __init__(self, key: str, message: str, expected: str = "") -> None:
+        super().__init__(message)
+        self.key = tuple(key.split("."))
+        self.message = message
+        self.expected = expected
+
+
+def show_value(value: Any) -> str:
+    """A user's value as they wrote it: ``6.5`` and ``'text'``, not ``Decimal('6.5')``."""
+    if isinstance(value, Decimal):
+        return f"{value:f}" if value.is_finite() and value.adjusted() < 21 else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "[" + ", ".join(show_value(v) for v in value) + "]"
+    return repr(value)
 
 
 def key_path(loc: Sequence[int | str]) -> str:
@@ -42,7 +70,10 @@ def key_path(loc: Sequence[int | str]) -> str:
     return out
 
 
-_UNION_TAG = re.compile(r"^(constrained-str|str|function-\w+\[.*\]|[A-Z]\w+)$")
+_UNION_TAG = re.compile(
+    r"^(constrained-str|str|int|decimal|date|function-\w+\[.*\]|literal\[.*\]|list\[.*\]|"
+    r"tuple\[.*\]|[A-Z]\w+)$"
+)
 _TYPE_ERRORS = {"string_type", "model_type", "dict_type", "list_type"}
 
 
@@ -76,7 +107,7 @@ def _describe(
 ) -> tuple[str, str]:
     """(message, expected) for one Pydantic error, in offerlab's words."""
     kind = error["type"]
-    value = error.get("input")
+    value = show_value(error.get("input"))
     ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":
         model = _model_at(root, loc[:-1])
@@ -85,41 +116,47 @@ def _describe(
     if kind == "missing":
         return "missing required key", _field_description(root, loc)
     if kind in {"decimal_parsing", "decimal_type", "int_parsing", "int_type", "float_parsing"}:
-        return f"{value!r} is not a number", "a number"
+        return f"{value} is not a number", "a number"
     if kind in {"int_from_float"}:
-        return f"{value!r} is not a whole number", "a whole number"
+        return f"{value} is not a whole number", "a whole number"
     if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
-        bound = next(iter(ctx.values()), "")
+        bound = show_value(next(iter(ctx.values()), ""))
         words = {
             "greater_than_equal": ">=",
             "greater_than": ">",
             "less_than_equal": "<=",
             "less_than": "<",
         }[kind]
-        if kind == "greater_than_equal" and bound == 0:
+        if kind == "greater_than_equal" and bound == "0":
             text = "must not be negative"
-        elif kind == "greater_than" and bound == 0:
+        elif kind == "greater_than" and bound == "0":
             text = "must be more than 0"
         else:
             text = "is out of range"
-        return f"{value!r} {text}", f"a number {words} {bound}"
+        return f"{value} {text}", f"a number {words} {bound}"
     if kind == "literal_error":
-        return f"{value!r} is not allowed", str(ctx.get("expected", ""))
+        return f"{value} is not allowed", str(ctx.get("expected", ""))
     if kind in {"date_parsing", "date_from_datetime_parsing", "date_type"}:
-        return f"{value!r} is not a date", "a date such as 2026-09-01"
+        return f"{value} is not a date", "a date such as 2026-09-01"
+    if kind == "date_from_datetime_inexact":
+        return f"{value} is a date and time", "a date without a time, such as 2026-09-01"
+    if kind == "finite_number":
+        return f"{value} is not a finite number", "a number"
     if kind in {"string_type"}:
-        return f"{value!r} is not text", "a string"
+        return f"{value} is not text", "a string"
     if kind in {"list_type"}:
-        return f"{value!r} is not a list", "a list"
+        return f"{value} is not a list", "a list"
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
-        return f"{value!r} is not a table", "a table of keys"
+        return f"{value} is not a table", "a table of keys"
     if kind == "string_pattern_mismatch":
-        return f"{value!r} has the wrong form", f"text matching {ctx.get('pattern', '')}"
+        return f"{value} has the wrong form", f"text matching {ctx.get('pattern', '')}"
     if kind == "string_too_short":
         return "must not be empty", "some text"
     if kind == "value_error":
-        message = str(ctx.get("error", error["msg"]))
-        return message, ""
+        cause = ctx.get("error")
+        if isinstance(cause, KeyedValueError):
+            return cause.message, cause.expected
+        return str(cause if cause is not None else error["msg"]), ""
     return str(error["msg"]), ""
 
 
@@ -140,20 +177,46 @@ def problems_from_validation(
     grouped: dict[tuple[int | str, ...], list[Mapping[str, Any]]] = {}
     for details in error.errors():
         item: Mapping[str, Any] = dict(details)
-        loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and _UNION_TAG.match(p)))
+        raw = tuple(item["loc"])
+        # A user's unknown key is always last: never mistake it for a union tag.
+        keep_last = item["type"] == "extra_forbidden"
+        loc = tuple(
+            p
+            for i, p in enumerate(raw)
+            if not (isinstance(p, str) and _UNION_TAG.match(p)) or (keep_last and i == len(raw) - 1)
+        )
+        cause = (item.get("ctx") or {}).get("error")
+        if isinstance(cause, KeyedValueError):
+            loc = loc + cause.key
         grouped.setdefault(loc, []).append(item)
     problems: list[Problem] = []
     for loc, items in grouped.items():
         specific = [i for i in items if i["type"] not in _TYPE_ERRORS]
+        deeper = any(len(other) > len(loc) and other[: len(loc)] == loc for other in grouped)
+        if not specific and deeper:
+            # A union member failed on type only while another member found the real
+            # problem further in (a schedule table with a bad cadence): report that one.
+            continue
+        where = key_path(loc) or "(top level)"
         if len(items) > 1 and not specific:
-            value = items[0].get("input")
-            message, expected = f"{value!r} has the wrong type", "a preset name or a table"
-            problems.append(Problem(source, key_path(loc) or "(top level)", message, expected))
+            value = show_value(items[0].get("input"))
+            problems.append(Problem(source, where, f"{value} has the wrong type", _forms(items)))
             continue
         for item in specific or items:
             message, expected = _describe(root, item, loc)
-            problems.append(Problem(source, key_path(loc) or "(top level)", message, expected))
+            problems.append(Problem(source, where, message, expected))
     return problems
+
+
+def _forms(items: Sequence[Mapping[str, Any]]) -> str:
+    names = {
+        "string_type": "text",
+        "model_type": "a table",
+        "dict_type": "a table",
+        "list_type": "a list",
+    }
+    forms = sorted({names.get(str(i["type"]), str(i["type"])) for i in items})
+    return " or ".join(forms)
 
 
 def validate_document(model: type[ModelT], data: Any, source: str, what: str) -> ModelT:
@@ -206,7 +269,7 @@ def read_document(path: str | Path, what: str) -> Any:
     file = Path(path)
     source = str(path)
     try:
-        text = file.read_text(encoding="utf-8")
+        text = file.read_text(encoding="utf-8-sig")  # a BOM from Notepad is not an error
     except FileNotFoundError:
         problem = Problem(source, "", "no such file", "the path of a TOML or JSON file")
         raise ProblemsError([problem], what) from None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+from typing import Annotated
+
 import typer
 
 from offerlab.cli.common import OfferlabGroup
@@ -18,6 +21,24 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(offer_app, name="offer")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"offerlab {version('offerlab')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Understand, benchmark and negotiate a tech job offer, on your own machine."""
 
 
 def main() -> None:

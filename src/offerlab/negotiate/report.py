@@ -57,7 +57,7 @@ def plan_json(plan: NegotiationPlan) -> dict[str, Any]:
         figures["equity_grants"] = _num(
             sum((g.valued_total for g in evaluation.offer.equity), Decimal(0))
         )
-        figures["years"] = [y.as_json() for y in evaluation.years]
+        figures["years"] = evaluation.years_json()
         packages[name] = figures
     return {
         "offer": plan.offer.display_name,

@@ -184,7 +184,8 @@ def offer_events(offer: Offer, years: int) -> list[CashEvent]:
                 item.name,
             )
 
-    events.sort(key=lambda e: (e.month, _ORDER[e.component], e.label))
+    # By offer year first, so running totals of events meet the year totals at year ends.
+    events.sort(key=lambda e: (e.year, e.month, _ORDER[e.component], e.label))
     return events
 
 
