@@ -1,0 +1,215 @@
+"""Derive the bundled market statistics from the real records in ../shared/data.
+
+Reads ``levels_fyi_salaries_2017_2021.csv`` (levels.fyi records republished as the Kaggle data
+set "Data Science and STEM Salaries", taken from danielyinanc/harvardx-kaggle-stem-salaries;
+licence of the data unstated) and writes ``src/offerlab/data/market/derived_levelsfyi_2017_2021
+.json``: for each group of records (company x normalised level, alone and crossed with metro,
+country and specialty) with at least ``MIN_N`` records, the record count, the p10/p25/p50/p75/p90
+of base, stock per year, bonus and total, and the median years of experience and at company.
+No record is copied: only these statistics.
+
+Percentiles are NumPy's default (linear interpolation) over the records of the group that
+report the component (amount > 0; a base of 0 means "not reported" in this file). A component
+reported by fewer than ``MIN_N`` records of the group has no percentiles (null). Years are
+medians over the records that state them (NA excluded; 0 is a real value).
+
+Run from the repository root: ``.venv/bin/python scripts/derive_market_data.py``. The output is
+deterministic (sorted keys, fixed rounding to cents), so running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from offerlab.market.normalize import (
+    canonical_company,
+    normalize_level,
+    parse_location,
+    specialty,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = ROOT.parent / "shared" / "data"
+RECORDS = "levels_fyi_salaries_2017_2021.csv"
+OUTPUT = ROOT / "src" / "offerlab" / "data" / "market" / "derived_levelsfyi_2017_2021.json"
+MIN_N = 5
+COMPONENTS = {
+    "base": "basesalary",
+    "stock": "stockgrantvalue",
+    "bonus": "bonus",
+    "total": "totalyearlycompensation",
+}
+PERCENTILES = (10, 25, 50, 75, 90)
+SOURCE = "levels.fyi records 2017-2021 (Kaggle)"
+
+COLUMNS = [
+    "company",
+    "level",
+    "metro",
+    "country",
+    "specialty",
+    "n",
+    "first",
+    "last",
+    "median_years_experience",
+    "median_years_at_company",
+    *(
+        column
+        for name in COMPONENTS
+        for column in (f"{name}_n", *(f"{name}_p{p}" for p in PERCENTILES))
+    ),
+]
+
+Key = tuple[str, str, str | None, str | None, str | None]  # company, level, metro, country, tag
+
+
+def _number(text: str) -> float | None:
+    text = text.strip()
+    if not text or text.upper() == "NA":
+        return None
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
+def _date(timestamp: str) -> str:
+    month, day, year = timestamp.split()[0].split("/")
+    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+
+
+def _check(row: dict[str, str], checks: dict[str, int]) -> None:
+    """Count the records whose stated total is not the sum of their stated parts."""
+    base, stock, bonus, total = (_number(row[c]) for c in COMPONENTS.values())
+    if base is None or base <= 0 or stock is None or bonus is None or total is None:
+        return
+    checks["records_with_all_parts"] += 1
+    gap = abs(total - (base + stock + bonus))
+    if gap > 1000:
+        checks["total_not_sum"] += 1
+    if total > 0 and gap > total / 10:
+        checks["total_not_sum_10pct"] += 1
+
+
+def read_groups(path: Path) -> tuple[dict[Key, list[dict[str, Any]]], int, dict[str, int]]:
+    """Records grouped by every key they belong to; the number of rows read; checks."""
+    groups: dict[Key, list[dict[str, Any]]] = defaultdict(list)
+    checks = {"records_with_all_parts": 0, "total_not_sum": 0, "total_not_sum_10pct": 0}
+    rows = 0
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            rows += 1
+            _check(row, checks)
+            if not row["company"].strip():
+                continue
+            company = canonical_company(row["company"])
+            level = normalize_level(company, row["level"])
+            if level is None:
+                continue
+            place = parse_location(row["location"])
+            tag = specialty(row["tag"], row["title"])
+            record = {
+                "date": _date(row["timestamp"]),
+                "yoe": _number(row["yearsofexperience"]),
+                "yac": _number(row["yearsatcompany"]),
+                **{name: _number(row[column]) for name, column in COMPONENTS.items()},
+            }
+            # company x level, alone and crossed with metro, with country, with specialty,
+            # and with metro and specialty together (country x specialty is left out: size).
+            for metro, country in {(None, None), (place.metro, None), (None, place.country)}:
+                for spec in {None, tag} if country is None else {None}:
+                    groups[(company, level, metro, country, spec)].append(record)
+    return groups, rows, checks
+
+
+def _round(value: float) -> float | int:
+    """Cents at most; whole amounts written without a fraction (smaller file, same value)."""
+    rounded = round(float(value), 2)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+def _percentiles(values: Iterable[float | None]) -> dict[str, float | int] | None:
+    reported = np.array([v for v in values if v is not None and v > 0], dtype=float)
+    if reported.size < MIN_N:
+        return None
+    points = np.percentile(reported, PERCENTILES)
+    return {f"p{p}": _round(x) for p, x in zip(PERCENTILES, points, strict=True)}
+
+
+def _median(values: Iterable[float | None]) -> float | int | None:
+    stated = np.array([v for v in values if v is not None and v >= 0], dtype=float)
+    return _round(np.median(stated)) if stated.size else None
+
+
+def derive(path: Path) -> dict[str, Any]:
+    """The bundled data document: attribution, then one entry per group with n >= MIN_N."""
+    groups, rows, checks = read_groups(path)
+    rows_out: list[list[Any]] = []
+    for key in sorted(groups, key=lambda k: tuple("" if part is None else part for part in k)):
+        records = groups[key]
+        if len(records) < MIN_N:
+            continue
+        row: list[Any] = [
+            *key,
+            len(records),
+            min(r["date"] for r in records),
+            max(r["date"] for r in records),
+            _median(r["yoe"] for r in records),
+            _median(r["yac"] for r in records),
+        ]
+        for name in COMPONENTS:
+            row.append(sum(1 for r in records if r[name] is not None and r[name] > 0))
+            points = _percentiles(r[name] for r in records)
+            row.extend([None] * len(PERCENTILES) if points is None else points.values())
+        rows_out.append(row)
+    return {
+        "source": SOURCE,
+        "attribution": (
+            "Derived from levels.fyi self-reported compensation records (2017-06-07 to "
+            "2021-08-17) republished as the Kaggle data set 'Data Science and STEM Salaries', "
+            "taken from the public repository danielyinanc/harvardx-kaggle-stem-salaries. "
+            "Licence of the data not stated; only derived statistics are shipped here."
+        ),
+        "url": "https://github.com/danielyinanc/harvardx-kaggle-stem-salaries",
+        "file": RECORDS,
+        "rows_read": rows,
+        "currency": "USD",
+        "min_n": MIN_N,
+        "method": (
+            "company and level normalised with offerlab's rules files; groups by company x "
+            "level, crossed with metro or country and with specialty (null = all); "
+            "percentiles: numpy.percentile, linear interpolation, over records reporting the "
+            "component (> 0); years: medians over records stating them"
+        ),
+        "checks": checks,
+        "columns": COLUMNS,
+        "bands": rows_out,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder with the CSV")
+    parser.add_argument("--output", type=Path, default=OUTPUT)
+    args = parser.parse_args()
+    document = derive(args.data / RECORDS)
+    head = {k: v for k, v in document.items() if k != "bands"}
+    lines = [
+        json.dumps(row, separators=(",", ":"), ensure_ascii=False) for row in document["bands"]
+    ]
+    text = json.dumps(head, indent=1, ensure_ascii=False)[:-2] + ',\n "bands": [\n'
+    args.output.write_text(text + ",\n".join(lines) + "\n ]\n}\n", encoding="utf-8")
+    size = args.output.stat().st_size
+    print(f"{len(document['bands'])} bands from {document['rows_read']} rows -> {args.output}")
+    print(f"{size:,} bytes")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Market data: normalisation rules, bundled sources and bands, audit, level ladders and mapping."""

@@ -1,0 +1,275 @@
+"""Bundled bands: statistics derived from real records, shipped with the package.
+
+``data/market/derived_levelsfyi_2017_2021.json`` is written by ``scripts/derive_market_data.py``
+from the levels.fyi records of 2017-2021 (see that file's attribution). Each band is a group of
+at least five records: company x normalised level, alone or split by metro, by country, by
+specialty, or by metro and specialty. Amounts are yearly USD as the records state them (stock is
+the yearly value of the grant); percentiles are NumPy's linear interpolation over the records
+that report the component (> 0). These answer a bands query when no imported record matches.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from offerlab.errors import NotFoundError
+from offerlab.market.normalize import (
+    canonical_company,
+    canonical_country,
+    canonical_metro,
+    level_order,
+    normalize_level,
+)
+from offerlab.market.normalize import (
+    specialty as canonical_specialty,
+)
+
+__all__ = [
+    "BUNDLED_FILE",
+    "COMPONENTS",
+    "BundledBand",
+    "BundledMeta",
+    "Percentiles",
+    "all_bundled_bands",
+    "bundled_band",
+    "bundled_bands",
+    "bundled_meta",
+]
+
+BUNDLED_FILE = "derived_levelsfyi_2017_2021.json"
+COMPONENTS = ("base", "stock", "bonus", "total")
+
+
+@dataclass(frozen=True, slots=True)
+class Percentiles:
+    """p10/p25/p50/p75/p90 of one yearly component, in USD, over ``n`` reporting records."""
+
+    n: int
+    p10: Decimal
+    p25: Decimal
+    p50: Decimal
+    p75: Decimal
+    p90: Decimal
+
+    def as_dict(self) -> dict[str, Decimal]:
+        return {"p10": self.p10, "p25": self.p25, "p50": self.p50, "p75": self.p75, "p90": self.p90}
+
+
+@dataclass(frozen=True, slots=True)
+class BundledBand:
+    """One precomputed band. ``metro``/``country``/``specialty`` None = not split by it.
+
+    ``n`` counts every record of the group; a component reported by fewer than five of them
+    has no percentiles (None). Years are medians over the records that state them.
+    """
+
+    company: str
+    level: str
+    metro: str | None
+    country: str | None
+    specialty: str | None
+    n: int
+    first: date
+    last: date
+    median_years_experience: Decimal | None
+    median_years_at_company: Decimal | None
+    base: Percentiles | None
+    stock: Percentiles | None
+    bonus: Percentiles | None
+    total: Percentiles | None
+    source: str
+    currency: str = "USD"
+
+    def component(self, name: str) -> Percentiles | None:
+        """The percentiles of ``"base"``, ``"stock"``, ``"bonus"`` or ``"total"``."""
+        if name not in COMPONENTS:
+            raise KeyError(name)
+        value: Percentiles | None = getattr(self, name)
+        return value
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping in the shape of a bands answer (amounts as Decimal)."""
+        return {
+            "company": self.company,
+            "level": self.level,
+            "metro": self.metro,
+            "country": self.country,
+            "specialty": self.specialty,
+            "n": self.n,
+            **{
+                name: (band.as_dict() if (band := self.component(name)) is not None else None)
+                for name in COMPONENTS
+            },
+            "reported": {
+                name: (band.n if (band := self.component(name)) is not None else None)
+                for name in COMPONENTS
+            },
+            "median_years_experience": self.median_years_experience,
+            "median_years_at_company": self.median_years_at_company,
+            "period": {"first": self.first.isoformat(), "last": self.last.isoformat()},
+            "currency": self.currency,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BundledMeta:
+    """Where the bundled bands come from, for the sources registry."""
+
+    source: str
+    attribution: str
+    url: str
+    file: str
+    rows_read: int
+    min_n: int
+    method: str
+    bands: int
+    checks: dict[str, int]
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    return value if isinstance(value, Decimal) else Decimal(value)
+
+
+@cache
+def _document() -> dict[str, Any]:
+    text = resources.files("offerlab.data").joinpath("market", BUNDLED_FILE).read_text("utf-8")
+    document: dict[str, Any] = json.loads(text, parse_float=Decimal)
+    return document
+
+
+def _percentiles(row: dict[str, Any], name: str) -> Percentiles | None:
+    if row[f"{name}_p50"] is None:
+        return None
+    return Percentiles(
+        n=int(row[f"{name}_n"]),
+        p10=Decimal(row[f"{name}_p10"]),
+        p25=Decimal(row[f"{name}_p25"]),
+        p50=Decimal(row[f"{name}_p50"]),
+        p75=Decimal(row[f"{name}_p75"]),
+        p90=Decimal(row[f"{name}_p90"]),
+    )
+
+
+@cache
+def all_bundled_bands() -> tuple[BundledBand, ...]:
+    """Every bundled band, in the file's order (company, level, metro, country, specialty)."""
+    document = _document()
+    columns: list[str] = document["columns"]
+    source: str = document["source"]
+    bands = []
+    for values in document["bands"]:
+        row = dict(zip(columns, values, strict=True))
+        bands.append(
+            BundledBand(
+                company=row["company"],
+                level=row["level"],
+                metro=row["metro"],
+                country=row["country"],
+                specialty=row["specialty"],
+                n=int(row["n"]),
+                first=date.fromisoformat(row["first"]),
+                last=date.fromisoformat(row["last"]),
+                median_years_experience=_decimal(row["median_years_experience"]),
+                median_years_at_company=_decimal(row["median_years_at_company"]),
+                base=_percentiles(row, "base"),
+                stock=_percentiles(row, "stock"),
+                bonus=_percentiles(row, "bonus"),
+                total=_percentiles(row, "total"),
+                source=source,
+            )
+        )
+    return tuple(bands)
+
+
+def bundled_meta() -> BundledMeta:
+    """Attribution and method of the bundled bands."""
+    document = _document()
+    return BundledMeta(
+        source=document["source"],
+        attribution=document["attribution"],
+        url=document["url"],
+        file=document["file"],
+        rows_read=int(document["rows_read"]),
+        min_n=int(document["min_n"]),
+        method=document["method"],
+        bands=len(document["bands"]),
+        checks={str(k): int(v) for k, v in document.get("checks", {}).items()},
+    )
+
+
+def _level_rank(band: BundledBand) -> tuple[str, int, str]:
+    try:
+        order = level_order(band.company)
+    except NotFoundError:
+        order = []
+    rank = order.index(band.level) if band.level in order else len(order)
+    return (band.company, rank, band.level)
+
+
+def bundled_bands(
+    company: str | None = None,
+    level: str | None = None,
+    metro: str | None = None,
+    specialty: str | None = None,
+    country: str | None = None,
+) -> list[BundledBand]:
+    """Bundled bands matching a query, ordered by company then ladder.
+
+    ``company`` and ``level`` (any spelling the rules know) narrow the answer; None means any.
+    ``metro``, ``country`` and ``specialty`` select the split: None means the band over all
+    metros/countries/specialties, a name (any alias) the band for that one only.
+    """
+    want_company = canonical_company(company) if company is not None else None
+    want_level = None
+    if level is not None:
+        key = want_company or ""
+        want_level = normalize_level(key, level) if want_company else level.strip()
+        if want_level is None:
+            return []
+    want_metro = (canonical_metro(metro) or metro.strip()) if metro is not None else None
+    want_country = (canonical_country(country) or country.strip()) if country else None
+    want_specialty = canonical_specialty(specialty) if specialty is not None else None
+    if specialty is not None and want_specialty is None:
+        return []
+    found = [
+        band
+        for band in all_bundled_bands()
+        if (want_company is None or band.company == want_company)
+        and (want_level is None or band.level == want_level)
+        and band.metro == want_metro
+        and band.country == want_country
+        and band.specialty == want_specialty
+    ]
+    return sorted(found, key=_level_rank)
+
+
+def bundled_band(
+    company: str,
+    level: str,
+    location: str | None = None,
+    specialty: str | None = None,
+) -> BundledBand | None:
+    """The one bundled band for a bands query, or None when there is none (n < 5 or unknown).
+
+    ``location`` is a metro, a country, or a city that lies in one metro; a city answers with
+    its metro's band (``band.metro`` says which), since the bundled data is not split by city.
+    A location the bundled data cannot place (a region, an unknown city) gives None.
+    """
+    metro = country = None
+    if location is not None:
+        metro = canonical_metro(location)
+        if metro is None:
+            country = canonical_country(location)
+            if country is None:
+                return None
+    found = bundled_bands(company, level, metro=metro, specialty=specialty, country=country)
+    return found[0] if found else None
