@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from offerlab.cli.common import OfferlabGroup
+from offerlab.cli.negotiate import negotiate
 from offerlab.cli.offer import offer_app
 
 __all__ = ["app", "main"]
@@ -21,6 +22,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(offer_app, name="offer")
+app.command("negotiate")(negotiate)
 
 
 def _version(value: bool) -> None:

@@ -13,15 +13,15 @@ from rich.table import Table
 from rich.text import Text
 
 from offerlab.cli.common import amount_table, console, fmt_money, print_json
-from offerlab.errors import InputError, Problem, ProblemsError
+from offerlab.errors import InputError
 from offerlab.money import allocate_cents, to_cents
 from offerlab.offers import (
     Comparison,
-    Offer,
     OfferEvaluation,
     compare,
     evaluate,
     load_offer,
+    load_offers,
     offer_json_schema,
     preset,
     preset_names,
@@ -188,7 +188,7 @@ def compare_offers(
     """Compare offers side by side, with deltas against the first one."""
     if len(files) < 2:
         raise InputError("compare needs at least two offer files")
-    offers = _load_all(files)
+    offers = load_offers(files)
     currencies = {offer.currency for offer in offers}
     if len(currencies) > 1:
         listing = ", ".join(
@@ -203,20 +203,6 @@ def compare_offers(
         print_json(comparison.as_json())
         return
     _print_comparison(comparison, years, _headers(files, comparison))
-
-
-def _load_all(files: list[Path]) -> list[Offer]:
-    """Load every file, reporting the problems of all of them at once."""
-    offers: list[Offer] = []
-    problems: list[Problem] = []
-    for path in files:
-        try:
-            offers.append(load_offer(path))
-        except ProblemsError as error:
-            problems.extend(error.problems)
-    if problems:
-        raise ProblemsError(problems, "invalid offer")
-    return offers
 
 
 def _headers(files: list[Path], comparison: Comparison) -> list[str]:

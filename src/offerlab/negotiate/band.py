@@ -127,6 +127,7 @@ class BandLookup:
     query: BandQuery
     band: MarketBand | None
     n: int
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)

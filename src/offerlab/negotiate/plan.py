@@ -225,13 +225,17 @@ def _find_band(offer: Offer, market: MarketView, as_of: date, specialty: str | N
                 if first and not used
             ]
             if dropped:
-                thin = ", ".join(f"{t.query.describe()}: {t.n} records" for t in tried[:-1])
+                thin = ", ".join(
+                    f"{t.query.describe()}: {t.note or f'{t.n} records'}" for t in tried[:-1]
+                )
                 why = (
                     f"widened (dropped {', '.join(dropped)}) because narrower bands were too "
                     f"thin ({thin})"
                 )
             else:
                 why = "the narrowest band had enough records"
+            if lookup.note:
+                why += f"; {lookup.note}"
             return Benchmark(lookup.band, query, tuple(tried), why, {}, {})
     return Benchmark(
         None,

@@ -46,14 +46,29 @@ def _context(plan: NegotiationPlan) -> dict[str, Any]:
         text = _money(value)
         return text if currency == "USD" else f"{text[1:]} {currency}"
 
+    closers = [
+        lever
+        for lever in plan.levers
+        if isinstance(lever, Lever) and lever.ask == lever.initial and lever.stretch > lever.ask
+    ]
+    phrases = []
+    for lever in closers:
+        if lever.lever == "signing":
+            phrases.append(f"the signing bonus could go to {money(lever.stretch.amount)}")
+        elif lever.lever == "base":
+            phrases.append(f"the base could go to {money(lever.stretch.amount)}")
+        elif lever.lever == "equity" and lever.grant_stretch is not None:
+            phrases.append(f"the grant could go to {money(lever.grant_stretch.amount)}")
     return {
         "offer": plan.offer,
+        "closer_text": " and ".join(phrases),
         "profile": plan.profile,
         "band": band,
         "band_label": query.describe() if query is not None else "",
         "leverage": plan.leverage,
         "rival_base": rival_base,
         "levers": plan.levers,
+        "asks": [lever for lever in plan.levers if lever.ask != lever.initial],
         "target": plan.package("target"),
         "money": money,
     }

@@ -7,18 +7,21 @@ what is expected. Numbers are read as exact decimals, never through floats.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
+from offerlab.errors import Problem, ProblemsError
 from offerlab.offers.model import Offer
 from offerlab.validation import parse_document, read_document, validate_document
 
 __all__ = [
     "dump_offer_toml",
     "load_offer",
+    "load_offers",
     "offer_from_mapping",
     "offer_json_schema",
     "parse_offer_text",
@@ -40,6 +43,20 @@ def parse_offer_text(text: str, source: str, fmt: str) -> Offer:
 def load_offer(path: str | Path) -> Offer:
     """Read an offer file; the format comes from the suffix (``.json``, else TOML)."""
     return offer_from_mapping(read_document(path, _WHAT), str(path))
+
+
+def load_offers(paths: Sequence[str | Path]) -> list[Offer]:
+    """Read several offer files, reporting the problems of all of them at once."""
+    offers: list[Offer] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            offers.append(load_offer(path))
+        except ProblemsError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise ProblemsError(problems, _WHAT)
+    return offers
 
 
 def _plain(value: Any) -> Any:
