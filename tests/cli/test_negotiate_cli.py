@@ -26,7 +26,7 @@ def test_negotiate_json_on_bundled_data(examples: Path) -> None:
         "--competing",
         str(examples / "google-l5-kirkland.toml"),
         "--profile",
-        str(examples / "profile.toml"),
+        str(examples / "profiles" / "alex.toml"),
         "--json",
     )
     assert code == 0, err
