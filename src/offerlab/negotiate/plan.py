@@ -98,6 +98,8 @@ class Lever:
     reason: str
     grant_ask: Money | None = None
     grant_stretch: Money | None = None
+    #: What drives the ask, in a few words for the email ("to match Google's first year").
+    driver: str = ""
 
     @property
     def is_ask(self) -> bool:
@@ -452,6 +454,8 @@ def _signing_lever(
         else None
     )
 
+    drivers: dict[Money, str] = {}
+
     def need(year1: Money) -> tuple[Money, str]:
         stay = forfeited + (max(current - year1, zero) if current is not None else zero)
         rival = max(leverage.evaluation.year1_total - year1, zero) if leverage else zero
@@ -459,11 +463,17 @@ def _signing_lever(
             return zero, ""
         if rival > stay:
             assert leverage is not None
+            drivers[year1] = f"to match {leverage.offer.company}'s first year"
             return rival, (
                 f"{leverage.offer.display_name} pays {_fmt(leverage.evaluation.year1_total)} in "
                 f"Year 1, {_fmt(rival)} more than this package before signing"
             )
         parts = []
+        drivers[year1] = (
+            "to offset the unvested equity I leave behind"
+            if not forfeited.is_zero
+            else "to match my current pay in the first year"
+        )
         if not forfeited.is_zero:
             parts.append(f"leaving forfeits {_fmt(forfeited)} of unvested equity")
         if current is not None and current > year1:
@@ -494,7 +504,7 @@ def _signing_lever(
         f"{why}: a signing bonus of {_fmt(target)} covers it. Signing is the easiest lever: "
         "it is one-off money and does not move the band"
     )
-    return Lever("signing", initial, target, stretch, reason)
+    return Lever("signing", initial, target, stretch, reason, driver=drivers.get(target_y1, ""))
 
 
 def _year1_before_signing(offer: Offer) -> Money:
