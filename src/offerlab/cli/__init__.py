@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
 from typing import Annotated
 
 import typer
@@ -9,6 +10,7 @@ import typer
 from offerlab.cli.common import OfferlabGroup
 from offerlab.cli.db import db_app
 from offerlab.cli.market import market_app
+from offerlab.cli.negotiate import negotiate
 from offerlab.cli.offer import offer_app
 
 __all__ = ["app", "main"]
@@ -21,11 +23,27 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+app.add_typer(offer_app, name="offer")
+app.add_typer(market_app, name="market")
+app.add_typer(db_app, name="db")
+app.command("negotiate")(negotiate)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"offerlab {version('offerlab')}")
+        raise typer.Exit()
 
 
 @app.callback()
 def root(
     ctx: typer.Context,
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
     db: Annotated[
         str | None,
         typer.Option(
@@ -38,11 +56,6 @@ def root(
 ) -> None:
     """Understand, benchmark and negotiate a tech job offer, on your own machine."""
     ctx.obj = {"db": db}
-
-
-app.add_typer(offer_app, name="offer")
-app.add_typer(market_app, name="market")
-app.add_typer(db_app, name="db")
 
 
 def main() -> None:
