@@ -468,7 +468,8 @@ def _load_diag(con: duckdb.DuckDBPyConnection, plan: ImportPlan) -> tuple[list[P
         if int(line) in seen:
             continue
         seen.add(int(line))
-        reason = str(message).splitlines()[0] if message else str(error_type)
+        detail = str(message).splitlines()[0] if message else str(error_type)
+        reason = f"not a row of the header's {len(plan.header)} columns ({detail})"
         problems.append(Problem(str(plan.path), f"line {int(line)}", reason))
     return problems, sorted(seen)
 
@@ -504,7 +505,7 @@ def _diag_reasons(plan: ImportPlan) -> str:
         limit = f"{MAX_AMOUNT:,}"
         parts.append(
             f"CASE WHEN {text(name)} IS NOT NULL AND {typed[name]} IS NULL THEN "
-            f"'{name} ' || {text(name)} || ' is not a number (or not below {limit})' END"
+            f"'{name} ' || {text(name)} || ' is not an amount (a number below {limit})' END"
         )
     for name in YEAR_FIELDS:
         parts.append(

@@ -455,20 +455,14 @@ class MarketRepository:
             if not pairs:
                 return None
             tags = sorted({p[0] for p in pairs})
+            # Tags first (cheap on a dictionary-encoded column), then the exact (tag, title)
+            # pairs, since a specialty can depend on the title too.
             parts.append(f"coalesce(r.tag_raw, '') IN {self._in(params, 'g', tags)}")
-            all_titles = self.records.rows(
-                "SELECT DISTINCT title_raw FROM specialty_norm WHERE tag_raw IN "
-                + self._in(params, "gt", tags)
-                + " AND NOT (specialty = :g OR tag_raw = :g)",
-                {**params, "g": wanted_tag},
+            params["gs"] = wanted_tag
+            parts.append(
+                "(coalesce(r.tag_raw, ''), coalesce(r.title_raw, '')) IN (SELECT tag_raw, "
+                "title_raw FROM specialty_norm WHERE specialty = :gs OR tag_raw = :gs)"
             )
-            if all_titles:
-                # The specialty of some (tag, title) pairs depends on the title: match pairs.
-                params["gs"] = wanted_tag
-                parts.append(
-                    "(coalesce(r.tag_raw, ''), coalesce(r.title_raw, '')) IN (SELECT tag_raw, "
-                    "title_raw FROM specialty_norm WHERE specialty = :gs OR tag_raw = :gs)"
-                )
         if query.location is not None:
             places = self.location_raws(query.location)
             if not places:
