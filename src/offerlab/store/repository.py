@@ -237,10 +237,11 @@ class MarketRepository:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="offerlab-hash") as pool:
             if any(s.size_bytes == size for s in self.sources()):
                 # Possibly a file seen before: hash it first, so a repeat costs one read.
-                digest: str | None = importer.content_hash(path, progress)
-                existing = self.source_by_hash(digest)
+                known = importer.content_hash(path, progress)
+                existing = self.source_by_hash(known)
                 if existing is not None:
                     return ImportResult(existing, True, 0, 0, 0)
+                digest: str | None = known
                 hashing = None
             else:
                 # A new size is a new file: hash it while DuckDB reads it.
