@@ -134,20 +134,6 @@ def percentiles(values: NDArray[np.float64]) -> dict[str, Decimal]:
     return {f"p{p}": _cents(v) for p, v in zip(PERCENTILES, points, strict=True)}
 
 
-def _component(values: NDArray[np.float64], min_n: int) -> ComponentBand:
-    reported = values[np.isfinite(values) & (values > 0)]
-    n = int(reported.size)
-    return ComponentBand(n, percentiles(reported) if n >= min_n and n > 0 else None)
-
-
-def _years_between(dates: NDArray[Any], as_of: date) -> NDArray[np.float64]:
-    days = np.asarray(dates, dtype="datetime64[D]")
-    target = np.datetime64(as_of.isoformat(), "D")
-    out = (target - days).astype("timedelta64[D]").astype(np.float64) / _DAYS_PER_YEAR
-    out[np.isnat(days)] = 0.0
-    return out
-
-
 def growth_rate(
     repo: MarketRepository, query: RecordQuery, given_pct: float | None = None
 ) -> GrowthRate:
@@ -163,19 +149,9 @@ def growth_rate(
             raise InputError(f"--growth {given_pct}: expected a yearly percentage such as 5")
         return GrowthRate(given_pct / 100, "given", f"--growth {given_pct:g}% a year")
     scope = RecordQuery(company=query.company, currency=query.currency)
-    data = repo.components(scope)
     label = f"{canonical_company(query.company)} records" if query.company else "all records"
-    if data is None or data["total"].size == 0:
-        raise InputError("no records to measure a growth rate from; give --growth PCT")
-    dates = np.asarray(data["reported_on"], dtype="datetime64[D]")
-    ok = ~np.isnat(dates) & np.isfinite(data["total"]) & (data["total"] > 0)
-    years = dates[ok].astype("datetime64[Y]").astype(np.int64) + 1970
-    totals = data["total"][ok]
-    medians: dict[int, float] = {}
-    for year in np.unique(years):
-        chosen = totals[years == year]
-        if chosen.size >= GROWTH_MIN_PER_YEAR:
-            medians[int(year)] = float(np.median(chosen))
+    yearly = repo.yearly_totals(scope)
+    medians = {y: m for y, (n, m) in sorted(yearly.items()) if n >= GROWTH_MIN_PER_YEAR}
     if len(medians) < 2:
         raise InputError(
             f"cannot measure a growth rate: {label} have fewer than two years with "
@@ -241,9 +217,12 @@ def band(
     }
     if level is not None:
         filters["level"] = normalize_level(canonical_company(company), level) or level
-    data = repo.components(query)
-    n = 0 if data is None else int(data["total"].size)
-    if data is None or n == 0:
+    growth: GrowthRate | None = None
+    if as_of is not None:
+        growth = growth_rate(repo, query, growth_pct)
+    summary = repo.summary(query, as_of, growth.rate if growth is not None else 0.0)
+    n = 0 if summary is None else summary.n
+    if summary is None or n == 0:
         fallback = _bundled(company, level, location, tag, title, since, as_of, sources, min_n)
         if fallback is not None:
             return Band(
@@ -262,21 +241,18 @@ def band(
             + " and there is no bundled band for it; import records with "
             "`offerlab market import FILE` or widen the query"
         )
-    currencies = sorted(set(np.asarray(data["currency"]).astype(str).tolist()))
-    if len(currencies) > 1:
+    if len(summary.currencies) > 1:
         raise InputError(
-            f"the matching records are in {', '.join(currencies)}; choose one with --currency"
+            f"the matching records are in {', '.join(summary.currencies)}; "
+            "choose one with --currency"
         )
-    growth: GrowthRate | None = None
-    factor: NDArray[np.float64] | float = 1.0
-    if as_of is not None:
-        growth = growth_rate(repo, query, growth_pct)
-        factor = np.power(1.0 + growth.rate, _years_between(data["reported_on"], as_of))
-    components = {
-        name: _component(np.asarray(data[name], dtype=np.float64) * factor, min_n)
-        for name in COMPONENTS
-    }
-    ids = sorted({int(i) for i in np.asarray(data["source_id"]).tolist()})
+    components: dict[str, ComponentBand | None] = {}
+    for name in COMPONENTS:
+        count, points = summary.components[name]
+        values = None
+        if count >= min_n and points:
+            values = {f"p{p}": _cents(v) for p, v in zip(PERCENTILES, points, strict=True)}
+        components[name] = ComponentBand(count, values)
     infos = {s.id: s for s in repo.sources()}
     listed = [
         {
@@ -286,11 +262,11 @@ def band(
             "imported_at": infos[i].imported_at.isoformat(),
             "content_hash": infos[i].content_hash,
         }
-        for i in ids
+        for i in summary.source_ids
         if i in infos
     ]
     return Band(
-        n, min_n, dict(components), filters, "records", listed, currencies[0], as_of, growth
+        n, min_n, components, filters, "records", listed, summary.currencies[0], as_of, growth
     )
 
 
@@ -372,24 +348,17 @@ def level_stats(repo: MarketRepository, company: str) -> list[LevelStat]:
     Ordered up the company's ladder where the rules know it, else by median years of
     experience. Empty when no record matches.
     """
-    data = repo.level_rows(company)
-    if data is None or data["total"].size == 0:
-        return []
-    levels = np.asarray(data["level"]).astype(str)
-    stats = []
-    for level in np.unique(levels):
-        chosen = levels == level
-        years = data["years_experience"][chosen]
-        years = years[np.isfinite(years)]
-        totals = data["total"][chosen]
-        stats.append(
-            LevelStat(
-                str(level),
-                int(chosen.sum()),
-                _cents(float(np.median(years))) if years.size else None,
-                _cents(float(np.median(totals))),
-            )
+    stats = [
+        LevelStat(
+            level,
+            n,
+            _cents(years) if years is not None else None,
+            _cents(total),
         )
+        for level, n, years, total in repo.level_summary(company)
+    ]
+    if not stats:
+        return []
     try:
         ladder = level_order(canonical_company(company))
     except OfferlabError:

@@ -13,6 +13,8 @@ import re
 import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
@@ -24,7 +26,53 @@ from sqlalchemy import Connection, Engine, insert, text
 from offerlab.store.columnar import connect_columnar
 from offerlab.store.models import Base
 
-__all__ = ["ColumnarRecords", "RecordStore", "SqlRecords"]
+__all__ = [
+    "FLOAT_COLUMNS",
+    "PERCENTILES",
+    "ColumnarRecords",
+    "RecordStore",
+    "SqlRecords",
+    "Summary",
+    "Where",
+]
+
+#: The percentiles every band reports.
+PERCENTILES: Final = (10, 25, 50, 75, 90)
+COMPONENTS: Final = ("base", "stock", "bonus", "total")
+FLOAT_COLUMNS: Final = ("base", "stock", "bonus", "total", "years_experience")
+DAYS_PER_YEAR: Final = 365.2425
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """A record query as SQL: extra joins and a condition over ``records r``, named params."""
+
+    joins: str
+    condition: str
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What a band is computed from: ``n`` matching records; per component the records that
+    report it (> 0) and their percentiles (NumPy's linear interpolation; empty if none)."""
+
+    n: int
+    components: dict[str, tuple[int, list[float]]]
+    currencies: list[str]
+    source_ids: list[int]
+
+
+def _restate(dates: NDArray[Any], as_of: date | None, rate: float) -> NDArray[np.float64] | float:
+    """(1 + rate) ** years from each date to ``as_of`` (1 for undated records or no as_of)."""
+    if as_of is None:
+        return 1.0
+    days = np.asarray(dates, dtype="datetime64[D]")
+    target = np.datetime64(as_of.isoformat(), "D")
+    years = (target - days).astype("timedelta64[D]").astype(np.float64) / DAYS_PER_YEAR
+    years[np.isnat(days)] = 0.0
+    return np.power(1.0 + rate, years)
+
 
 #: Indexes of the SQL ``records`` table (as the migrations create them): name, columns.
 RECORD_INDEXES: Final = (
@@ -74,6 +122,89 @@ class RecordStore(ABC):
         self, sql: str, params: Mapping[str, Any], floats: Sequence[str]
     ) -> dict[str, NDArray[Any]]:
         """Run a query; its columns as arrays (``floats`` as float64 with NaN for NULL)."""
+
+    def in_list(
+        self, column: str, prefix: str, values: Sequence[str | int], params: dict[str, Any]
+    ) -> str:
+        """``column IN (...)`` for a list of values, adding its parameters to ``params``."""
+        names = []
+        for i, value in enumerate(values):
+            params[f"{prefix}{i}"] = value
+            names.append(f":{prefix}{i}")
+        return f"{column} IN ({', '.join(names)})"
+
+    def summary(self, where: Where, as_of: date | None, rate: float) -> Summary:
+        """Counts and percentiles over the matching records (NumPy over fetched columns)."""
+        data = self.arrays(
+            "SELECT CAST(r.base AS DOUBLE PRECISION) AS base, "
+            "CAST(r.stock AS DOUBLE PRECISION) AS stock, "
+            "CAST(r.bonus AS DOUBLE PRECISION) AS bonus, "
+            "CAST(r.total AS DOUBLE PRECISION) AS total, "
+            "r.reported_on AS reported_on, r.source_id AS source_id, r.currency AS currency "
+            f"FROM records r{where.joins} WHERE {where.condition}",
+            where.params,
+            COMPONENTS,
+        )
+        factor = _restate(data["reported_on"], as_of, rate)
+        components = {}
+        for name in COMPONENTS:
+            values = data[name] * factor
+            values = values[np.isfinite(values) & (values > 0)]
+            points = np.percentile(values, PERCENTILES).tolist() if values.size else []
+            components[name] = (int(values.size), [float(v) for v in points])
+        return Summary(
+            int(data["total"].size),
+            components,
+            sorted({str(c) for c in data["currency"].tolist()}),
+            sorted({int(i) for i in data["source_id"].tolist()}),
+        )
+
+    def yearly_totals(self, where: Where) -> dict[int, tuple[int, float]]:
+        """Per calendar year: (records with a total, median total)."""
+        data = self.arrays(
+            "SELECT CAST(r.total AS DOUBLE PRECISION) AS total, r.reported_on AS reported_on "
+            f"FROM records r{where.joins} WHERE {where.condition} "
+            "AND r.total > 0 AND r.reported_on IS NOT NULL",
+            where.params,
+            ("total",),
+        )
+        dates = np.asarray(data["reported_on"], dtype="datetime64[D]")
+        years = dates.astype("datetime64[Y]").astype(np.int64) + 1970
+        out = {}
+        for year in np.unique(years):
+            chosen = data["total"][years == year]
+            out[int(year)] = (int(chosen.size), float(np.median(chosen)))
+        return out
+
+    def level_summary(
+        self, condition: str, params: dict[str, Any]
+    ) -> list[tuple[str, int, float | None, float]]:
+        """Per normalised level: (level, n, median years of experience, median total)."""
+        data = self.arrays(
+            "SELECT l.level AS level, "
+            "CAST(r.years_experience AS DOUBLE PRECISION) AS years_experience, "
+            "CAST(r.total AS DOUBLE PRECISION) AS total "
+            "FROM records r JOIN level_norm l ON l.company_raw = r.company_raw "
+            "AND l.level_raw = coalesce(r.level_raw, '') "
+            f"WHERE {condition} AND l.level IS NOT NULL",
+            params,
+            ("years_experience", "total"),
+        )
+        levels = np.asarray(data["level"]).astype(str)
+        out = []
+        for level in np.unique(levels):
+            chosen = levels == level
+            years = data["years_experience"][chosen]
+            years = years[np.isfinite(years)]
+            out.append(
+                (
+                    str(level),
+                    int(chosen.sum()),
+                    float(np.median(years)) if years.size else None,
+                    float(np.median(data["total"][chosen])),
+                )
+            )
+        return out
 
     @abstractmethod
     def insert_rows(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -140,6 +271,72 @@ class ColumnarRecords(RecordStore):
     ) -> dict[str, NDArray[Any]]:
         data = self.con.execute(*self._sql(sql, params)).fetchnumpy()
         return {k: (_as_float(v) if k in floats else np.asarray(v)) for k, v in data.items()}
+
+    def in_list(
+        self, column: str, prefix: str, values: Sequence[str | int], params: dict[str, Any]
+    ) -> str:
+        # One list parameter, as a semi-join: DuckDB filters 10M rows ~3x faster this way
+        # than with a long IN (...) of constants.
+        kind = "INTEGER" if values and isinstance(values[0], int) else "VARCHAR"
+        params[prefix] = list(values)
+        return f"{column} IN (SELECT unnest(CAST(:{prefix} AS {kind}[])))"
+
+    def summary(self, where: Where, as_of: date | None, rate: float) -> Summary:
+        params = dict(where.params)
+        if as_of is None:
+            factor = "1.0"
+        else:
+            params |= {"as_of_day": as_of, "growth_rate": rate}
+            factor = (
+                "coalesce(pow(1.0 + :growth_rate, date_diff('day', r.reported_on, "
+                f"CAST(:as_of_day AS DATE)) / {DAYS_PER_YEAR}), 1.0)"
+            )
+        points = "[" + ", ".join(str(p / 100) for p in PERCENTILES) + "]"
+        aggregates = []
+        for name in COMPONENTS:
+            aggregates.append(f"count(*) FILTER (WHERE {name} > 0)")
+            aggregates.append(f"quantile_cont({name}, {points}) FILTER (WHERE {name} > 0)")
+        values = ", ".join(f"CAST(r.{name} AS DOUBLE) * {factor} AS {name}" for name in COMPONENTS)
+        row = self.rows(
+            f"SELECT count(*), {', '.join(aggregates)}, list(DISTINCT currency), "
+            f"list(DISTINCT source_id) FROM (SELECT {values}, r.currency, r.source_id "
+            f"FROM records r{where.joins} WHERE {where.condition})",
+            params,
+        )[0]
+        components = {}
+        for i, name in enumerate(COMPONENTS):
+            count, found = row[1 + 2 * i], row[2 + 2 * i]
+            components[name] = (int(count), [float(v) for v in found] if found else [])
+        return Summary(
+            int(row[0]),
+            components,
+            sorted(str(c) for c in row[-2] or []),
+            sorted(int(i) for i in row[-1] or []),
+        )
+
+    def yearly_totals(self, where: Where) -> dict[int, tuple[int, float]]:
+        rows = self.rows(
+            "SELECT year(r.reported_on), count(*), median(CAST(r.total AS DOUBLE)) "
+            f"FROM records r{where.joins} WHERE {where.condition} "
+            "AND r.total > 0 AND r.reported_on IS NOT NULL GROUP BY 1",
+            where.params,
+        )
+        return {int(y): (int(n), float(m)) for y, n, m in rows}
+
+    def level_summary(
+        self, condition: str, params: dict[str, Any]
+    ) -> list[tuple[str, int, float | None, float]]:
+        rows = self.rows(
+            "SELECT l.level, count(*), median(CAST(r.years_experience AS DOUBLE)), "
+            "median(CAST(r.total AS DOUBLE)) "
+            "FROM records r JOIN level_norm l ON l.company_raw = r.company_raw "
+            "AND l.level_raw = coalesce(r.level_raw, '') "
+            f"WHERE {condition} AND l.level IS NOT NULL GROUP BY 1",
+            params,
+        )
+        return [
+            (str(lv), int(n), None if y is None else float(y), float(t)) for lv, n, y, t in rows
+        ]
 
     def insert_rows(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
         if not rows:

@@ -34,7 +34,14 @@ from offerlab.market.normalize import (
     title_family,
 )
 from offerlab.market.records import MarketRecord
-from offerlab.store.backends import ColumnarRecords, RecordStore, SqlRecords
+from offerlab.store.backends import (
+    FLOAT_COLUMNS,
+    ColumnarRecords,
+    RecordStore,
+    SqlRecords,
+    Summary,
+    Where,
+)
 from offerlab.store.columnar import columnar_path
 from offerlab.store.database import current_revision, head_revision, make_engine, upgrade
 from offerlab.store.models import Source
@@ -429,13 +436,6 @@ class MarketRepository:
 
     # --- queries ---------------------------------------------------------------------------
 
-    def _in(self, params: dict[str, Any], prefix: str, values: Sequence[Any]) -> str:
-        names = []
-        for i, value in enumerate(values):
-            params[f"{prefix}{i}"] = value
-            names.append(f":{prefix}{i}")
-        return "(" + ", ".join(names) + ")"
-
     def company_raws(self, company: str) -> list[str]:
         """The spellings of ``company`` in the store."""
         canonical = canonical_company(company)
@@ -455,33 +455,41 @@ class MarketRepository:
             if location_matches(Location(raw, city, region, country, metro), query)
         )
 
-    def where(self, query: RecordQuery) -> tuple[str, dict[str, Any]] | None:
-        """A SQL condition over ``records r`` for ``query``; None when nothing can match."""
+    def where(self, query: RecordQuery) -> Where | None:
+        """The SQL (joins and condition over ``records r``) for ``query``; None: nothing matches.
+
+        Names are resolved to the reported spellings through the normalisation maps first, so
+        the big table is filtered on plain column values.
+        """
         params: dict[str, Any] = {}
         parts: list[str] = []
+        joins = ""
+        inl = self.records.in_list
         companies: list[str] = []
         if query.company is not None:
             companies = self.company_raws(query.company)
             if not companies:
                 return None
-            parts.append(f"r.company_raw IN {self._in(params, 'c', companies)}")
+            parts.append(inl("r.company_raw", "c", companies, params))
         if query.level is not None:
             if not companies:
                 raise InputError("--level needs --company (levels are per company)")
             canonical = canonical_company(query.company or "")
             wanted = _safe(normalize_level, canonical, query.level) or query.level.strip()
-            marks = self._in(params, "lc", companies)
+            lookup: dict[str, Any] = {"lv": wanted}
             levels = [
                 r[0]
                 for r in self.records.rows(
-                    f"SELECT DISTINCT level_raw FROM level_norm WHERE company_raw IN {marks} "
-                    "AND (level = :lv OR level_raw = :lv)",
-                    {**params, "lv": wanted},
+                    "SELECT DISTINCT level_raw FROM level_norm WHERE "
+                    + inl("company_raw", "lc", companies, lookup)
+                    + " AND (level = :lv OR level_raw = :lv)",
+                    lookup,
                 )
+                if r[0] != ""
             ]
             if not levels:
                 return None
-            parts.append(f"coalesce(r.level_raw, '') IN {self._in(params, 'l', levels)}")
+            parts.append(inl("r.level_raw", "l", levels, params))
         if query.title is not None:
             family = _safe(title_family, query.title) or query.title.strip()
             titles = [
@@ -490,10 +498,11 @@ class MarketRepository:
                     "SELECT title_raw FROM title_norm WHERE title_family = :t OR title_raw = :t",
                     {"t": family},
                 )
+                if r[0] != ""
             ]
             if not titles:
                 return None
-            parts.append(f"coalesce(r.title_raw, '') IN {self._in(params, 't', titles)}")
+            parts.append(inl("r.title_raw", "t", titles, params))
         if query.tag is not None:
             wanted_tag = _safe(specialty, query.tag, None) or query.tag.strip()
             pairs = self.records.rows(
@@ -503,20 +512,25 @@ class MarketRepository:
             )
             if not pairs:
                 return None
-            tags = sorted({p[0] for p in pairs})
-            # Tags first (cheap on a dictionary-encoded column), then the exact (tag, title)
-            # pairs, since a specialty can depend on the title too.
-            parts.append(f"coalesce(r.tag_raw, '') IN {self._in(params, 'g', tags)}")
+            tags = sorted({p[0] for p in pairs if p[0] != ""})
+            untagged = any(p[0] == "" for p in pairs)
+            # Tags first (a plain column filter), then the exact (tag, title) pairs through
+            # the map, since a specialty can depend on the title too.
+            tag_parts = [inl("r.tag_raw", "g", tags, params)] if tags else []
+            if untagged:
+                tag_parts.append("r.tag_raw IS NULL")
+            parts.append("(" + " OR ".join(tag_parts) + ")")
             params["gs"] = wanted_tag
-            parts.append(
-                "(coalesce(r.tag_raw, ''), coalesce(r.title_raw, '')) IN (SELECT tag_raw, "
-                "title_raw FROM specialty_norm WHERE specialty = :gs OR tag_raw = :gs)"
+            joins = (
+                " JOIN specialty_norm sp ON sp.tag_raw = coalesce(r.tag_raw, '') "
+                "AND sp.title_raw = coalesce(r.title_raw, '') "
+                "AND (sp.specialty = :gs OR sp.tag_raw = :gs)"
             )
         if query.location is not None:
-            places = self.location_raws(query.location)
+            places = [p for p in self.location_raws(query.location) if p != ""]
             if not places:
                 return None
-            parts.append(f"r.location_raw IN {self._in(params, 'p', places)}")
+            parts.append(inl("r.location_raw", "p", places, params))
         if query.since is not None:
             parts.append("r.reported_on >= :since")
             params["since"] = query.since
@@ -530,8 +544,8 @@ class MarketRepository:
             ids = self._source_ids(query.sources)
             if not ids:
                 return None
-            parts.append(f"r.source_id IN {self._in(params, 's', ids)}")
-        return (" AND ".join(parts) or "1 = 1"), params
+            parts.append(inl("r.source_id", "s", ids, params))
+        return Where(joins, " AND ".join(parts) or "1 = 1", params)
 
     def _source_ids(self, names: Sequence[str]) -> list[int]:
         wanted = {n.strip().casefold() for n in names}
@@ -546,8 +560,6 @@ class MarketRepository:
         found = self.where(query)
         if found is None:
             return None
-        condition, params = found
-        floats = ("base", "stock", "bonus", "total", "years_experience")
         return self.records.arrays(
             "SELECT CAST(r.base AS DOUBLE PRECISION) AS base, "
             "CAST(r.stock AS DOUBLE PRECISION) AS stock, "
@@ -555,36 +567,42 @@ class MarketRepository:
             "CAST(r.total AS DOUBLE PRECISION) AS total, "
             "CAST(r.years_experience AS DOUBLE PRECISION) AS years_experience, "
             "r.reported_on AS reported_on, r.source_id AS source_id, r.currency AS currency "
-            f"FROM records r WHERE {condition}",
-            params,
-            floats,
+            f"FROM records r{found.joins} WHERE {found.condition}",
+            found.params,
+            FLOAT_COLUMNS,
         )
 
-    def level_rows(self, company: str) -> dict[str, NDArray[Any]] | None:
-        """level (normalised), years of experience and total of every record of ``company``."""
+    def summary(
+        self, query: RecordQuery, as_of: date | None = None, rate: float = 0.0
+    ) -> Summary | None:
+        """Counts and percentiles of the matching records (restated to ``as_of`` at ``rate``)."""
+        found = self.where(query)
+        if found is None:
+            return None
+        return self.records.summary(found, as_of, rate)
+
+    def yearly_totals(self, query: RecordQuery) -> dict[int, tuple[int, float]]:
+        """Per calendar year of the matching records: (records, median total)."""
+        found = self.where(query)
+        if found is None:
+            return {}
+        return self.records.yearly_totals(found)
+
+    def level_summary(self, company: str) -> list[tuple[str, int, float | None, float]]:
+        """Per normalised level of ``company``: (level, n, median years, median total)."""
         companies = self.company_raws(company)
         if not companies:
-            return None
+            return []
         params: dict[str, Any] = {}
-        marks = self._in(params, "c", companies)
-        return self.records.arrays(
-            "SELECT l.level AS level, "
-            "CAST(r.years_experience AS DOUBLE PRECISION) AS years_experience, "
-            "CAST(r.total AS DOUBLE PRECISION) AS total, r.currency AS currency "
-            "FROM records r JOIN level_norm l ON l.company_raw = r.company_raw "
-            "AND l.level_raw = coalesce(r.level_raw, '') "
-            f"WHERE r.company_raw IN {marks} AND l.level IS NOT NULL",
-            params,
-            ("years_experience", "total"),
-        )
+        condition = self.records.in_list("r.company_raw", "c", companies, params)
+        return self.records.level_summary(condition, params)
 
     def records_of(self, query: RecordQuery, limit: int = 100) -> list[MarketRecord]:
         """Matching records with their normalised labels (for display and checks)."""
         found = self.where(query)
         if found is None:
             return []
-        condition, params = found
-        params["lim"] = int(limit)
+        params = {**found.params, "lim": int(limit)}
         rows = self.records.rows(
             "SELECT r.source_id, r.company_raw, c.company, r.title_raw, t.title_family, "
             "r.tag_raw, s.specialty, r.level_raw, l.level, coalesce(r.location_raw, ''), "
@@ -598,7 +616,8 @@ class MarketRepository:
             "LEFT JOIN level_norm l ON l.company_raw = r.company_raw "
             "AND l.level_raw = coalesce(r.level_raw, '') "
             "LEFT JOIN location_norm p ON p.location_raw = coalesce(r.location_raw, '') "
-            f"WHERE {condition} ORDER BY r.reported_on, r.record_key LIMIT :lim",
+            f"{found.joins} WHERE {found.condition} "
+            "ORDER BY r.reported_on, r.record_key LIMIT :lim",
             params,
         )
 

@@ -1,0 +1,62 @@
+"""Where the store lives (OFFERLAB_HOME, --db, OFFERLAB_DATABASE_URL) and `offerlab db upgrade`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from offerlab.cli import app
+from offerlab.config import data_dir, database_url
+from offerlab.errors import InputError
+from offerlab.store.columnar import columnar_path
+
+runner = CliRunner()
+
+
+def test_home_overrides_the_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OFFERLAB_HOME", str(tmp_path / "h"))
+    monkeypatch.delenv("OFFERLAB_DATABASE_URL", raising=False)
+    assert data_dir() == tmp_path / "h"
+    assert (tmp_path / "h").is_dir()
+    assert database_url() == f"sqlite:///{tmp_path / 'h' / 'offerlab.sqlite3'}"
+
+
+def test_url_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OFFERLAB_HOME", str(tmp_path))
+    monkeypatch.setenv("OFFERLAB_DATABASE_URL", "postgresql+psycopg://u@h/db")
+    assert database_url() == "postgresql+psycopg://u@h/db"
+    assert database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_bad_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(InputError, match="unsupported database URL"):
+        database_url("oracle://x")
+
+
+def test_columnar_file_sits_beside_sqlite() -> None:
+    assert columnar_path("sqlite:////a/b/offerlab.sqlite3") == Path("/a/b/offerlab.market.duckdb")
+    assert columnar_path("sqlite://") is None
+    assert columnar_path("sqlite:///:memory:") is None
+
+
+def test_db_upgrade_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OFFERLAB_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("OFFERLAB_DATABASE_URL", raising=False)
+    result = runner.invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 0, result.stderr
+    assert "migrated from empty to revision 0001" in result.stdout
+    assert (tmp_path / "home" / "offerlab.sqlite3").is_file()
+    again = runner.invoke(app, ["db", "upgrade"])
+    assert again.exit_code == 0
+    assert "already at revision 0001" in again.stdout
+
+
+def test_db_upgrade_unreachable_postgres(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["--db", "postgresql+psycopg://nobody@127.0.0.1:1/none", "db", "upgrade"]
+    )
+    assert result.exit_code == 2
+    assert "cannot open the database" in result.stderr
+    assert "Traceback" not in result.stderr
