@@ -99,3 +99,37 @@ def test_json_import(repo: MarketRepository, tmp_path: Path) -> None:
     assert result.source.format == "json"
     [one, two] = repo.records_of(RecordQuery(company="Google", level="L5"))
     assert {one.total, two.total} == {Decimal("350000.00"), Decimal("360000.50")}
+
+
+def test_band_matches_numpy_on_each_backend(repo: MarketRepository, tmp_path: Path) -> None:
+    from datetime import date
+
+    import numpy as np
+
+    from offerlab.market.bands import band, level_stats
+
+    rows = sample_rows(9)
+    repo.import_file(write_csv(tmp_path / "a.csv", rows))
+    got = band(repo, company="Microsoft", level="62", tag="ML / AI", location="Redmond")
+    bases = np.array([150000 + 1000 * i for i in range(9)], dtype=float)
+    expected = np.percentile(bases, [10, 25, 50, 75, 90])
+    base = got.components["base"]
+    assert base is not None
+    assert base.values is not None
+    assert [float(v) for v in base.values.values()] == pytest.approx(expected.tolist())
+    later = band(repo, company="Microsoft", level="62", as_of=date(2022, 1, 1), growth_pct=5)
+    total = later.components["total"]
+    assert total is not None
+    assert total.values is not None
+    assert total.values["p50"] > Decimal("204000")
+    assert [s.level for s in level_stats(repo, "Microsoft")] == ["62"]
+
+
+def test_queries_see_later_imports(repo: MarketRepository, tmp_path: Path) -> None:
+    from offerlab.market.bands import band
+
+    repo.import_file(write_csv(tmp_path / "a.csv", sample_rows(6)))
+    assert band(repo, company="Microsoft", level="62").n == 6
+    more = [r.replace("Software Engineer", "Data Scientist") for r in sample_rows(4)]
+    repo.import_file(write_csv(tmp_path / "b.csv", more))
+    assert band(repo, company="Microsoft", level="62").n == 10

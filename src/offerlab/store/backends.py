@@ -12,6 +12,7 @@ import contextlib
 import re
 import tempfile
 from abc import ABC, abstractmethod
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -50,6 +51,10 @@ class Where:
     joins: str
     condition: str
     params: dict[str, Any]
+    #: The reported spellings of the queried company (empty: any company).
+    companies: tuple[str, ...] = ()
+    #: ``condition`` without the company part (for a table holding only that company).
+    rest: str = "1 = 1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +84,8 @@ RECORD_INDEXES: Final = (
     ("ix_records_record_key", "record_key"),
     ("ix_records_company_level", "company_raw, level_raw"),
 )
+#: How many companies' records the columnar store keeps copied in memory for warm queries.
+SUBSET_CACHE: Final = 4
 #: Loads of at least this many rows rebuild the indexes instead of updating them.
 BULK_ROWS: Final = 100_000
 _PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
@@ -100,6 +107,15 @@ STAGE_COLUMNS: Final = (
     "years_at_company",
     "reported_on",
 )
+
+
+def _unmask(values: Any) -> NDArray[Any]:
+    """A plain array: masked (NULL) dates become NaT, other masked values None."""
+    if isinstance(values, np.ma.MaskedArray):
+        if values.dtype.kind == "M":
+            return np.ma.filled(values, np.datetime64("NaT"))
+        return np.ma.filled(values.astype(object), None)
+    return np.asarray(values)
 
 
 def _as_float(values: Any) -> NDArray[np.float64]:
@@ -133,19 +149,29 @@ class RecordStore(ABC):
             names.append(f":{prefix}{i}")
         return f"{column} IN ({', '.join(names)})"
 
+    def _from(self, where: Where) -> str:
+        """The table holding (at least) the records ``where`` can match."""
+        return "records"
+
+    def _cond(self, where: Where) -> str:
+        """The condition to apply to :meth:`_from`'s table."""
+        return where.condition
+
     def summary(self, where: Where, as_of: date | None, rate: float) -> Summary:
         """Counts and percentiles over the matching records (NumPy over fetched columns)."""
+        table = self._from(where)
+        source = f"{table} r{where.joins} WHERE {self._cond(where)}"
+        dated = ", r.reported_on AS reported_on" if as_of is not None else ""
         data = self.arrays(
             "SELECT CAST(r.base AS DOUBLE PRECISION) AS base, "
             "CAST(r.stock AS DOUBLE PRECISION) AS stock, "
             "CAST(r.bonus AS DOUBLE PRECISION) AS bonus, "
             "CAST(r.total AS DOUBLE PRECISION) AS total, "
-            "r.reported_on AS reported_on, r.source_id AS source_id, r.currency AS currency "
-            f"FROM records r{where.joins} WHERE {where.condition}",
+            f"r.currency AS currency, r.source_id AS source_id{dated} FROM {source}",
             where.params,
             COMPONENTS,
         )
-        factor = _restate(data["reported_on"], as_of, rate)
+        factor = _restate(data["reported_on"], as_of, rate) if as_of is not None else 1.0
         components = {}
         for name in COMPONENTS:
             values = data[name] * factor
@@ -156,14 +182,14 @@ class RecordStore(ABC):
             int(data["total"].size),
             components,
             sorted({str(c) for c in data["currency"].tolist()}),
-            sorted({int(i) for i in data["source_id"].tolist()}),
+            [int(i) for i in np.unique(data["source_id"].astype(np.int64))],
         )
 
     def yearly_totals(self, where: Where) -> dict[int, tuple[int, float]]:
         """Per calendar year: (records with a total, median total)."""
         data = self.arrays(
             "SELECT CAST(r.total AS DOUBLE PRECISION) AS total, r.reported_on AS reported_on "
-            f"FROM records r{where.joins} WHERE {where.condition} "
+            f"FROM {self._from(where)} r{where.joins} WHERE {self._cond(where)} "
             "AND r.total > 0 AND r.reported_on IS NOT NULL",
             where.params,
             ("total",),
@@ -176,18 +202,16 @@ class RecordStore(ABC):
             out[int(year)] = (int(chosen.size), float(np.median(chosen)))
         return out
 
-    def level_summary(
-        self, condition: str, params: dict[str, Any]
-    ) -> list[tuple[str, int, float | None, float]]:
+    def level_summary(self, where: Where) -> list[tuple[str, int, float | None, float]]:
         """Per normalised level: (level, n, median years of experience, median total)."""
         data = self.arrays(
             "SELECT l.level AS level, "
             "CAST(r.years_experience AS DOUBLE PRECISION) AS years_experience, "
             "CAST(r.total AS DOUBLE PRECISION) AS total "
-            "FROM records r JOIN level_norm l ON l.company_raw = r.company_raw "
+            f"FROM {self._from(where)} r JOIN level_norm l ON l.company_raw = r.company_raw "
             "AND l.level_raw = coalesce(r.level_raw, '') "
-            f"WHERE {condition} AND l.level IS NOT NULL",
-            params,
+            f"WHERE {self._cond(where)} AND l.level IS NOT NULL",
+            where.params,
             ("years_experience", "total"),
         )
         levels = np.asarray(data["level"]).astype(str)
@@ -251,6 +275,8 @@ class ColumnarRecords(RecordStore):
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self._con: duckdb.DuckDBPyConnection | None = None
+        self._subsets: OrderedDict[tuple[str, ...], str] = OrderedDict()
+        self._subset_count = 0
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -270,7 +296,7 @@ class ColumnarRecords(RecordStore):
         self, sql: str, params: Mapping[str, Any], floats: Sequence[str]
     ) -> dict[str, NDArray[Any]]:
         data = self.con.execute(*self._sql(sql, params)).fetchnumpy()
-        return {k: (_as_float(v) if k in floats else np.asarray(v)) for k, v in data.items()}
+        return {k: (_as_float(v) if k in floats else _unmask(v)) for k, v in data.items()}
 
     def in_list(
         self, column: str, prefix: str, values: Sequence[str | int], params: dict[str, Any]
@@ -281,58 +307,56 @@ class ColumnarRecords(RecordStore):
         params[prefix] = list(values)
         return f"{column} IN (SELECT unnest(CAST(:{prefix} AS {kind}[])))"
 
-    def summary(self, where: Where, as_of: date | None, rate: float) -> Summary:
-        params = dict(where.params)
-        if as_of is None:
-            factor = "1.0"
-        else:
-            params |= {"as_of_day": as_of, "growth_rate": rate}
-            factor = (
-                "coalesce(pow(1.0 + :growth_rate, date_diff('day', r.reported_on, "
-                f"CAST(:as_of_day AS DATE)) / {DAYS_PER_YEAR}), 1.0)"
-            )
-        points = "[" + ", ".join(str(p / 100) for p in PERCENTILES) + "]"
-        aggregates = []
-        for name in COMPONENTS:
-            aggregates.append(f"count(*) FILTER (WHERE {name} > 0)")
-            aggregates.append(f"quantile_cont({name}, {points}) FILTER (WHERE {name} > 0)")
-        values = ", ".join(f"CAST(r.{name} AS DOUBLE) * {factor} AS {name}" for name in COMPONENTS)
-        row = self.rows(
-            f"SELECT count(*), {', '.join(aggregates)}, list(DISTINCT currency), "
-            f"list(DISTINCT source_id) FROM (SELECT {values}, r.currency, r.source_id "
-            f"FROM records r{where.joins} WHERE {where.condition})",
-            params,
-        )[0]
-        components = {}
-        for i, name in enumerate(COMPONENTS):
-            count, found = row[1 + 2 * i], row[2 + 2 * i]
-            components[name] = (int(count), [float(v) for v in found] if found else [])
-        return Summary(
-            int(row[0]),
-            components,
-            sorted(str(c) for c in row[-2] or []),
-            sorted(int(i) for i in row[-1] or []),
+    def _from(self, where: Where) -> str:
+        """A temporary in-memory copy of the queried company's records (kept for the next
+        queries: a warm query scans that company, not the whole store), else ``records``."""
+        if not where.companies:
+            return "records"
+        key = where.companies
+        name = self._subsets.get(key)
+        if name is not None:
+            self._subsets.move_to_end(key)
+            return name
+        self._subset_count += 1
+        name = f"offerlab_company_{self._subset_count}"
+        self.con.execute(
+            f"CREATE TEMP TABLE {name} AS SELECT * FROM records "
+            "WHERE company_raw IN (SELECT unnest(CAST($c AS VARCHAR[])))",
+            {"c": list(key)},
         )
+        self._subsets[key] = name
+        while len(self._subsets) > SUBSET_CACHE:
+            _, old = self._subsets.popitem(last=False)
+            self.con.execute(f"DROP TABLE IF EXISTS {old}")
+        return name
+
+    def _cond(self, where: Where) -> str:
+        return where.rest if where.companies else where.condition
+
+    def _forget_subsets(self) -> None:
+        """Drop the cached company copies (the records changed)."""
+        if self._con is not None:
+            for name in self._subsets.values():
+                self._con.execute(f"DROP TABLE IF EXISTS {name}")
+        self._subsets.clear()
 
     def yearly_totals(self, where: Where) -> dict[int, tuple[int, float]]:
         rows = self.rows(
             "SELECT year(r.reported_on), count(*), median(CAST(r.total AS DOUBLE)) "
-            f"FROM records r{where.joins} WHERE {where.condition} "
+            f"FROM {self._from(where)} r{where.joins} WHERE {self._cond(where)} "
             "AND r.total > 0 AND r.reported_on IS NOT NULL GROUP BY 1",
             where.params,
         )
         return {int(y): (int(n), float(m)) for y, n, m in rows}
 
-    def level_summary(
-        self, condition: str, params: dict[str, Any]
-    ) -> list[tuple[str, int, float | None, float]]:
+    def level_summary(self, where: Where) -> list[tuple[str, int, float | None, float]]:
         rows = self.rows(
             "SELECT l.level, count(*), median(CAST(r.years_experience AS DOUBLE)), "
             "median(CAST(r.total AS DOUBLE)) "
-            "FROM records r JOIN level_norm l ON l.company_raw = r.company_raw "
+            f"FROM {self._from(where)} r JOIN level_norm l ON l.company_raw = r.company_raw "
             "AND l.level_raw = coalesce(r.level_raw, '') "
-            f"WHERE {condition} AND l.level IS NOT NULL GROUP BY 1",
-            params,
+            f"WHERE {self._cond(where)} AND l.level IS NOT NULL GROUP BY 1",
+            where.params,
         )
         return [
             (str(lv), int(n), None if y is None else float(y), float(t)) for lv, n, y, t in rows
@@ -353,6 +377,7 @@ class ColumnarRecords(RecordStore):
         return self.con
 
     def begin(self, sql: Connection) -> None:
+        self._forget_subsets()
         self.con.execute("BEGIN TRANSACTION")
 
     def restart(self) -> None:
@@ -379,12 +404,14 @@ class ColumnarRecords(RecordStore):
 
     def commit(self) -> None:
         self.con.execute("COMMIT")
+        self._forget_subsets()
 
     def rollback(self) -> None:
         with contextlib.suppress(duckdb.Error):
             self.con.execute("ROLLBACK")
 
     def delete_sources_except(self, keep: Sequence[int]) -> int:
+        self._forget_subsets()
         if keep:
             marks = ", ".join(str(int(k)) for k in keep)
             result = self.con.execute(
@@ -396,6 +423,7 @@ class ColumnarRecords(RecordStore):
 
     def close(self) -> None:
         if self._con is not None:
+            self._forget_subsets()
             self._con.close()
             self._con = None
 

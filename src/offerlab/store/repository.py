@@ -545,7 +545,14 @@ class MarketRepository:
             if not ids:
                 return None
             parts.append(inl("r.source_id", "s", ids, params))
-        return Where(joins, " AND ".join(parts) or "1 = 1", params)
+        rest = parts[1:] if companies else parts
+        return Where(
+            joins,
+            " AND ".join(parts) or "1 = 1",
+            params,
+            tuple(companies),
+            " AND ".join(rest) or "1 = 1",
+        )
 
     def _source_ids(self, names: Sequence[str]) -> list[int]:
         wanted = {n.strip().casefold() for n in names}
@@ -595,7 +602,7 @@ class MarketRepository:
             return []
         params: dict[str, Any] = {}
         condition = self.records.in_list("r.company_raw", "c", companies, params)
-        return self.records.level_summary(condition, params)
+        return self.records.level_summary(Where("", condition, params, tuple(companies)))
 
     def records_of(self, query: RecordQuery, limit: int = 100) -> list[MarketRecord]:
         """Matching records with their normalised labels (for display and checks)."""
