@@ -60,3 +60,35 @@ def test_db_upgrade_unreachable_postgres(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "cannot open the database" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_store_in_use_by_another_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+    import sys
+
+    from offerlab.errors import OfferlabError
+    from offerlab.store import MarketRepository, Store, columnar
+
+    monkeypatch.setattr(columnar, "LOCK_WAIT_SECONDS", 0.3)
+    url = f"sqlite:///{tmp_path / 'offerlab.sqlite3'}"
+    with Store(url) as store:
+        assert MarketRepository(store).count() == 0
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+            "print('ready', flush=True); time.sleep(60)",
+            str(tmp_path / "offerlab.market.duckdb"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "ready"
+        with Store(url) as store, pytest.raises(OfferlabError, match="in use by another process"):
+            MarketRepository(store).count()
+    finally:
+        holder.kill()
+        holder.wait()

@@ -7,14 +7,20 @@ is versioned in the ``meta`` table and created or upgraded when the file is open
 
 from __future__ import annotations
 
+import re
+import time
 from pathlib import Path
 from typing import Final
 
 import duckdb
 
+from offerlab.errors import OfferlabError
+
 __all__ = ["COLUMNAR_SCHEMA_VERSION", "columnar_path", "connect_columnar", "create_schema"]
 
 COLUMNAR_SCHEMA_VERSION: Final = 1
+#: How long to wait for another process to release the DuckDB file before giving up.
+LOCK_WAIT_SECONDS: Final = 3.0
 
 _DDL: Final = (
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
@@ -77,11 +83,32 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
+def _connect(path: Path | None) -> duckdb.DuckDBPyConnection:
+    """Connect, waiting a little while another process holds the file's lock."""
+    if path is None:
+        return duckdb.connect(":memory:")
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            return duckdb.connect(str(path))
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower():
+                raise OfferlabError(f"cannot open the market store {path}: {error}") from None
+            if time.monotonic() >= deadline:
+                holder = re.search(r"PID (\d+)", str(error))
+                who = f" (PID {holder.group(1)})" if holder else ""
+                raise OfferlabError(
+                    f"the market store {path} is in use by another process{who}; "
+                    "try again when it has finished"
+                ) from None
+            time.sleep(0.1)
+
+
 def connect_columnar(path: Path | None) -> duckdb.DuckDBPyConnection:
     """Open (creating) the DuckDB file, or an in-memory database for ``None``."""
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path) if path is not None else ":memory:")
+    con = _connect(path)
     con.execute("SET enable_progress_bar = true")
     con.execute("SET enable_progress_bar_print = false")
     # Records have no order; letting DuckDB write them in any order loads ~30 % faster.
