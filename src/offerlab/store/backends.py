@@ -157,17 +157,24 @@ class RecordStore(ABC):
         """The condition to apply to :meth:`_from`'s table."""
         return where.condition
 
+    def _only_currency(self, where: Where) -> str | None:
+        """The one currency every record :meth:`_from` gives is in, if known (else None)."""
+        return None
+
     def summary(self, where: Where, as_of: date | None, rate: float) -> Summary:
         """Counts and percentiles over the matching records (NumPy over fetched columns)."""
         table = self._from(where)
         source = f"{table} r{where.joins} WHERE {self._cond(where)}"
+        only = self._only_currency(where)
         dated = ", r.reported_on AS reported_on" if as_of is not None else ""
+        # Text columns cost a Python object a row: skip currency when it is known to be one.
+        currency = "" if only is not None else ", r.currency AS currency"
         data = self.arrays(
             "SELECT CAST(r.base AS DOUBLE PRECISION) AS base, "
             "CAST(r.stock AS DOUBLE PRECISION) AS stock, "
             "CAST(r.bonus AS DOUBLE PRECISION) AS bonus, "
             "CAST(r.total AS DOUBLE PRECISION) AS total, "
-            f"r.currency AS currency, r.source_id AS source_id{dated} FROM {source}",
+            f"r.source_id AS source_id{currency}{dated} FROM {source}",
             where.params,
             COMPONENTS,
         )
@@ -178,10 +185,15 @@ class RecordStore(ABC):
             values = values[np.isfinite(values) & (values > 0)]
             points = np.percentile(values, PERCENTILES).tolist() if values.size else []
             components[name] = (int(values.size), [float(v) for v in points])
+        n = int(data["total"].size)
+        if only is not None:
+            currencies = [only] if n else []
+        else:
+            currencies = sorted({str(c) for c in data["currency"].tolist()})
         return Summary(
-            int(data["total"].size),
+            n,
             components,
-            sorted({str(c) for c in data["currency"].tolist()}),
+            currencies,
             [int(i) for i in np.unique(data["source_id"].astype(np.int64))],
         )
 
@@ -276,6 +288,7 @@ class ColumnarRecords(RecordStore):
         self.path = path
         self._con: duckdb.DuckDBPyConnection | None = None
         self._subsets: OrderedDict[tuple[str, ...], str] = OrderedDict()
+        self._currencies: dict[str, str | None] = {}
         self._subset_count = 0
 
     @property
@@ -325,10 +338,18 @@ class ColumnarRecords(RecordStore):
             {"c": list(key)},
         )
         self._subsets[key] = name
+        found = self.con.execute(f"SELECT DISTINCT currency FROM {name}").fetchall()
+        self._currencies[name] = found[0][0] if len(found) == 1 else None
         while len(self._subsets) > SUBSET_CACHE:
             _, old = self._subsets.popitem(last=False)
+            self._currencies.pop(old, None)
             self.con.execute(f"DROP TABLE IF EXISTS {old}")
         return name
+
+    def _only_currency(self, where: Where) -> str | None:
+        if not where.companies:
+            return None
+        return self._currencies.get(self._from(where))
 
     def _cond(self, where: Where) -> str:
         return where.rest if where.companies else where.condition
@@ -339,6 +360,7 @@ class ColumnarRecords(RecordStore):
             for name in self._subsets.values():
                 self._con.execute(f"DROP TABLE IF EXISTS {name}")
         self._subsets.clear()
+        self._currencies.clear()
 
     def yearly_totals(self, where: Where) -> dict[int, tuple[int, float]]:
         rows = self.rows(
