@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+from typing import Annotated
+
 import typer
 
 from offerlab.cli.common import OfferlabGroup
+from offerlab.cli.negotiate import negotiate
 from offerlab.cli.offer import offer_app
 
 __all__ = ["app", "main"]
@@ -18,6 +22,25 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(offer_app, name="offer")
+app.command("negotiate")(negotiate)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"offerlab {version('offerlab')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Understand, benchmark and negotiate a tech job offer, on your own machine."""
 
 
 def main() -> None:
