@@ -1,5 +1,8 @@
 """Derive the bundled market statistics from the real records in ../shared/data.
 
+Also carries the 2022 per-level medians (``levels_fyi_swe_level_medians_2022.json``) into
+``derived_levelsfyi_2022_medians.json`` with their levels normalised.
+
 Reads ``levels_fyi_salaries_2017_2021.csv`` (levels.fyi records republished as the Kaggle data
 set "Data Science and STEM Salaries", taken from danielyinanc/harvardx-kaggle-stem-salaries;
 licence of the data unstated) and writes ``src/offerlab/data/market/derived_levelsfyi_2017_2021
@@ -194,21 +197,77 @@ def derive(path: Path) -> dict[str, Any]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder with the CSV")
-    parser.add_argument("--output", type=Path, default=OUTPUT)
-    args = parser.parse_args()
-    document = derive(args.data / RECORDS)
+MEDIANS_2022 = "levels_fyi_swe_level_medians_2022.json"
+OUTPUT_2022 = OUTPUT.parent / "derived_levelsfyi_2022_medians.json"
+COLUMNS_2022 = ["company", "level", "listed_as", "total", "base", "stock", "bonus"]
+
+
+def derive_2022(path: Path) -> dict[str, Any]:
+    """Per company and level, the 2022 software-engineer medians (already statistics).
+
+    Company slugs lose their hyphens (``Two-Sigma`` -> ``Two Sigma``) and go through the
+    company rules; a level is placed with the level rules from its name, else from the title
+    listed beside it (Amazon ``SDE I``/``L4``). Rows whose level cannot be placed keep the
+    listed name.
+    """
+    data = json.loads(path.read_text(encoding="utf-8"))
+    rows: list[list[Any]] = []
+    for slug, levels in data:
+        company = canonical_company(slug.replace("-", " "))
+        for listed, alias, _note, total, base, stock, bonus in levels:
+            level = normalize_level(company, listed)
+            if level is None and alias and not str(alias).startswith("("):
+                level = normalize_level(company, str(alias))
+            rows.append([company, level or listed, listed, total, base, stock, bonus])
+    rows.sort(key=lambda r: (r[0], r[1]))
+    return {
+        "source": "levels.fyi company pages 2022 (scraped)",
+        "attribution": (
+            "Software-engineer medians per company and level from levels.fyi company pages, "
+            "scraped in 2022 by the public repository josalvatorre/levels-fyi-scraper "
+            "(MIT licence)."
+        ),
+        "url": "https://github.com/josalvatorre/levels-fyi-scraper",
+        "file": MEDIANS_2022,
+        "currency": "USD",
+        "columns": COLUMNS_2022,
+        "bands": rows,
+    }
+
+
+def render(document: dict[str, Any]) -> str:
+    """The document as the shipped file writes it: metadata indented, one band a line."""
     head = {k: v for k, v in document.items() if k != "bands"}
     lines = [
         json.dumps(row, separators=(",", ":"), ensure_ascii=False) for row in document["bands"]
     ]
     text = json.dumps(head, indent=1, ensure_ascii=False)[:-2] + ',\n "bands": [\n'
-    args.output.write_text(text + ",\n".join(lines) + "\n ]\n}\n", encoding="utf-8")
-    size = args.output.stat().st_size
-    print(f"{len(document['bands'])} bands from {document['rows_read']} rows -> {args.output}")
-    print(f"{size:,} bytes")
+    return text + ",\n".join(lines) + "\n ]\n}\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder with the CSV")
+    parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if the shipped file differs from a fresh derivation",
+    )
+    args = parser.parse_args()
+    outputs = [
+        (args.output, render(derive(args.data / RECORDS))),
+        (OUTPUT_2022, render(derive_2022(args.data / MEDIANS_2022))),
+    ]
+    for output, text in outputs:
+        if args.check:
+            current = output.read_text(encoding="utf-8") if output.exists() else ""
+            if current != text:
+                raise SystemExit(f"{output} is out of date: run {Path(__file__).name}")
+            print(f"{output} is up to date")
+            continue
+        output.write_text(text, encoding="utf-8")
+        print(f"{output}: {output.stat().st_size:,} bytes")
 
 
 if __name__ == "__main__":

@@ -75,6 +75,7 @@ def test_levels() -> None:
     assert [lvl["level"] for lvl in data["levels"]][:3] == ["59", "60", "61"]
     assert data["levels"][3]["median_total"] == 180000
     assert data["levels"][3]["median_years_experience"] == 6
+    assert data["levels"][3]["median_total_2022"] == 193000
     code, out, _ = run("levels", "microsoft", "--tag", "ml/ai")
     assert code == 0
     assert "Microsoft levels (ML / AI)" in out

@@ -175,6 +175,8 @@ def test_parse_location_shapes() -> None:
     assert parse_location("India") == Location("India", None, None, "India", None)
     assert parse_location(None) == Location("", None, None, None, None)
     assert parse_location("Redmond, Washington").region == "WA"
+    assert parse_location("WA") == Location("WA", None, "WA", "United States", None)
+    assert parse_location("Redmond").metro == "Seattle metro"  # a city in one known metro
 
 
 @pytest.mark.parametrize(
@@ -209,8 +211,14 @@ def test_rules_never_crash(text: str) -> None:
     specialty(text, text)
     for company in ("Microsoft", "Google", "Unknown Co"):
         normalize_level(company, text)
-    if text.strip(" \t\n\r\x0b\x0c\xa0\u2028\u2029\x1c\x1d\x1e\x1f\x85"):
-        assert canonical_company(text)
+    try:
+        name = canonical_company(text)
+    except InputError:
+        assert not text.strip()  # only a blank name is refused
+    else:
+        assert name
+        assert name == name.strip()
+        assert canonical_company(name) == name  # idempotent
 
 
 @cache
@@ -261,3 +269,18 @@ def test_real_locations_mostly_resolve(shared_data: Path) -> None:
     in_metro = {raw for raw in places if location_matches(parse_location(raw), "Seattle metro")}
     assert {"Seattle, WA", "Redmond, WA", "Bellevue, WA", "Kirkland, WA"} <= in_metro
     assert "Redmond, UT" not in in_metro
+
+
+@given(st.data())
+def test_every_ladder_level_normalises_to_itself(data: st.DataObject) -> None:
+    from offerlab.market.normalize import known_ladder_companies
+
+    company = data.draw(st.sampled_from(known_ladder_companies()))
+    level = data.draw(st.sampled_from(level_order(company)))
+    spaced = data.draw(st.sampled_from(["", " ", "  ", "\xa0"]))
+    raw = data.draw(st.sampled_from([level, level.lower(), level.upper()]))
+    assert normalize_level(company, f"{spaced}{raw}{spaced}") == level
+    if company == "Microsoft":
+        prefix = data.draw(st.sampled_from(["L", "l", "Level ", "SDE ", "L "]))
+        assert normalize_level(company, f"{prefix}{level}") == level
+    assert level_label(company, level)

@@ -10,12 +10,13 @@ from hypothesis import strategies as st
 
 from offerlab.errors import NotFoundError
 from offerlab.market.audit import Finding, audit, package_totals
+from offerlab.market.bundled import level_medians_2022
 from offerlab.market.sources import GuidePackage, get_source, seed_guide, sources
 
 
 def test_registry() -> None:
     found = sources()
-    assert [s.kind for s in found] == ["seed-guide"] * 3 + ["derived-records"]
+    assert [s.kind for s in found] == ["seed-guide"] * 3 + ["derived-records"] * 2
     names = {s.name for s in found}
     assert "seed-001-negotiation-guide" in names
     valenx = get_source("SEED-000-valenx-2026")
@@ -24,6 +25,14 @@ def test_registry() -> None:
     assert (editorial.publisher, editorial.date) == ("AI Engineers Editorial", "2026-06")
     with pytest.raises(NotFoundError, match="known sources: seed-000-valenx-2026"):
         get_source("glassdoor")
+
+
+def test_2022_medians() -> None:
+    medians = {m.level: m for m in level_medians_2022("microsoft")}
+    assert medians["62"].total == Decimal(193000)
+    assert medians["59"].listed_as == "SDE"
+    assert {m.level for m in level_medians_2022("Amazon")} >= {"L4", "L5", "L6", "L7"}
+    assert get_source("levels.fyi company pages 2022 (scraped)").licence.startswith("MIT")
 
 
 def test_seed_tables_as_stated() -> None:
@@ -120,7 +129,10 @@ def test_audit_of_the_records() -> None:
     with pytest.raises(NotFoundError):
         audit("nope")
     everything = audit()
-    assert {f.source for f in everything} == {s.name for s in sources()}
+    # Every source but the 2022 medians (no stated parts to check) has findings.
+    assert {f.source for f in everything} == {s.name for s in sources()} - {
+        "levels.fyi company pages 2022 (scraped)"
+    }
     assert all(f.as_dict()["severity"] == f.severity for f in everything)
 
 
@@ -149,3 +161,19 @@ def test_package_conventions_relate(base: int, rsu: int, pct: int, signing: int)
     assert abs(totals["recurring"] - recurring) <= Decimal("0.01")
     assert abs(totals["year1"] - (recurring + signing)) <= Decimal("0.01")
     assert abs(totals["average"] - (recurring + Decimal(signing) / 4)) <= Decimal("0.01")
+
+
+def test_every_data_file_names_its_source() -> None:
+    from importlib import resources
+
+    folder = resources.files("offerlab.data").joinpath("market")
+    tomls = [f for f in folder.iterdir() if f.name.endswith(".toml")]
+    tomls += [f for f in folder.joinpath("sources").iterdir() if f.name.endswith(".toml")]
+    assert len(tomls) == 7
+    for item in tomls:
+        head = item.read_text("utf-8").splitlines()[:12]
+        assert head[0].startswith("#"), item.name
+        assert any("Source" in line for line in head), item.name
+    for name in ("derived_levelsfyi_2017_2021.json", "derived_levelsfyi_2022_medians.json"):
+        text = folder.joinpath(name).read_text("utf-8")
+        assert '"attribution"' in text[:2000]

@@ -15,6 +15,7 @@ from rich.table import Table
 from offerlab.cli.common import console, print_json
 from offerlab.errors import InputError
 from offerlab.market.audit import Finding, audit
+from offerlab.market.bundled import level_medians_2022
 from offerlab.market.levels import LevelMapping, company_levels, map_level
 from offerlab.market.normalize import canonical_company, specialty
 from offerlab.market.sources import sources
@@ -107,12 +108,22 @@ def levels_command(
     tag_name = specialty(tag) if tag else None
     stats = company_levels(company, tag_name)
     name = canonical_company(company)
+    medians = {m.level: m for m in level_medians_2022(name)}
     if as_json:
+        levels = []
+        for s in stats:
+            entry = s.as_dict()
+            m = medians.get(s.level)
+            entry["median_total_2022"] = m.total if m is not None else None
+            levels.append(entry)
         print_json(
             {
                 "company": name,
                 "specialty": tag_name,
-                "levels": [s.as_dict() for s in stats],
+                "levels": levels,
+                "sources": sorted(
+                    {s.source for s in stats if s.source} | {m.source for m in medians.values()}
+                ),
             }
         )
         return
@@ -120,20 +131,31 @@ def levels_command(
     table = Table(title=title, title_justify="left")
     table.add_column("level")
     table.add_column("title")
-    for column in ("n", "median YoE", "median years at co.", "median total (USD)"):
+    columns = ["n", "median YoE", "median years at co.", "median total (USD)"]
+    if medians:
+        columns.append("2022 SWE median total")
+    for column in columns:
         table.add_column(column, justify="right")
     for s in stats:
-        table.add_row(
+        row = [
             s.level,
             s.label or "",
             str(s.n),
             _years(s.median_years_experience),
             _years(s.median_years_at_company),
             _usd(s.median_total),
-        )
+        ]
+        if medians:
+            m = medians.get(s.level)
+            row.append(_usd(m.total if m is not None else None))
+        table.add_row(*row)
     console.print(table)
     if stats:
-        console.print(f"source: {stats[0].source or '-'}; levels with n = 0 have no records.")
+        console.print(
+            f"sources: {stats[0].source or '-'} (levels with n = 0 have no records)"
+            + (f"; {next(iter(medians.values())).source}" if medians else ""),
+            markup=False,
+        )
 
 
 def _print_mapping(mapping: LevelMapping) -> None:

@@ -498,6 +498,31 @@ def _measured_findings(guide: SeedGuide) -> list[Finding]:
                 ),
             )
         )
+    for row in guide.mapping:
+        measured = _measured(guide, row.level)
+        if measured is None or measured.median_years_experience is None:
+            continue
+        years = measured.median_years_experience
+        if row.years.contains(years):
+            continue
+        findings.append(
+            Finding(
+                source=name,
+                check="measured",
+                severity="disagrees-with-data",
+                subject=f"{guide.company} {row.level}: years of experience",
+                message=(
+                    f"the level-mapping table gives {row.years.text} years of experience for "
+                    f"{row.label}; the records' median is {years.normalize():f} "
+                    f"({_describe(measured)})"
+                ),
+                stated=(
+                    Figure("stated years, low", row.years.low, row.years.text),
+                    Figure("stated years, high", row.years.high, row.years.text),
+                ),
+                computed=(Figure("measured median years of experience", years),),
+            )
+        )
     for claim in guide.claims:
         measured = _measured(guide, claim.level)
         pct = measured.component(claim.component) if measured else None

@@ -35,14 +35,19 @@ __all__ = [
     "COMPONENTS",
     "BundledBand",
     "BundledMeta",
+    "LevelMedian",
     "Percentiles",
     "all_bundled_bands",
     "bundled_band",
     "bundled_bands",
     "bundled_meta",
+    "company_bundled_bands",
+    "level_medians_2022",
+    "medians_2022_meta",
 ]
 
 BUNDLED_FILE = "derived_levelsfyi_2017_2021.json"
+MEDIANS_2022_FILE = "derived_levelsfyi_2022_medians.json"
 COMPONENTS = ("base", "stock", "bonus", "total")
 
 
@@ -159,35 +164,55 @@ def _percentiles(row: dict[str, Any], name: str) -> Percentiles | None:
     )
 
 
+def _band(row: dict[str, Any], source: str) -> BundledBand:
+    return BundledBand(
+        company=row["company"],
+        level=row["level"],
+        metro=row["metro"],
+        country=row["country"],
+        specialty=row["specialty"],
+        n=int(row["n"]),
+        first=date.fromisoformat(row["first"]),
+        last=date.fromisoformat(row["last"]),
+        median_years_experience=_decimal(row["median_years_experience"]),
+        median_years_at_company=_decimal(row["median_years_at_company"]),
+        base=_percentiles(row, "base"),
+        stock=_percentiles(row, "stock"),
+        bonus=_percentiles(row, "bonus"),
+        total=_percentiles(row, "total"),
+        source=source,
+    )
+
+
 @cache
-def all_bundled_bands() -> tuple[BundledBand, ...]:
-    """Every bundled band, in the file's order (company, level, metro, country, specialty)."""
+def _rows_by_company() -> dict[str, list[list[Any]]]:
+    """The raw rows of the file, by company, in the file's order (cheap; no objects yet)."""
+    rows: dict[str, list[list[Any]]] = {}
+    for values in _document()["bands"]:
+        rows.setdefault(values[0], []).append(values)
+    return rows
+
+
+@cache
+def _company_bands(company: str) -> tuple[BundledBand, ...]:
+    """The bands of one canonical company, built on first use."""
     document = _document()
     columns: list[str] = document["columns"]
     source: str = document["source"]
-    bands = []
-    for values in document["bands"]:
-        row = dict(zip(columns, values, strict=True))
-        bands.append(
-            BundledBand(
-                company=row["company"],
-                level=row["level"],
-                metro=row["metro"],
-                country=row["country"],
-                specialty=row["specialty"],
-                n=int(row["n"]),
-                first=date.fromisoformat(row["first"]),
-                last=date.fromisoformat(row["last"]),
-                median_years_experience=_decimal(row["median_years_experience"]),
-                median_years_at_company=_decimal(row["median_years_at_company"]),
-                base=_percentiles(row, "base"),
-                stock=_percentiles(row, "stock"),
-                bonus=_percentiles(row, "bonus"),
-                total=_percentiles(row, "total"),
-                source=source,
-            )
-        )
-    return tuple(bands)
+    return tuple(
+        _band(dict(zip(columns, values, strict=True)), source)
+        for values in _rows_by_company().get(company, [])
+    )
+
+
+def all_bundled_bands() -> tuple[BundledBand, ...]:
+    """Every bundled band, in the file's order (company, level, metro, country, specialty)."""
+    return tuple(band for company in _rows_by_company() for band in _company_bands(company))
+
+
+def company_bundled_bands(company: str) -> tuple[BundledBand, ...]:
+    """Every bundled band of ``company`` (any spelling the rules know)."""
+    return _company_bands(canonical_company(company))
 
 
 def bundled_meta() -> BundledMeta:
@@ -240,9 +265,10 @@ def bundled_bands(
     want_specialty = canonical_specialty(specialty) if specialty is not None else None
     if specialty is not None and want_specialty is None:
         return []
+    pool = all_bundled_bands() if want_company is None else _company_bands(want_company)
     found = [
         band
-        for band in all_bundled_bands()
+        for band in pool
         if (want_company is None or band.company == want_company)
         and (want_level is None or band.level == want_level)
         and band.metro == want_metro
@@ -273,3 +299,63 @@ def bundled_band(
                 return None
     found = bundled_bands(company, level, metro=metro, specialty=specialty, country=country)
     return found[0] if found else None
+
+
+@dataclass(frozen=True, slots=True)
+class LevelMedian:
+    """A 2022 software-engineer median per company and level (levels.fyi company pages).
+
+    ``listed_as`` is the level as the page listed it; amounts are yearly USD medians (n unknown).
+    """
+
+    company: str
+    level: str
+    listed_as: str
+    total: Decimal
+    base: Decimal
+    stock: Decimal
+    bonus: Decimal
+    source: str
+
+
+@cache
+def _medians_document() -> dict[str, Any]:
+    folder = resources.files("offerlab.data").joinpath("market", MEDIANS_2022_FILE)
+    document: dict[str, Any] = json.loads(folder.read_text("utf-8"), parse_float=Decimal)
+    return document
+
+
+@cache
+def _all_medians() -> tuple[LevelMedian, ...]:
+    document = _medians_document()
+    columns: list[str] = document["columns"]
+    medians = []
+    for values in document["bands"]:
+        row = dict(zip(columns, values, strict=True))
+        medians.append(
+            LevelMedian(
+                company=row["company"],
+                level=row["level"],
+                listed_as=row["listed_as"],
+                total=Decimal(row["total"]),
+                base=Decimal(row["base"]),
+                stock=Decimal(row["stock"]),
+                bonus=Decimal(row["bonus"]),
+                source=document["source"],
+            )
+        )
+    return tuple(medians)
+
+
+def level_medians_2022(company: str | None = None) -> list[LevelMedian]:
+    """The 2022 per-level medians, of one company (any spelling) or of all."""
+    if company is None:
+        return list(_all_medians())
+    name = canonical_company(company)
+    return [m for m in _all_medians() if m.company == name]
+
+
+def medians_2022_meta() -> dict[str, str]:
+    """Source, attribution, URL and file of the 2022 medians."""
+    document = _medians_document()
+    return {key: str(document[key]) for key in ("source", "attribution", "url", "file")}

@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from offerlab.errors import NotFoundError
-from offerlab.market.bundled import bundled_meta
+from offerlab.market.bundled import bundled_meta, level_medians_2022, medians_2022_meta
 
 __all__ = [
     "CuratedMapping",
@@ -202,7 +202,12 @@ def _opt(data: Mapping[str, Any], key: str) -> Decimal | None:
     return _dec(data[key]) if key in data else None
 
 
+_KINDS: frozenset[str] = frozenset({"seed-guide", "derived-records", "imported"})
+
+
 def _guide(data: dict[str, Any]) -> SeedGuide:
+    if data["kind"] not in _KINDS:
+        raise ValueError(f"source {data['name']!r}: kind {data['kind']!r} is not one of {_KINDS}")
     source = Source(
         name=data["name"],
         title=data["title"],
@@ -330,9 +335,26 @@ def _derived_source() -> Source:
     )
 
 
+@cache
+def _medians_source() -> Source:
+    meta = medians_2022_meta()
+    medians = level_medians_2022()
+    companies = len({m.company for m in medians})
+    return Source(
+        name=meta["source"],
+        title="levels.fyi software-engineer medians per company and level (2022)",
+        publisher="levels.fyi company pages; scraped by josalvatorre/levels-fyi-scraper",
+        date="2022",
+        licence="MIT (the scraper repository)",
+        location=meta["url"],
+        kind="derived-records",
+        description=f"{len(medians)} level medians of {companies} companies ({meta['file']})",
+    )
+
+
 def sources(extra: Iterable[Source] = ()) -> list[Source]:
     """Every bundled source (seed guides, then derived records), then ``extra`` (imported)."""
-    return [*(g.source for g in seed_guides()), _derived_source(), *extra]
+    return [*(g.source for g in seed_guides()), _derived_source(), _medians_source(), *extra]
 
 
 def get_source(name: str, extra: Iterable[Source] = ()) -> Source:
