@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -54,6 +55,15 @@ def negotiate(
     out: Annotated[
         Path | None, typer.Option("--out", help="Write the report or JSON to this file.")
     ] = None,
+    growth: Annotated[
+        float | None,
+        typer.Option(
+            "--growth",
+            min=-50,
+            max=100,
+            help="Yearly comp growth (percent) to restate older market data; default: measured.",
+        ),
+    ] = None,
     db: Annotated[str | None, typer.Option("--db", help="Store URL (default: embedded).")] = None,
 ) -> None:
     """Plan a negotiation: benchmark, levers with asks and scripts, three packages."""
@@ -61,7 +71,7 @@ def negotiate(
         raise InputError("give --json or --format, not both")
     offers = load_offers([offer_file, *(competing or [])])
     profile = load_profile(profile_file) if profile_file is not None else None
-    market = open_market_view(db)
+    market = open_market_view(db, Decimal(str(growth)) if growth is not None else None)
     plan = plan_negotiation(offers[0], market, competing=offers[1:], profile=profile)
     text: str | None = None
     if as_json:

@@ -34,12 +34,14 @@ __all__ = [
     "BUNDLED_FILE",
     "COMPONENTS",
     "BundledBand",
+    "BundledGrowth",
     "BundledMeta",
     "LevelMedian",
     "Percentiles",
     "all_bundled_bands",
     "bundled_band",
     "bundled_bands",
+    "bundled_growth",
     "bundled_meta",
     "company_bundled_bands",
     "level_medians_2022",
@@ -82,6 +84,7 @@ class BundledBand:
     n: int
     first: date
     last: date
+    median_date: date
     median_years_experience: Decimal | None
     median_years_at_company: Decimal | None
     base: Percentiles | None
@@ -117,10 +120,22 @@ class BundledBand:
             },
             "median_years_experience": self.median_years_experience,
             "median_years_at_company": self.median_years_at_company,
-            "period": {"first": self.first.isoformat(), "last": self.last.isoformat()},
+            "period": {
+                "first": self.first.isoformat(),
+                "last": self.last.isoformat(),
+                "median": self.median_date.isoformat(),
+            },
             "currency": self.currency,
             "source": self.source,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class BundledGrowth:
+    """Comp growth measured from the bundled records (0.018 = 1.8 % a year) and how."""
+
+    rate: Decimal
+    method: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +189,7 @@ def _band(row: dict[str, Any], source: str) -> BundledBand:
         n=int(row["n"]),
         first=date.fromisoformat(row["first"]),
         last=date.fromisoformat(row["last"]),
+        median_date=date.fromisoformat(row["median_date"]),
         median_years_experience=_decimal(row["median_years_experience"]),
         median_years_at_company=_decimal(row["median_years_at_company"]),
         base=_percentiles(row, "base"),
@@ -213,6 +229,14 @@ def all_bundled_bands() -> tuple[BundledBand, ...]:
 def company_bundled_bands(company: str) -> tuple[BundledBand, ...]:
     """Every bundled band of ``company`` (any spelling the rules know)."""
     return _company_bands(canonical_company(company))
+
+
+def bundled_growth() -> BundledGrowth | None:
+    """The yearly comp-growth rate measured from the records behind the bundled bands."""
+    growth = _document().get("growth") or {}
+    if growth.get("rate") is None:
+        return None
+    return BundledGrowth(Decimal(str(growth["rate"])), str(growth["method"]))
 
 
 def bundled_meta() -> BundledMeta:

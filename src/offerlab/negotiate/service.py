@@ -7,11 +7,14 @@ equivalent level) from the bundled market data (derived from real records, with 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
 
 from offerlab.errors import NotFoundError
-from offerlab.market.bundled import BundledBand, bundled_band
+from offerlab.market.bundled import BundledBand, bundled_band, bundled_growth
 from offerlab.market.bundled import Percentiles as BundledPercentiles
 from offerlab.market.levels import company_levels, map_level
+from offerlab.money import to_cents
 from offerlab.negotiate.band import (
     BandLookup,
     BandQuery,
@@ -28,6 +31,12 @@ def _percentiles(part: BundledPercentiles | None) -> Percentiles | None:
     if part is None:
         return None
     return Percentiles(part.p10, part.p25, part.p50, part.p75, part.p90)
+
+
+def _scaled(part: Percentiles | None, factor: Decimal) -> Percentiles | None:
+    if part is None:
+        return None
+    return Percentiles(*(to_cents(v * factor) for _, v in part.points()))
 
 
 def _from_bundled(band: BundledBand, query: BandQuery) -> MarketBand:
@@ -52,7 +61,46 @@ def _from_bundled(band: BundledBand, query: BandQuery) -> MarketBand:
 
 
 class MarketDataView:
-    """Bands, ladders and level mapping from the bundled market data."""
+    """Bands, ladders and level mapping from the bundled market data.
+
+    Bands are restated to the query's date (``as_of``) from the median date of their records
+    with a yearly comp-growth rate: ``growth_pct`` when given, else the rate measured from the
+    records (:func:`~offerlab.market.bundled.bundled_growth`).
+    """
+
+    def __init__(self, growth_pct: Decimal | None = None) -> None:
+        self.growth_pct = growth_pct
+
+    def _rate(self) -> tuple[Decimal, str] | None:
+        if self.growth_pct is not None:
+            return self.growth_pct / 100, "given with --growth"
+        measured = bundled_growth()
+        if measured is None:
+            return None
+        return measured.rate, "measured from the records"
+
+    def _restate(self, band: MarketBand, since: date, as_of: date) -> tuple[MarketBand, str]:
+        rate = self._rate()
+        if rate is None:
+            return band, "not restated (no growth rate)"
+        years = (as_of - since).days / 365.2425
+        factor = Decimal(repr((1 + float(rate[0])) ** years))
+        restated = MarketBand(
+            n=band.n,
+            currency=band.currency,
+            base=_scaled(band.base, factor),
+            stock=_scaled(band.stock, factor),
+            bonus=_scaled(band.bonus, factor),
+            total=_scaled(band.total, factor),
+            filters={**band.filters, "as_of": as_of.isoformat()},
+            basis=band.basis,
+            sources=band.sources,
+        )
+        note = (
+            f"restated from {since.isoformat()} (the records' median date) to "
+            f"{as_of.isoformat()} at {rate[0] * 100:.1f}% a year ({rate[1]})"
+        )
+        return restated, note
 
     def band(self, query: BandQuery) -> BandLookup:
         # The bundled bands are split by company, level, place and specialty, not by title:
@@ -63,13 +111,14 @@ class MarketDataView:
             found = None
         if found is None:
             return BandLookup(query, None, 0, "no bundled band with 5 or more records")
-        note = (
-            f"the bundled band covers {found.first.isoformat()} to {found.last.isoformat()} "
-            "and is not restated to today's money"
-        )
+        band = _from_bundled(found, query)
+        note = f"bundled band of records from {found.first.isoformat()} to {found.last.isoformat()}"
+        if query.as_of is not None:
+            band, restated = self._restate(band, found.median_date, query.as_of)
+            note += f", {restated}"
         if query.title is not None:
             note += "; bundled bands are not split by title"
-        return BandLookup(query, _from_bundled(found, query), found.n, note)
+        return BandLookup(query, band, found.n, note)
 
     def ladder(self, company: str) -> Sequence[LevelInfo]:
         try:
@@ -88,7 +137,7 @@ class MarketDataView:
         return mapping.best.level
 
 
-def open_market_view(db: str | None = None) -> MarketView:
+def open_market_view(db: str | None = None, growth_pct: Decimal | None = None) -> MarketView:
     """The market view for the CLI and the web app."""
     del db
-    return MarketDataView()
+    return MarketDataView(growth_pct)
