@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 
 from offerlab.cli.common import OfferlabGroup
+from offerlab.cli.db import db_app
+from offerlab.cli.market import market_app
 from offerlab.cli.negotiate import negotiate
 from offerlab.cli.offer import offer_app
 
@@ -22,6 +24,8 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(offer_app, name="offer")
+app.add_typer(market_app, name="market")
+app.add_typer(db_app, name="db")
 app.command("negotiate")(negotiate)
 
 
@@ -33,14 +37,25 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     show_version: Annotated[
         bool,
         typer.Option(
             "--version", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="URL",
+            help="Store database URL (default: $OFFERLAB_DATABASE_URL, else SQLite in the "
+            "data directory, which $OFFERLAB_HOME sets).",
+        ),
+    ] = None,
 ) -> None:
     """Understand, benchmark and negotiate a tech job offer, on your own machine."""
+    ctx.obj = {"db": db}
 
 
 def main() -> None:

@@ -1,0 +1,198 @@
+"""``offerlab market``: import compensation records and show pay bands."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from offerlab.cli.common import console, err_console, print_json
+from offerlab.cli.db import DbOption, resolve_db
+from offerlab.cli.market_reference import register as register_reference
+from offerlab.errors import InputError
+from offerlab.market.bands import COMPONENTS, PERCENTILES, Band, band
+from offerlab.market.importer import FORMATS, parse_mappings
+from offerlab.store import MarketRepository, Store
+
+__all__ = ["market_app"]
+
+market_app = typer.Typer(help="Market data: import compensation records, pay bands by level.")
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (a stable contract).")]
+
+
+def _date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InputError(f"{option} {value!r}: expected a date as YYYY-MM-DD") from None
+
+
+@market_app.command("import")
+def import_command(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A levels.fyi export, a CSV or a JSON list.")],
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help=f"One of {', '.join(FORMATS)} (default: detected)."),
+    ] = None,
+    maps: Annotated[
+        list[str] | None,
+        typer.Option("--map", metavar="COLUMN=FIELD", help="Read COLUMN as FIELD (repeatable)."),
+    ] = None,
+    skip_bad: Annotated[
+        bool, typer.Option("--skip-bad", help="Import the good rows; report the bad ones.")
+    ] = False,
+    name: Annotated[str | None, typer.Option("--name", help="Source name to record.")] = None,
+    licence: Annotated[str | None, typer.Option("--licence", help="The data's licence.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import records from FILE: all of them or none (unless --skip-bad); twice adds nothing."""
+    mapping = parse_mappings(maps or [])
+    with Store(resolve_db(ctx, db)) as store:
+        repo = MarketRepository(store)
+        with Progress(
+            TextColumn("{task.description:<20}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+            disable=as_json or not err_console.is_terminal,
+        ) as bar:
+            task = bar.add_task("reading", total=1.0)
+
+            def progress(stage: str, fraction: float) -> None:
+                bar.update(task, description=stage, completed=fraction)
+
+            result = repo.import_file(
+                file,
+                fmt=fmt,
+                mapping=mapping,
+                skip_bad=skip_bad,
+                name=name,
+                licence=licence,
+                progress=progress,
+            )
+    if as_json:
+        print_json(
+            {
+                "source": result.source.as_dict(),
+                "already_imported": result.already,
+                "read": result.read,
+                "added": result.added,
+                "duplicates": result.duplicates,
+                "skipped": [p.as_dict() for p in result.skipped],
+            }
+        )
+        return
+    if result.already:
+        console.print(
+            f"{file}: already imported as source {result.source.name!r} "
+            f"(#{result.source.id}, {result.source.imported_at:%Y-%m-%d %H:%M} UTC); nothing added"
+        )
+        return
+    console.print(
+        f"{file}: {result.added:,} records added from {result.read:,} rows "
+        f"({result.source.format}; {result.duplicates:,} already in the store, "
+        f"{len(result.skipped):,} bad rows skipped) as source {result.source.name!r} "
+        f"(#{result.source.id})"
+    )
+    for problem in result.skipped:
+        err_console.print(f"  skipped {problem}", markup=False)
+
+
+@market_app.command("bands")
+def bands_command(
+    ctx: typer.Context,
+    company: Annotated[str, typer.Option("--company", help="Company, any spelling.")],
+    level: Annotated[str | None, typer.Option("--level", help="Level (62, L62, SDE II).")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Title or title family.")] = None,
+    tag: Annotated[str | None, typer.Option("--tag", help="Specialty tag (ML / AI).")] = None,
+    location: Annotated[
+        str | None, typer.Option("--location", help="City, metro, region or country.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only records from this date (YYYY-MM-DD).")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Restate amounts in this date's money.")
+    ] = None,
+    growth: Annotated[
+        float | None, typer.Option("--growth", help="Yearly comp growth in % for --as-of.")
+    ] = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only this source (repeatable).")
+    ] = None,
+    currency: Annotated[str | None, typer.Option("--currency", help="Only this currency.")] = None,
+    min_n: Annotated[
+        int, typer.Option("--min-n", min=1, help="Fewest records a band is shown from.")
+    ] = 5,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Pay bands (p10-p90 of base, stock, bonus, total) over matching records."""
+    since_day = _date(since, "--since")
+    as_of_day = _date(as_of, "--as-of")
+    if growth is not None and as_of_day is None:
+        raise InputError("--growth applies to --as-of; give --as-of DATE too")
+    with Store(resolve_db(ctx, db)) as store:
+        result = band(
+            MarketRepository(store),
+            company=company,
+            level=level,
+            title=title,
+            tag=tag,
+            location=location,
+            since=since_day,
+            as_of=as_of_day,
+            growth_pct=growth,
+            sources=source or [],
+            currency=currency,
+            min_n=min_n,
+        )
+    if as_json:
+        print_json(result.as_json())
+        return
+    _print_band(result)
+
+
+def _print_band(result: Band) -> None:
+    described = ", ".join(
+        f"{k} {v}" for k, v in result.filters.items() if v is not None and k != "min_n"
+    )
+    console.print(f"[bold]{described}[/bold]: {result.n:,} records ({result.basis})")
+    if not result.shown:
+        console.print(result.message)
+        return
+    if result.note:
+        console.print(result.note)
+    table = Table(title=f"Yearly pay, {result.currency}")
+    table.add_column("component")
+    table.add_column("n", justify="right")
+    for p in PERCENTILES:
+        table.add_column(f"p{p}", justify="right")
+    for name in COMPONENTS:
+        component = result.components.get(name)
+        if component is None:
+            continue
+        if component.values is None:
+            cells = [f"< {result.min_n} report it"] + [""] * (len(PERCENTILES) - 1)
+        else:
+            cells = [f"{component.values[f'p{p}']:,.0f}" for p in PERCENTILES]
+        table.add_row(name, f"{component.n:,}", *cells)
+    console.print(table)
+    if result.growth is not None and result.as_of is not None:
+        console.print(f"Restated to {result.as_of.isoformat()}: {result.growth.detail}")
+    for src in result.sources:
+        console.print(f"source: {src['name']}" + (f" ({src['file']})" if src.get("file") else ""))
+
+
+register_reference(market_app)

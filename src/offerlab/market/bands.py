@@ -1,0 +1,405 @@
+"""Bands: percentiles of pay over matching records, with the bundled data as a fallback.
+
+Percentiles are NumPy's linear interpolation over the records that report the component
+(amount > 0; levels.fyi writes base 0 where only a total was given). Amounts are yearly, in the
+records' currency; floats are used inside the computation and the edges are Decimal cents.
+A band from fewer than ``min_n`` records is never shown: the answer says how many there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Final, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from offerlab.errors import InputError, NotFoundError, OfferlabError
+from offerlab.market import bundled
+from offerlab.market.normalize import canonical_company, level_order, normalize_level, specialty
+from offerlab.money import to_cents
+from offerlab.store.repository import MarketRepository, RecordQuery
+
+__all__ = [
+    "COMPONENTS",
+    "DEFAULT_MIN_N",
+    "PERCENTILES",
+    "Band",
+    "ComponentBand",
+    "GrowthRate",
+    "LevelStat",
+    "band",
+    "growth_rate",
+    "level_stats",
+    "percentiles",
+]
+
+COMPONENTS: Final = ("base", "stock", "bonus", "total")
+PERCENTILES: Final = (10, 25, 50, 75, 90)
+DEFAULT_MIN_N: Final = 5
+#: A year needs this many records to count towards a measured growth rate.
+GROWTH_MIN_PER_YEAR: Final = 20
+_DAYS_PER_YEAR: Final = 365.2425
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentBand:
+    """One component's band: ``n`` records report it; ``values`` is None when n < min_n."""
+
+    n: int
+    values: dict[str, Decimal] | None
+
+    def as_json(self) -> dict[str, Any]:
+        keys = [f"p{p}" for p in PERCENTILES]
+        data: dict[str, Any] = dict.fromkeys(keys) if self.values is None else dict(self.values)
+        return {**data, "n": self.n}
+
+
+@dataclass(frozen=True, slots=True)
+class GrowthRate:
+    """A yearly comp-growth rate (0.05 = 5 %/year) and where it came from."""
+
+    rate: float
+    basis: Literal["given", "measured"]
+    detail: str
+    medians: dict[int, Decimal] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "rate": round(self.rate, 6),
+            "basis": self.basis,
+            "detail": self.detail,
+            "yearly_median_total": {str(y): v for y, v in self.medians.items()},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """A bands answer. ``shown`` is false when fewer than ``min_n`` records match."""
+
+    n: int
+    min_n: int
+    components: dict[str, ComponentBand | None]
+    filters: dict[str, Any]
+    basis: Literal["records", "bundled"]
+    sources: list[dict[str, Any]]
+    currency: str
+    as_of: date | None = None
+    growth: GrowthRate | None = None
+    note: str = ""
+
+    @property
+    def shown(self) -> bool:
+        return self.n >= self.min_n
+
+    @property
+    def message(self) -> str:
+        if self.shown:
+            return self.note
+        return (
+            f"only {self.n} record{'s' if self.n != 1 else ''} match; a band needs at least "
+            f"{self.min_n}, so none is shown"
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        """The ``--json`` contract: n, base/stock/bonus/total percentiles, filters, basis."""
+        data: dict[str, Any] = {"n": self.n}
+        for name in COMPONENTS:
+            component = self.components.get(name)
+            data[name] = component.as_json() if component is not None and self.shown else None
+        data |= {
+            "filters": self.filters,
+            "basis": self.basis,
+            "sources": self.sources,
+            "currency": self.currency,
+            "min_n": self.min_n,
+            "shown": self.shown,
+            "message": self.message,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "growth": self.growth.as_json() if self.growth else None,
+        }
+        return data
+
+
+def _cents(value: float) -> Decimal:
+    return to_cents(Decimal(repr(float(value))))
+
+
+def percentiles(values: NDArray[np.float64]) -> dict[str, Decimal]:
+    """p10..p90 of ``values`` (NumPy linear interpolation), in cents."""
+    points = np.percentile(values, PERCENTILES)
+    return {f"p{p}": _cents(v) for p, v in zip(PERCENTILES, points, strict=True)}
+
+
+def _component(values: NDArray[np.float64], min_n: int) -> ComponentBand:
+    reported = values[np.isfinite(values) & (values > 0)]
+    n = int(reported.size)
+    return ComponentBand(n, percentiles(reported) if n >= min_n and n > 0 else None)
+
+
+def _years_between(dates: NDArray[Any], as_of: date) -> NDArray[np.float64]:
+    days = np.asarray(dates, dtype="datetime64[D]")
+    target = np.datetime64(as_of.isoformat(), "D")
+    out = (target - days).astype("timedelta64[D]").astype(np.float64) / _DAYS_PER_YEAR
+    out[np.isnat(days)] = 0.0
+    return out
+
+
+def growth_rate(
+    repo: MarketRepository, query: RecordQuery, given_pct: float | None = None
+) -> GrowthRate:
+    """The yearly comp-growth rate for restating: ``given_pct`` if given, else measured.
+
+    Measured: the median total of each calendar year with at least 20 records, over the
+    records of the query's company (all levels and places, to have enough years) or of the
+    whole store without a company; the rate is exp(slope) - 1 of a least-squares line
+    through log(median) by year.
+    """
+    if given_pct is not None:
+        if not -50 < given_pct < 100:
+            raise InputError(f"--growth {given_pct}: expected a yearly percentage such as 5")
+        return GrowthRate(given_pct / 100, "given", f"--growth {given_pct:g}% a year")
+    scope = RecordQuery(company=query.company, currency=query.currency)
+    data = repo.components(scope)
+    label = f"{canonical_company(query.company)} records" if query.company else "all records"
+    if data is None or data["total"].size == 0:
+        raise InputError("no records to measure a growth rate from; give --growth PCT")
+    dates = np.asarray(data["reported_on"], dtype="datetime64[D]")
+    ok = ~np.isnat(dates) & np.isfinite(data["total"]) & (data["total"] > 0)
+    years = dates[ok].astype("datetime64[Y]").astype(np.int64) + 1970
+    totals = data["total"][ok]
+    medians: dict[int, float] = {}
+    for year in np.unique(years):
+        chosen = totals[years == year]
+        if chosen.size >= GROWTH_MIN_PER_YEAR:
+            medians[int(year)] = float(np.median(chosen))
+    if len(medians) < 2:
+        raise InputError(
+            f"cannot measure a growth rate: {label} have fewer than two years with "
+            f"{GROWTH_MIN_PER_YEAR} records or more; give --growth PCT"
+        )
+    xs = np.array(sorted(medians), dtype=np.float64)
+    ys = np.log(np.array([medians[int(y)] for y in xs]))
+    slope = float(np.polyfit(xs, ys, 1)[0])
+    rate = float(np.expm1(slope))
+    first, last = int(xs[0]), int(xs[-1])
+    detail = (
+        f"measured from {label}: median total by year {first}-{last}, "
+        f"log-linear fit, {rate * 100:.1f}% a year"
+    )
+    return GrowthRate(rate, "measured", detail, {y: _cents(v) for y, v in medians.items()})
+
+
+def band(
+    repo: MarketRepository,
+    *,
+    company: str,
+    level: str | None = None,
+    title: str | None = None,
+    tag: str | None = None,
+    location: str | None = None,
+    since: date | None = None,
+    as_of: date | None = None,
+    growth_pct: float | None = None,
+    sources: Sequence[str] = (),
+    currency: str | None = None,
+    min_n: int = DEFAULT_MIN_N,
+) -> Band:
+    """The pay band for a query: from records when any match, else from bundled data.
+
+    ``as_of`` restates each record's amounts in that date's money: times
+    (1 + rate) ** (years from the record's date to ``as_of``), the rate given (``growth_pct``)
+    or measured (:func:`growth_rate`); records after ``as_of`` are left out.
+    """
+    if min_n < 1:
+        raise InputError(f"--min-n {min_n}: expected 1 or more")
+    query = RecordQuery(
+        company=company,
+        level=level,
+        title=title,
+        tag=tag,
+        location=location,
+        since=since,
+        until=as_of,
+        currency=currency,
+        sources=tuple(sources),
+    )
+    filters: dict[str, Any] = {
+        "company": canonical_company(company),
+        "level": level,
+        "title": title,
+        "tag": tag,
+        "location": location,
+        "since": since.isoformat() if since else None,
+        "as_of": as_of.isoformat() if as_of else None,
+        "source": list(sources) or None,
+        "currency": currency,
+        "min_n": min_n,
+    }
+    if level is not None:
+        filters["level"] = normalize_level(canonical_company(company), level) or level
+    data = repo.components(query)
+    n = 0 if data is None else int(data["total"].size)
+    if data is None or n == 0:
+        fallback = _bundled(company, level, location, tag, title, since, as_of, sources, min_n)
+        if fallback is not None:
+            return Band(
+                fallback.n,
+                min_n,
+                fallback.components,
+                filters,
+                "bundled",
+                fallback.sources,
+                fallback.currency,
+                note=fallback.note,
+            )
+        raise NotFoundError(
+            "no records match "
+            + ", ".join(f"{k} {v}" for k, v in filters.items() if v and k != "min_n")
+            + " and there is no bundled band for it; import records with "
+            "`offerlab market import FILE` or widen the query"
+        )
+    currencies = sorted(set(np.asarray(data["currency"]).astype(str).tolist()))
+    if len(currencies) > 1:
+        raise InputError(
+            f"the matching records are in {', '.join(currencies)}; choose one with --currency"
+        )
+    growth: GrowthRate | None = None
+    factor: NDArray[np.float64] | float = 1.0
+    if as_of is not None:
+        growth = growth_rate(repo, query, growth_pct)
+        factor = np.power(1.0 + growth.rate, _years_between(data["reported_on"], as_of))
+    components = {
+        name: _component(np.asarray(data[name], dtype=np.float64) * factor, min_n)
+        for name in COMPONENTS
+    }
+    ids = sorted({int(i) for i in np.asarray(data["source_id"]).tolist()})
+    infos = {s.id: s for s in repo.sources()}
+    listed = [
+        {
+            "name": infos[i].name,
+            "file": infos[i].location,
+            "licence": infos[i].licence,
+            "imported_at": infos[i].imported_at.isoformat(),
+            "content_hash": infos[i].content_hash,
+        }
+        for i in ids
+        if i in infos
+    ]
+    return Band(
+        n, min_n, dict(components), filters, "records", listed, currencies[0], as_of, growth
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Fallback:
+    n: int
+    components: dict[str, ComponentBand | None]
+    sources: list[dict[str, Any]]
+    currency: str
+    note: str
+
+
+def _bundled(
+    company: str,
+    level: str | None,
+    location: str | None,
+    tag: str | None,
+    title: str | None,
+    since: date | None,
+    as_of: date | None,
+    sources: Sequence[str],
+    min_n: int,
+) -> _Fallback | None:
+    """The bundled band for a query it can answer (company + level, optional place/specialty)."""
+    if level is None or title is not None or since is not None or as_of is not None or sources:
+        return None
+    wanted_specialty = specialty(tag) if tag is not None else None
+    if tag is not None and wanted_specialty is None:
+        return None
+    found = bundled.bundled_band(company, level, location=location, specialty=wanted_specialty)
+    if found is None:
+        return None
+    components: dict[str, ComponentBand | None] = {}
+    for name in COMPONENTS:
+        pct = getattr(found, name)
+        if pct is None:
+            components[name] = ComponentBand(0, None)
+        else:
+            values = {f"p{p}": to_cents(Decimal(getattr(pct, f"p{p}"))) for p in PERCENTILES}
+            components[name] = ComponentBand(pct.n, values if pct.n >= min_n else None)
+    note = f"bundled band for {found.company} {found.level}"
+    if found.metro:
+        note += f" in the {found.metro} metro"
+    elif found.country:
+        note += f" in {found.country}"
+    if found.specialty:
+        note += f", {found.specialty}"
+    note += f" ({found.first.isoformat()} to {found.last.isoformat()}); no imported record matches"
+    return _Fallback(
+        found.n,
+        components,
+        [{"name": found.source, "bundled": True}],
+        found.currency,
+        note,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LevelStat:
+    """One level of a company: n records, median years of experience, median total."""
+
+    level: str
+    n: int
+    median_years_experience: Decimal | None
+    median_total: Decimal
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "level": self.level,
+            "n": self.n,
+            "median_years_experience": self.median_years_experience,
+            "median_total": self.median_total,
+        }
+
+
+def level_stats(repo: MarketRepository, company: str) -> list[LevelStat]:
+    """Per normalised level of ``company``: n, median years of experience, median total.
+
+    Ordered up the company's ladder where the rules know it, else by median years of
+    experience. Empty when no record matches.
+    """
+    data = repo.level_rows(company)
+    if data is None or data["total"].size == 0:
+        return []
+    levels = np.asarray(data["level"]).astype(str)
+    stats = []
+    for level in np.unique(levels):
+        chosen = levels == level
+        years = data["years_experience"][chosen]
+        years = years[np.isfinite(years)]
+        totals = data["total"][chosen]
+        stats.append(
+            LevelStat(
+                str(level),
+                int(chosen.sum()),
+                _cents(float(np.median(years))) if years.size else None,
+                _cents(float(np.median(totals))),
+            )
+        )
+    try:
+        ladder = level_order(canonical_company(company))
+    except OfferlabError:
+        ladder = []
+    rank = {level: i for i, level in enumerate(ladder)}
+    return sorted(
+        stats,
+        key=lambda s: (
+            rank.get(s.level, len(rank)),
+            s.median_years_experience if s.median_years_experience is not None else Decimal(99),
+            s.level,
+        ),
+    )

@@ -1,0 +1,91 @@
+"""Engines and migrations: open the configured database and bring its schema up to date.
+
+Migrations ship inside the package (``offerlab/store/migrations``) and run through Alembic's
+API on a configuration built here, so an installed offerlab can migrate its own database.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Final
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import StaticPool
+
+from offerlab.errors import InputError
+
+__all__ = [
+    "MIGRATIONS",
+    "alembic_config",
+    "current_revision",
+    "head_revision",
+    "make_engine",
+    "upgrade",
+]
+
+MIGRATIONS: Final = Path(__file__).with_name("migrations")
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA busy_timeout = 10000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets foreign keys on and its directory created."""
+    if url.startswith("sqlite"):
+        rest = url.split(":///", 1)[1] if ":///" in url else ""
+        path = rest.split("?", 1)[0]
+        memory = not path or path == ":memory:"
+        if not memory:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, poolclass=StaticPool) if memory else create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    """An Alembic configuration for the packaged migrations (no ini file needed)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if engine is not None:
+        config.set_main_option(
+            "sqlalchemy.url", engine.url.render_as_string(False).replace("%", "%%")
+        )
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration shipped with this offerlab."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:  # pragma: no cover - the package always ships one
+        raise RuntimeError("no migrations found")
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (None: never migrated)."""
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    except OperationalError as error:
+        raise InputError(f"cannot open the database {engine.url!r}: {error.orig}") from None
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate the database to ``revision`` (default: the newest), in one transaction."""
+    config = alembic_config(engine)
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+    except OperationalError as error:
+        raise InputError(f"cannot migrate the database {engine.url!r}: {error.orig}") from None

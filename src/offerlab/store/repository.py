@@ -1,0 +1,661 @@
+"""The market repository: import files into the store and query records.
+
+:class:`Store` opens the configured database (migrating it on first use) and the record store
+behind it; :class:`MarketRepository` imports files atomically and answers the record queries
+that bands and level statistics are computed from.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from numpy.typing import NDArray
+from sqlalchemy import Engine, insert, select, update
+
+from offerlab.config import database_url
+from offerlab.errors import InputError, OfferlabError, Problem, ProblemsError
+from offerlab.market import importer
+from offerlab.market.importer import ImportPlan, ProgressFn
+from offerlab.market.normalize import (
+    Location,
+    canonical_company,
+    location_matches,
+    normalize_level,
+    parse_location,
+    specialty,
+    title_family,
+)
+from offerlab.market.records import MarketRecord
+from offerlab.store.backends import ColumnarRecords, RecordStore, SqlRecords
+from offerlab.store.columnar import columnar_path
+from offerlab.store.database import current_revision, head_revision, make_engine, upgrade
+from offerlab.store.models import Source
+
+__all__ = [
+    "ImportResult",
+    "MarketRepository",
+    "RecordQuery",
+    "SourceInfo",
+    "Store",
+    "open_store",
+]
+
+
+class Store:
+    """An open store: the SQL engine (sources, metadata) and the record store."""
+
+    def __init__(self, url: str, *, columnar: bool | None = None, migrate: bool = True) -> None:
+        self.url = url
+        self.engine: Engine = make_engine(url)
+        if migrate and current_revision(self.engine) != head_revision():
+            upgrade(self.engine)
+        use_columnar = self.engine.dialect.name == "sqlite" if columnar is None else columnar
+        self.records: RecordStore = (
+            ColumnarRecords(columnar_path(url)) if use_columnar else SqlRecords(self.engine)
+        )
+
+    def close(self) -> None:
+        self.records.close()
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_store(url: str | None = None, *, columnar: bool | None = None) -> Store:
+    """Open the store at ``url`` (``--db``), else the configured one; migrate it if needed."""
+    return Store(database_url(url), columnar=columnar)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """A source of records: a file imported (or a bundled data set)."""
+
+    id: int
+    name: str
+    location: str
+    licence: str
+    format: str
+    content_hash: str
+    size_bytes: int
+    imported_at: datetime
+    rows_read: int
+    rows_added: int
+    rows_duplicate: int
+    rows_skipped: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "file": self.location,
+            "licence": self.licence,
+            "format": self.format,
+            "content_hash": self.content_hash,
+            "size_bytes": self.size_bytes,
+            "imported_at": self.imported_at.isoformat(),
+            "rows_read": self.rows_read,
+            "rows_added": self.rows_added,
+            "rows_duplicate": self.rows_duplicate,
+            "rows_skipped": self.rows_skipped,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an import did. ``already`` is true when the same file had been imported before."""
+
+    source: SourceInfo
+    already: bool
+    read: int
+    added: int
+    duplicates: int
+    skipped: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordQuery:
+    """Which records: every field optional; names in any spelling the rules know.
+
+    ``location`` matches a city, metro, region or country by name; ``since`` keeps records
+    reported on or after that day; ``sources`` are source names or ids.
+    """
+
+    company: str | None = None
+    level: str | None = None
+    title: str | None = None
+    tag: str | None = None
+    location: str | None = None
+    since: date | None = None
+    until: date | None = None
+    currency: str | None = None
+    sources: tuple[str, ...] = ()
+
+
+class _AlreadyImported(Exception):
+    """The file turned out to be one imported before (found once its hash was known)."""
+
+    def __init__(self, source: SourceInfo) -> None:
+        super().__init__(source.name)
+        self.source = source
+
+
+def _source_info(row: Any) -> SourceInfo:
+    imported_at = row.imported_at
+    if imported_at.tzinfo is None:
+        imported_at = imported_at.replace(tzinfo=UTC)
+    return SourceInfo(
+        id=row.id,
+        name=row.name,
+        location=row.location,
+        licence=row.licence,
+        format=row.format,
+        content_hash=row.content_hash,
+        size_bytes=row.size_bytes,
+        imported_at=imported_at,
+        rows_read=row.rows_read,
+        rows_added=row.rows_added,
+        rows_duplicate=row.rows_duplicate,
+        rows_skipped=row.rows_skipped,
+    )
+
+
+def _safe(fn: Any, *args: Any) -> Any:
+    """A normalisation result, or None where the rules refuse the value."""
+    try:
+        return fn(*args)
+    except OfferlabError:
+        return None
+
+
+_DEFAULT_NAMES = {"levelsfyi": "levels.fyi"}
+_DEFAULT_LICENCE = {
+    "levelsfyi": (
+        "not stated (self-reported levels.fyi records; derived statistics with attribution)"
+    )
+}
+
+
+class MarketRepository:
+    """Imports and record queries over one :class:`Store`."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.records = store.records
+
+    # --- sources ---------------------------------------------------------------------------
+
+    def sources(self) -> list[SourceInfo]:
+        """Every imported source, oldest first."""
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(select(Source.__table__).order_by(Source.id)).all()
+        return [_source_info(r) for r in rows]
+
+    def source_by_hash(self, digest: str) -> SourceInfo | None:
+        with self.store.engine.connect() as conn:
+            row = conn.execute(
+                select(Source.__table__).where(Source.content_hash == digest)
+            ).first()
+        return _source_info(row) if row is not None else None
+
+    def count(self) -> int:
+        """How many records the store holds."""
+        row = self.records.rows("SELECT count(*) FROM records")
+        return int(row[0][0])
+
+    # --- import ----------------------------------------------------------------------------
+
+    def import_file(
+        self,
+        path: Path,
+        *,
+        fmt: str | None = None,
+        mapping: Mapping[str, str] | None = None,
+        skip_bad: bool = False,
+        name: str | None = None,
+        licence: str | None = None,
+        progress: ProgressFn | None = None,
+    ) -> ImportResult:
+        """Import ``path`` atomically; a file imported before adds nothing.
+
+        Bad rows abort the whole import with a :class:`ProblemsError` listing each one, unless
+        ``skip_bad`` (then the good rows are imported and the bad ones reported).
+        """
+        plan = importer.read_plan(path, fmt, mapping)
+        size = path.stat().st_size
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="offerlab-hash") as pool:
+            if any(s.size_bytes == size for s in self.sources()):
+                # Possibly a file seen before: hash it first, so a repeat costs one read.
+                known = importer.content_hash(path, progress)
+                existing = self.source_by_hash(known)
+                if existing is not None:
+                    return ImportResult(existing, True, 0, 0, 0)
+                digest: str | None = known
+                hashing = None
+            else:
+                # A new size is a new file: hash it while DuckDB reads it.
+                digest, hashing = None, pool.submit(importer.content_hash, path)
+            try:
+                return self._import(plan, size, digest, hashing, skip_bad, name, licence, progress)
+            except _AlreadyImported as already:
+                return ImportResult(already.source, True, 0, 0, 0)
+
+    def _import(
+        self,
+        plan: ImportPlan,
+        size: int,
+        digest: str | None,
+        hashing: Future[str] | None,
+        skip_bad: bool,
+        name: str | None,
+        licence: str | None,
+        progress: ProgressFn | None,
+    ) -> ImportResult:
+        path = plan.path
+        self._drop_orphans()
+        now = datetime.now(UTC)
+        records = self.records
+        with self.store.engine.begin() as conn:
+            source_id = int(
+                conn.execute(
+                    insert(Source)
+                    .values(
+                        name=name or _DEFAULT_NAMES.get(plan.format, path.name),
+                        location=str(path.resolve()),
+                        licence=licence or _DEFAULT_LICENCE.get(plan.format, "not stated"),
+                        format=plan.format,
+                        content_hash=digest or f"pending-{uuid.uuid4().hex}",
+                        size_bytes=size,
+                        imported_at=now,
+                        rows_read=0,
+                        rows_added=0,
+                        rows_duplicate=0,
+                        rows_skipped=0,
+                    )
+                    .returning(Source.id)
+                ).scalar_one()
+            )
+            records.begin(conn)
+            try:
+                read, skipped = self._stage(plan, source_id, skip_bad, progress)
+                if progress is not None:
+                    progress("storing", 0.0)
+                added, duplicates = records.publish(source_id)
+                if progress is not None:
+                    progress("normalising", 0.5)
+                self._update_maps(source_id)
+                if hashing is not None:
+                    digest = hashing.result()
+                    seen = conn.execute(
+                        select(Source.__table__).where(Source.content_hash == digest)
+                    ).first()
+                    if seen is not None:
+                        raise _AlreadyImported(_source_info(seen))
+                conn.execute(
+                    update(Source)
+                    .where(Source.id == source_id)
+                    .values(
+                        content_hash=digest,
+                        rows_read=read,
+                        rows_added=added,
+                        rows_duplicate=duplicates,
+                        rows_skipped=len(skipped),
+                    )
+                )
+                records.commit()
+            except BaseException:
+                records.rollback()
+                raise
+        if progress is not None:
+            progress("done", 1.0)
+        assert digest is not None
+        info = self.source_by_hash(digest)
+        assert info is not None
+        return ImportResult(info, False, read, added, duplicates, skipped)
+
+    def _drop_orphans(self) -> None:
+        keep = [s.id for s in self.sources()]
+        self.records.delete_sources_except(keep)
+
+    def _stage(
+        self, plan: ImportPlan, source_id: int, skip_bad: bool, progress: ProgressFn | None
+    ) -> tuple[int, list[Problem]]:
+        """Stage the file's rows; (rows read, bad rows skipped)."""
+        con = self.records.staging()
+        if progress is not None:
+            progress("reading", 0.0)
+        if plan.kind == "csv":
+            try:
+                read = _with_progress(
+                    con, lambda: importer.stage_fast(con, plan, "records", source_id), progress
+                )
+                bad = importer.semantic_problem_count(con, "records", source_id)
+            except duckdb.Error:
+                bad = -1
+            if bad == 0:
+                if read == 0:
+                    raise InputError(f"{plan.path}: the file has no records, only a header")
+                return read, []
+            self.records.restart()
+        if progress is not None:
+            progress("checking every row", 0.0)
+        problems, read = importer.diagnose(con, plan)
+        if problems and not skip_bad:
+            count = len(problems)
+            raise ProblemsError(
+                problems,
+                summary=(
+                    f"{plan.path}: {count} bad row{'s' if count != 1 else ''}; nothing was "
+                    "imported (fix them, or import the good rows with --skip-bad)"
+                ),
+            )
+        if read == 0 and not problems:
+            raise InputError(f"{plan.path}: the file has no records")
+        added = importer.insert_good_rows(con, plan, "records", source_id)
+        if added == 0:
+            raise ProblemsError(problems, summary=f"{plan.path}: no good rows; nothing imported")
+        return read, problems
+
+    def _update_maps(self, source_id: int) -> None:
+        """Normalise each distinct reported value of the new rows not mapped yet."""
+        stage = self.records.staging()
+        where = "WHERE source_id = $s"
+        params = {"s": source_id}
+
+        def distinct(columns: str) -> list[tuple[Any, ...]]:
+            return stage.execute(
+                f"SELECT DISTINCT {columns} FROM records {where}", params
+            ).fetchall()
+
+        def known(sql: str) -> set[tuple[Any, ...]]:
+            return {tuple(r) for r in self.records.rows(sql)}
+
+        have = known("SELECT company_raw FROM company_norm")
+        companies = [
+            {"company_raw": c, "company": canonical_company(c)}
+            for (c,) in distinct("company_raw")
+            if c is not None and (c,) not in have
+        ]
+        self.records.insert_rows("company_norm", companies)
+        have = known("SELECT company_raw, level_raw FROM level_norm")
+        levels = []
+        for c, lv in distinct("company_raw, coalesce(level_raw, '')"):
+            if c is None or (c, lv) in have:
+                continue
+            level = _safe(normalize_level, canonical_company(c), lv or None)
+            levels.append({"company_raw": c, "level_raw": lv, "level": level})
+        self.records.insert_rows("level_norm", levels)
+        have = known("SELECT title_raw FROM title_norm")
+        titles = [
+            {"title_raw": t, "title_family": _safe(title_family, t or None)}
+            for (t,) in distinct("coalesce(title_raw, '')")
+            if (t,) not in have
+        ]
+        self.records.insert_rows("title_norm", titles)
+        have = known("SELECT tag_raw, title_raw FROM specialty_norm")
+        specialties = [
+            {"tag_raw": g, "title_raw": t, "specialty": _safe(specialty, g or None, t or None)}
+            for g, t in distinct("coalesce(tag_raw, ''), coalesce(title_raw, '')")
+            if (g, t) not in have
+        ]
+        self.records.insert_rows("specialty_norm", specialties)
+        have = known("SELECT location_raw FROM location_norm")
+        places = []
+        for (raw,) in distinct("coalesce(location_raw, '')"):
+            if (raw,) in have:
+                continue
+            loc = parse_location(raw or None)
+            places.append(
+                {
+                    "location_raw": raw,
+                    "city": loc.city,
+                    "region": loc.region,
+                    "country": loc.country,
+                    "metro": loc.metro,
+                }
+            )
+        self.records.insert_rows("location_norm", places)
+
+    # --- queries ---------------------------------------------------------------------------
+
+    def _in(self, params: dict[str, Any], prefix: str, values: Sequence[Any]) -> str:
+        names = []
+        for i, value in enumerate(values):
+            params[f"{prefix}{i}"] = value
+            names.append(f":{prefix}{i}")
+        return "(" + ", ".join(names) + ")"
+
+    def company_raws(self, company: str) -> list[str]:
+        """The spellings of ``company`` in the store."""
+        canonical = canonical_company(company)
+        rows = self.records.rows(
+            "SELECT company_raw FROM company_norm WHERE company = :c", {"c": canonical}
+        )
+        return sorted(r[0] for r in rows)
+
+    def location_raws(self, query: str) -> list[str]:
+        """The reported locations that ``query`` names (city, metro, region or country)."""
+        rows = self.records.rows(
+            "SELECT location_raw, city, region, country, metro FROM location_norm"
+        )
+        return sorted(
+            raw
+            for raw, city, region, country, metro in rows
+            if location_matches(Location(raw, city, region, country, metro), query)
+        )
+
+    def where(self, query: RecordQuery) -> tuple[str, dict[str, Any]] | None:
+        """A SQL condition over ``records r`` for ``query``; None when nothing can match."""
+        params: dict[str, Any] = {}
+        parts: list[str] = []
+        companies: list[str] = []
+        if query.company is not None:
+            companies = self.company_raws(query.company)
+            if not companies:
+                return None
+            parts.append(f"r.company_raw IN {self._in(params, 'c', companies)}")
+        if query.level is not None:
+            if not companies:
+                raise InputError("--level needs --company (levels are per company)")
+            canonical = canonical_company(query.company or "")
+            wanted = _safe(normalize_level, canonical, query.level) or query.level.strip()
+            marks = self._in(params, "lc", companies)
+            levels = [
+                r[0]
+                for r in self.records.rows(
+                    f"SELECT DISTINCT level_raw FROM level_norm WHERE company_raw IN {marks} "
+                    "AND (level = :lv OR level_raw = :lv)",
+                    {**params, "lv": wanted},
+                )
+            ]
+            if not levels:
+                return None
+            parts.append(f"coalesce(r.level_raw, '') IN {self._in(params, 'l', levels)}")
+        if query.title is not None:
+            family = _safe(title_family, query.title) or query.title.strip()
+            titles = [
+                r[0]
+                for r in self.records.rows(
+                    "SELECT title_raw FROM title_norm WHERE title_family = :t OR title_raw = :t",
+                    {"t": family},
+                )
+            ]
+            if not titles:
+                return None
+            parts.append(f"coalesce(r.title_raw, '') IN {self._in(params, 't', titles)}")
+        if query.tag is not None:
+            wanted_tag = _safe(specialty, query.tag, None) or query.tag.strip()
+            pairs = self.records.rows(
+                "SELECT tag_raw, title_raw FROM specialty_norm "
+                "WHERE specialty = :g OR tag_raw = :g",
+                {"g": wanted_tag},
+            )
+            if not pairs:
+                return None
+            tags = sorted({p[0] for p in pairs})
+            # Tags first (cheap on a dictionary-encoded column), then the exact (tag, title)
+            # pairs, since a specialty can depend on the title too.
+            parts.append(f"coalesce(r.tag_raw, '') IN {self._in(params, 'g', tags)}")
+            params["gs"] = wanted_tag
+            parts.append(
+                "(coalesce(r.tag_raw, ''), coalesce(r.title_raw, '')) IN (SELECT tag_raw, "
+                "title_raw FROM specialty_norm WHERE specialty = :gs OR tag_raw = :gs)"
+            )
+        if query.location is not None:
+            places = self.location_raws(query.location)
+            if not places:
+                return None
+            parts.append(f"r.location_raw IN {self._in(params, 'p', places)}")
+        if query.since is not None:
+            parts.append("r.reported_on >= :since")
+            params["since"] = query.since
+        if query.until is not None:
+            parts.append("r.reported_on <= :until")
+            params["until"] = query.until
+        if query.currency is not None:
+            parts.append("r.currency = :cur")
+            params["cur"] = query.currency.strip().upper()
+        if query.sources:
+            ids = self._source_ids(query.sources)
+            if not ids:
+                return None
+            parts.append(f"r.source_id IN {self._in(params, 's', ids)}")
+        return (" AND ".join(parts) or "1 = 1"), params
+
+    def _source_ids(self, names: Sequence[str]) -> list[int]:
+        wanted = {n.strip().casefold() for n in names}
+        return [
+            s.id
+            for s in self.sources()
+            if s.name.casefold() in wanted or str(s.id) in wanted or s.location in names
+        ]
+
+    def components(self, query: RecordQuery) -> dict[str, NDArray[Any]] | None:
+        """base/stock/bonus/total/years (float64, NaN = not reported), dates, sources, currency."""
+        found = self.where(query)
+        if found is None:
+            return None
+        condition, params = found
+        floats = ("base", "stock", "bonus", "total", "years_experience")
+        return self.records.arrays(
+            "SELECT CAST(r.base AS DOUBLE PRECISION) AS base, "
+            "CAST(r.stock AS DOUBLE PRECISION) AS stock, "
+            "CAST(r.bonus AS DOUBLE PRECISION) AS bonus, "
+            "CAST(r.total AS DOUBLE PRECISION) AS total, "
+            "CAST(r.years_experience AS DOUBLE PRECISION) AS years_experience, "
+            "r.reported_on AS reported_on, r.source_id AS source_id, r.currency AS currency "
+            f"FROM records r WHERE {condition}",
+            params,
+            floats,
+        )
+
+    def level_rows(self, company: str) -> dict[str, NDArray[Any]] | None:
+        """level (normalised), years of experience and total of every record of ``company``."""
+        companies = self.company_raws(company)
+        if not companies:
+            return None
+        params: dict[str, Any] = {}
+        marks = self._in(params, "c", companies)
+        return self.records.arrays(
+            "SELECT l.level AS level, "
+            "CAST(r.years_experience AS DOUBLE PRECISION) AS years_experience, "
+            "CAST(r.total AS DOUBLE PRECISION) AS total, r.currency AS currency "
+            "FROM records r JOIN level_norm l ON l.company_raw = r.company_raw "
+            "AND l.level_raw = coalesce(r.level_raw, '') "
+            f"WHERE r.company_raw IN {marks} AND l.level IS NOT NULL",
+            params,
+            ("years_experience", "total"),
+        )
+
+    def records_of(self, query: RecordQuery, limit: int = 100) -> list[MarketRecord]:
+        """Matching records with their normalised labels (for display and checks)."""
+        found = self.where(query)
+        if found is None:
+            return []
+        condition, params = found
+        params["lim"] = int(limit)
+        rows = self.records.rows(
+            "SELECT r.source_id, r.company_raw, c.company, r.title_raw, t.title_family, "
+            "r.tag_raw, s.specialty, r.level_raw, l.level, coalesce(r.location_raw, ''), "
+            "p.city, p.region, p.country, p.metro, r.currency, r.base, r.stock, r.bonus, "
+            "r.total, r.years_experience, r.years_at_company, r.reported_on, r.external_id "
+            "FROM records r "
+            "LEFT JOIN company_norm c ON c.company_raw = r.company_raw "
+            "LEFT JOIN title_norm t ON t.title_raw = coalesce(r.title_raw, '') "
+            "LEFT JOIN specialty_norm s ON s.tag_raw = coalesce(r.tag_raw, '') "
+            "AND s.title_raw = coalesce(r.title_raw, '') "
+            "LEFT JOIN level_norm l ON l.company_raw = r.company_raw "
+            "AND l.level_raw = coalesce(r.level_raw, '') "
+            "LEFT JOIN location_norm p ON p.location_raw = coalesce(r.location_raw, '') "
+            f"WHERE {condition} ORDER BY r.reported_on, r.record_key LIMIT :lim",
+            params,
+        )
+
+        def dec(value: Any) -> Decimal | None:
+            return None if value is None else Decimal(str(value))
+
+        out = []
+        for row in rows:
+            total = dec(row[18])
+            assert total is not None
+            out.append(
+                MarketRecord(
+                    source_id=int(row[0]),
+                    company_raw=row[1],
+                    company=row[2] or row[1],
+                    title_raw=row[3],
+                    title_family=row[4],
+                    tag_raw=row[5],
+                    specialty=row[6],
+                    level_raw=row[7],
+                    level=row[8],
+                    location=Location(row[9], row[10], row[11], row[12], row[13]),
+                    currency=row[14],
+                    base=dec(row[15]),
+                    stock=dec(row[16]),
+                    bonus=dec(row[17]),
+                    total=total,
+                    years_experience=dec(row[19]),
+                    years_at_company=dec(row[20]),
+                    reported_on=row[21],
+                    external_id=row[22],
+                )
+            )
+        return out
+
+
+def _with_progress(con: duckdb.DuckDBPyConnection, run: Any, progress: ProgressFn | None) -> Any:
+    """Run ``run()`` on ``con`` while a thread reports DuckDB's query progress."""
+    if progress is None:
+        return run()
+    import threading
+
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.wait(0.1):
+            try:
+                value = con.query_progress()
+            except duckdb.Error:
+                continue
+            if value >= 0:
+                progress("reading", min(value / 100.0, 1.0))
+
+    thread = threading.Thread(target=poll, daemon=True)
+    thread.start()
+    try:
+        return run()
+    finally:
+        done.set()
+        thread.join()
