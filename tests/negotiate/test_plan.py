@@ -119,7 +119,7 @@ def test_band_is_widened_step_by_step_and_says_why(examples: Path) -> None:
     assert "dropped location, title" in swe.benchmark.why
 
     narrow = plan_negotiation(offer, FakeMarket(location_band=True))
-    assert narrow.benchmark.why == "the narrowest band had enough records"
+    assert narrow.benchmark.why.startswith("the narrowest band had enough records")
 
 
 def test_base_above_p90_keeps_its_value_as_the_ask() -> None:
