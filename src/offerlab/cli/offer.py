@@ -29,6 +29,8 @@ from offerlab.offers import (
 from offerlab.offers.compare import HEADLINE_METRICS
 from offerlab.offers.engine import clawback_owed
 from offerlab.offers.metrics import COMPONENTS
+from offerlab.scenarios.aftertax import AfterTax, after_tax
+from offerlab.scenarios.currency import RatesTable, load_table
 
 __all__ = ["offer_app"]
 
@@ -38,6 +40,14 @@ YearsOption = Annotated[
     int, typer.Option("--years", min=1, max=50, help="Offer years to show (default 4).")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (a stable contract).")]
+RatesOption = Annotated[
+    Path | None,
+    typer.Option("--rates", help="Exchange rates file (TOML/JSON) replacing the shipped table."),
+]
+RateOption = Annotated[
+    list[str] | None,
+    typer.Option("--rate", help="A rate FROM:TO=VALUE[@YYYY-MM-DD], e.g. GBP:USD=1.27 (repeat)."),
+]
 
 _METRIC_LABELS = {
     "year1_total": "Year-1 total",
@@ -57,11 +67,45 @@ def show(
     years: YearsOption = 4,
     events: Annotated[bool, typer.Option("--events", help="List every dated event.")] = False,
     as_json: JsonOption = False,
+    after: Annotated[
+        bool, typer.Option("--after-tax", help="Add the taxes and pay after tax of each year.")
+    ] = False,
+    residence: Annotated[
+        str | None,
+        typer.Option(
+            "--residence",
+            help="Where you live for tax, e.g. 'Seattle, WA', 'New York, NY', 'London', "
+            "'Bangalore' (default: the offer's location). Implies --after-tax.",
+        ),
+    ] = None,
+    filing: Annotated[
+        str, typer.Option("--filing", help="US filing status: single or joint (one earner).")
+    ] = "single",
+    tax_year: Annotated[
+        int | None,
+        typer.Option("--tax-year", help="Tax tables of this year (default: latest shipped)."),
+    ] = None,
+    rates: RatesOption = None,
+    rate: RateOption = None,
 ) -> None:
-    """Show an offer's pay by year and its headline totals."""
+    """Show an offer's pay by year and its headline totals (optionally after tax)."""
     evaluation = _evaluate_file(file, years)
+    taxed: AfterTax | None = None
+    if after or residence is not None or tax_year is not None:
+        if filing not in ("single", "joint"):
+            raise InputError(
+                f"--filing {filing!r} is not a filing status; expected single or joint"
+            )
+        table = load_table(rates, rate) if rates is not None or rate else RatesTable.bundled()
+        taxed = after_tax(
+            evaluation,
+            residence,
+            "single" if filing == "single" else "joint",
+            tax_year,
+            table,
+        )
     if as_json:
-        data = evaluation.as_json()
+        data = evaluation.as_json() if taxed is None else taxed.as_json()
         if events:
             cents = allocate_cents(e.amount.amount for e in evaluation.events)
             data["events"] = [
@@ -78,8 +122,48 @@ def show(
         print_json(data)
         return
     _print_show(evaluation)
+    if taxed is not None:
+        _print_after_tax(taxed)
     if events:
         _print_events(evaluation)
+
+
+def _print_after_tax(taxed: AfterTax) -> None:
+    evaluation = taxed.evaluation
+    shown = taxed.shown()
+    years = [t.year for t in evaluation.years]
+    rows: list[tuple[str, list[str]]] = [
+        ("gross", [_cents(evaluation.shown()[y]["total"]) for y in years])
+    ]
+    for key, label in taxed.line_keys():
+        rows.append((label, [_cents(-shown[y].get(key, Decimal(0))) for y in years]))
+    rows.append(("all taxes", [_cents(-shown[y]["tax"]) for y in years]))
+    rows.append(("after tax", [_cents(shown[y]["after_tax"]) for y in years]))
+    title = (
+        f"After tax: {taxed.residence.describe()}, {taxed.filing}, "
+        f"{taxed.tax_year} tax tables ({evaluation.currency})"
+    )
+    headers = [f"Year {year}" for year in years]
+    console.print(
+        amount_table(title, "", headers, rows, bold={"after tax"}, section_after="all taxes")
+    )
+    if len(years) >= 4:
+        four = sum((shown[y]["after_tax"] for y in range(1, 5)), Decimal(0))
+        gross = to_cents(evaluation.four_year_total.amount)
+        kept = f"{four / gross:.1%}" if gross else "-"
+        console.print(
+            f"  Four-year total after tax: {_cents(four)} {evaluation.currency} ({kept} kept)",
+            markup=False,
+        )
+    notes = [
+        "every component (base, bonus, vests, signing, refreshers, other) is taxed as wages "
+        f"of one tax year under the {taxed.tax_year} tables; standard deduction, no pre-tax "
+        "contributions"
+    ]
+    if taxed.rate is not None:
+        notes.append(f"converted for tax at {taxed.rate.describe()}; taxes converted back")
+    for line in notes:
+        console.print(Padding(Text(line), (0, 0, 0, 2)))
 
 
 def _print_show(evaluation: OfferEvaluation) -> None:
