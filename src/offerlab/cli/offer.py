@@ -7,6 +7,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 from rich.padding import Padding
 from rich.table import Table
@@ -14,7 +15,7 @@ from rich.text import Text
 
 from offerlab.cli.common import amount_table, console, fmt_money, print_json
 from offerlab.errors import InputError
-from offerlab.money import allocate_cents, to_cents
+from offerlab.money import CURRENCIES, allocate_cents, to_cents
 from offerlab.offers import (
     Comparison,
     OfferEvaluation,
@@ -29,8 +30,18 @@ from offerlab.offers import (
 from offerlab.offers.compare import HEADLINE_METRICS
 from offerlab.offers.engine import clawback_owed
 from offerlab.offers.metrics import COMPONENTS
+from offerlab.offers.model import Offer
 from offerlab.scenarios.aftertax import AfterTax, after_tax
-from offerlab.scenarios.currency import RatesTable, load_table
+from offerlab.scenarios.currency import Rate, RatesTable, convert_offer, load_table
+from offerlab.scenarios.report import simulation_html
+from offerlab.scenarios.simulate import (
+    Simulation,
+    break_even,
+    deterministic_totals,
+    estimate_from_prices,
+    exposure,
+    simulate,
+)
 
 __all__ = ["offer_app"]
 
@@ -268,11 +279,22 @@ def compare_offers(
     ],
     years: YearsOption = 4,
     as_json: JsonOption = False,
+    currency: Annotated[
+        str | None,
+        typer.Option(
+            "--currency", help="Restate every offer in this currency with dated rates (e.g. USD)."
+        ),
+    ] = None,
+    rates: RatesOption = None,
+    rate: RateOption = None,
 ) -> None:
     """Compare offers side by side, with deltas against the first one."""
     if len(files) < 2:
         raise InputError("compare needs at least two offer files")
     offers = load_offers(files)
+    restated: list[Rate] = []
+    if currency is not None:
+        offers, restated = _restate(offers, currency, rates, rate)
     currencies = {offer.currency for offer in offers}
     if len(currencies) > 1:
         listing = ", ".join(
@@ -280,13 +302,38 @@ def compare_offers(
         )
         raise InputError(
             f"offers in different currencies cannot be compared: {listing}; "
-            "give them all in one currency"
+            "give them all in one currency, or restate them with --currency USD"
         )
     comparison = compare([evaluate(offer, years) for offer in offers])
     if as_json:
-        print_json(comparison.as_json())
+        data = comparison.as_json()
+        if restated:
+            data["exchange_rates"] = [r.as_json() for r in restated]
+        print_json(data)
         return
     _print_comparison(comparison, years, _headers(files, comparison))
+    for converted in restated:
+        console.print(f"  restated at {converted.describe()}", markup=False)
+
+
+def _restate(
+    offers: list[Offer], currency: str, rates: Path | None, rate: list[str] | None
+) -> tuple[list[Offer], list[Rate]]:
+    """Offers restated in ``currency`` and the distinct rates used."""
+    code = currency.strip().upper()
+    if code not in CURRENCIES:
+        raise InputError(f"--currency {currency!r} is not an ISO 4217 code such as USD or GBP")
+    table = load_table(rates, rate)
+    out: list[Offer] = []
+    used: dict[tuple[str, str], Rate] = {}
+    for offer in offers:
+        if offer.currency == code:
+            out.append(offer)
+            continue
+        converted = table.rate(offer.currency, code)
+        used[(converted.from_, converted.to)] = converted
+        out.append(convert_offer(offer, converted))
+    return out, list(used.values())
 
 
 def _headers(files: list[Path], comparison: Comparison) -> list[str]:
@@ -341,6 +388,152 @@ def _print_comparison(comparison: Comparison, years: int, headers: list[str]) ->
             console.print(
                 f"  steady state of {header}: year {evaluation.steady_state_year}", markup=False
             )
+
+
+@offer_app.command("simulate")
+def simulate_offers(
+    files: Annotated[list[Path], typer.Argument(help="One or more offer files.")],
+    paths: Annotated[int, typer.Option("--paths", help="Monte Carlo price paths.")] = 10_000,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Random seed (same seed, same numbers).")
+    ] = None,
+    drift: Annotated[
+        float | None,
+        typer.Option("--drift", help="Expected (mean) annual growth of the price, % (default 0)."),
+    ] = None,
+    volatility: Annotated[
+        float | None,
+        typer.Option("--volatility", help="Annual volatility of the price, % (default 30)."),
+    ] = None,
+    prices: Annotated[
+        Path | None,
+        typer.Option(
+            "--prices",
+            help="Daily price CSV (Date, Adj Close or Close) to estimate "
+            "drift and volatility from.",
+        ),
+    ] = None,
+    growth: Annotated[
+        float | None,
+        typer.Option("--growth", help="Deterministic: the price grows this % a year (no paths)."),
+    ] = None,
+    years: YearsOption = 4,
+    html_path: Annotated[
+        Path | None, typer.Option("--html", help="Write an HTML report with a fan chart.")
+    ] = None,
+    currency: Annotated[
+        str | None, typer.Option("--currency", help="Restate every offer in this currency.")
+    ] = None,
+    rates: RatesOption = None,
+    rate: RateOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Stock-price scenarios: percentiles of each year's pay, P(first beats), break-even."""
+    if prices is not None and (drift is not None or volatility is not None):
+        raise InputError("give --prices or --drift/--volatility, not both")
+    if growth is not None and (prices is not None or drift is not None or volatility is not None):
+        raise InputError("--growth is deterministic: give it without --prices/--drift/--volatility")
+    if paths <= 0:
+        raise InputError(f"--paths must be at least 1 (got {paths})")
+    offers = load_offers(files)
+    restated: list[Rate] = []
+    if currency is not None:
+        offers, restated = _restate(offers, currency, rates, rate)
+    if len({o.currency for o in offers}) > 1:
+        listing = ", ".join(f"{p} is in {o.currency}" for p, o in zip(files, offers, strict=True))
+        raise InputError(
+            f"offers in different currencies cannot be simulated together: {listing}; "
+            "restate them with --currency USD"
+        )
+    evaluations = [evaluate(offer, years) for offer in offers]
+    if growth is not None:
+        _print_growth(evaluations, growth, as_json)
+        return
+    if prices is not None:
+        estimate = estimate_from_prices(prices)
+        mu, sigma, model = estimate.drift, estimate.volatility, estimate.describe()
+    else:
+        mu = (drift or 0.0) / 100
+        sigma = (30.0 if volatility is None else volatility) / 100
+        model = f"geometric Brownian motion, drift {mu:.2%} (mean), volatility {sigma:.2%}"
+    used_seed = seed if seed is not None else int(np.random.SeedSequence().generate_state(1)[0])
+    result = simulate([exposure(e) for e in evaluations], paths, mu, sigma, used_seed, model)
+    if html_path is not None:
+        try:
+            html_path.write_text(simulation_html(result, model), encoding="utf-8")
+        except OSError as error:
+            raise InputError(f"cannot write {html_path}: {error.strerror}") from None
+    if as_json:
+        data = result.as_json()
+        if restated:
+            data["exchange_rates"] = [r.as_json() for r in restated]
+        print_json(data)
+        return
+    _print_simulation(result, model, restated, html_path)
+
+
+def _print_growth(evaluations: list[OfferEvaluation], growth: float, as_json: bool) -> None:
+    totals = [deterministic_totals(e, growth) for e in evaluations]
+    exposures = [exposure(e) for e in evaluations]
+    evens = [break_even(exposures[0], other) for other in exposures[1:]]
+    if as_json:
+        print_json(
+            {
+                "growth": growth / 100,
+                "offers": [
+                    {
+                        "name": e.name,
+                        "currency": e.currency,
+                        "years": [{"year": i + 1, "total": round(t, 2)} for i, t in enumerate(row)],
+                        "four_year_total": round(sum(row[:4]), 2),
+                    }
+                    for e, row in zip(evaluations, totals, strict=True)
+                ],
+                "break_even": [b.as_json() for b in evens],
+            }
+        )
+        return
+    headers = [e.name for e in evaluations]
+    horizon = evaluations[0].horizon
+    rows = [(f"Year {y + 1}", [f"{row[y]:,.2f}" for row in totals]) for y in range(horizon)]
+    rows.append(("Four-year total", [f"{sum(row[:4]):,.2f}" for row in totals]))
+    title = f"Stock price growing {growth:g}% a year ({evaluations[0].currency})"
+    console.print(amount_table(title, "", headers, rows, bold={"Four-year total"}))
+    for b in evens:
+        console.print(f"  break-even against {b.other}: {b.note}", markup=False)
+
+
+def _print_simulation(
+    result: Simulation, model: str, restated: list[Rate], html_path: Path | None
+) -> None:
+    console.print(f"{model}; {result.paths:,} paths, seed {result.seed}", markup=False)
+    for dist in result.offers:
+        labels = [f"Year {y + 1}" for y in range(dist.exposure.years)] + ["Four-year total"]
+        rows = []
+        columns = [dist.years[:, y] for y in range(dist.exposure.years)] + [dist.four_year]
+        for label, values in zip(labels, columns, strict=True):
+            s = dist.summary(values)
+            rows.append(
+                (label, [f"{s[k]:,.0f}" for k in ("p5", "p25", "p50", "p75", "p95", "mean")])
+            )
+        title = f"{dist.exposure.name} ({dist.exposure.currency})"
+        headers = ["p5", "p25", "median", "p75", "p95", "mean"]
+        console.print(
+            amount_table(
+                title, "", headers, rows, bold={"Four-year total"}, section_after=labels[-2]
+            )
+        )
+    first = result.offers[0].exposure.name
+    for other, p in zip(result.offers[1:], result.p_first_beats, strict=True):
+        console.print(
+            f"  P({first} beats {other.exposure.name} over four years) = {p:.1%}", markup=False
+        )
+    for b in result.break_evens():
+        console.print(f"  break-even against {b.other}: {b.note}", markup=False)
+    for converted in restated:
+        console.print(f"  restated at {converted.describe()}", markup=False)
+    if html_path is not None:
+        console.print(f"  report written to {html_path}", markup=False)
 
 
 @offer_app.command("schema")

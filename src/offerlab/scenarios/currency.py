@@ -23,9 +23,17 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from offerlab.errors import InputError
 from offerlab.money import CURRENCIES, Money
+from offerlab.offers.model import Offer
 from offerlab.validation import parse_document, read_document, validate_document
 
-__all__ = ["Rate", "RatesFile", "RatesTable", "load_table", "parse_rate_flag"]
+__all__ = [
+    "Rate",
+    "RatesFile",
+    "RatesTable",
+    "convert_offer",
+    "load_table",
+    "parse_rate_flag",
+]
 
 _WHAT = "invalid rates file"
 
@@ -196,3 +204,47 @@ def load_table(rates_file: Path | None, flags: list[str] | None) -> RatesTable:
     if flags:
         table = table.with_rates([parse_rate_flag(flag) for flag in flags])
     return table
+
+
+def convert_offer(offer: Offer, rate: Rate) -> Offer:
+    """``offer`` restated in ``rate.to``: every amount times the rate (shares stay shares)."""
+    if offer.currency != rate.from_:
+        raise InputError(f"a {rate.from_}->{rate.to} rate cannot restate a {offer.currency} offer")
+
+    def x(value: Decimal | None) -> Decimal | None:
+        return None if value is None else value * rate.value
+
+    signing = offer.signing
+    if signing is not None:
+        signing = signing.model_copy(
+            update={
+                "amount": x(signing.amount),
+                "payments": None
+                if signing.payments is None
+                else [value * rate.value for value in signing.payments],
+            }
+        )
+    equity = [
+        grant.model_copy(
+            update={
+                "value": x(grant.value),
+                "price": x(grant.price),
+                "current_price": x(grant.current_price),
+            }
+        )
+        for grant in offer.equity
+    ]
+    refreshers = offer.refreshers
+    if refreshers is not None:
+        refreshers = refreshers.model_copy(update={"annual_value": x(refreshers.annual_value)})
+    other = [item.model_copy(update={"amount": item.amount * rate.value}) for item in offer.other]
+    return offer.model_copy(
+        update={
+            "currency": rate.to,
+            "base": offer.base * rate.value,
+            "signing": signing,
+            "equity": equity,
+            "refreshers": refreshers,
+            "other": other,
+        }
+    )
