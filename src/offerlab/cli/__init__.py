@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from offerlab.cli.career import career_app
 from offerlab.cli.common import OfferlabGroup
 from offerlab.cli.negotiate import negotiate
 from offerlab.cli.offer import offer_app
@@ -23,6 +24,7 @@ app = typer.Typer(
 )
 app.add_typer(offer_app, name="offer")
 app.command("negotiate")(negotiate)
+app.add_typer(career_app, name="career")
 
 
 def _version(value: bool) -> None:
