@@ -33,6 +33,7 @@ from offerlab.offers.metrics import COMPONENTS
 from offerlab.offers.model import Offer
 from offerlab.scenarios.aftertax import AfterTax, after_tax
 from offerlab.scenarios.currency import Rate, RatesTable, convert_offer, load_table
+from offerlab.scenarios.places import load_adjustments
 from offerlab.scenarios.report import simulation_html
 from offerlab.scenarios.simulate import (
     Simulation,
@@ -287,6 +288,14 @@ def compare_offers(
     ] = None,
     rates: RatesOption = None,
     rate: RateOption = None,
+    adjust: Annotated[
+        str | None,
+        typer.Option(
+            "--adjust-location",
+            help="Opt-in: also show figures adjusted for place: 'premiums' (the seed guides' "
+            "geographic premiums) or a cost-of-living index file.",
+        ),
+    ] = None,
 ) -> None:
     """Compare offers side by side, with deltas against the first one."""
     if len(files) < 2:
@@ -305,15 +314,52 @@ def compare_offers(
             "give them all in one currency, or restate them with --currency USD"
         )
     comparison = compare([evaluate(offer, years) for offer in offers])
+    table = load_adjustments(adjust) if adjust is not None else None
+    adjustments = (
+        [table.for_location(e.offer.location) for e in comparison.evaluations] if table else []
+    )
     if as_json:
         data = comparison.as_json()
         if restated:
             data["exchange_rates"] = [r.as_json() for r in restated]
+        if table is not None:
+            data["location_adjusted"] = {
+                "source": table.source,
+                "offers": [
+                    {
+                        "name": e.name,
+                        **a.as_json(),
+                        **{
+                            name: _json_cents(getattr(e, name).amount * a.factor)
+                            for name in HEADLINE_METRICS[:-1]
+                        },
+                    }
+                    for e, a in zip(comparison.evaluations, adjustments, strict=True)
+                ],
+            }
         print_json(data)
         return
-    _print_comparison(comparison, years, _headers(files, comparison))
+    headers = _headers(files, comparison)
+    _print_comparison(comparison, years, headers)
     for converted in restated:
         console.print(f"  restated at {converted.describe()}", markup=False)
+    if table is not None:
+        rows = [
+            (
+                _METRIC_LABELS[name],
+                [
+                    _cents(to_cents(getattr(e, name).amount * a.factor))
+                    for e, a in zip(comparison.evaluations, adjustments, strict=True)
+                ],
+            )
+            for name in HEADLINE_METRICS[:-1]
+        ]
+        rows.append(("factor", [f"{a.factor:.4f}" for a in adjustments]))
+        title = f"Location-adjusted (opt-in, {table.name}; {comparison.baseline.currency})"
+        console.print(amount_table(title, "", headers, rows))
+        for header, a in zip(headers, adjustments, strict=True):
+            console.print(Padding(Text(f"{header}: {a.basis}"), (0, 0, 0, 2)))
+        console.print(Padding(Text(f"source: {table.source}"), (0, 0, 0, 2)))
 
 
 def _restate(
@@ -343,6 +389,10 @@ def _headers(files: list[Path], comparison: Comparison) -> list[str]:
         f"{name} ({path.name})" if names.count(name) > 1 else name
         for name, path in zip(names, files, strict=True)
     ]
+
+
+def _json_cents(value: Decimal) -> float:
+    return float(to_cents(value))
 
 
 def _signed(value: Decimal) -> str:
