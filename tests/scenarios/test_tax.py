@@ -75,7 +75,8 @@ def test_us_levies_by_table() -> None:
     assert ca23["ca_sdi"] == D("0.009") * 153164  # 0.9% up to the 2023 ceiling
     wa = _lines(tax_wages(Money(D(300000), "USD"), parse_residence("Seattle, WA"), "single", 2025))
     assert wa["wa_cares"] == D("0.0058") * 300000
-    assert wa["wa_paid_family_leave"] == D("0.00658") * 176100
+    # ESD 2025: total premium 0.92%, employees 71.52%, up to the Social Security wage base
+    assert wa["wa_paid_family_leave"] == D("0.0092") * D("0.7152") * 176100
 
 
 def test_joint_uses_the_joint_schedule() -> None:
