@@ -167,10 +167,14 @@ def _print_after_tax(taxed: AfterTax) -> None:
             f"  Four-year total after tax: {_cents(four)} {evaluation.currency} ({kept} kept)",
             markup=False,
         )
+    basis = {
+        "US": "standard deduction, no pre-tax contributions",
+        "GB": "personal allowance, no salary sacrifice; England, Wales and NI rates",
+        "IN": "new regime with its standard deduction",
+    }[taxed.residence.country]
     notes = [
         "every component (base, bonus, vests, signing, refreshers, other) is taxed as wages "
-        f"of one tax year under the {taxed.tax_year} tables; standard deduction, no pre-tax "
-        "contributions"
+        f"of one tax year under the {taxed.tax_year} tables; {basis}"
     ]
     if taxed.rate is not None:
         notes.append(f"converted for tax at {taxed.rate.describe()}; taxes converted back")

@@ -302,7 +302,7 @@ def project(
         refresher_amount = plan.refresher
     if refresher_amount is not None:
         refresher = refresher_amount
-        notes.append(f"refreshers of {refresher_amount:,} a year at the starting level")
+        notes.append(f"refreshers of {refresher_amount:,.2f} a year at the starting level")
     schedule = offer.refresher_schedule() or resolve_schedule(None, offer.company)
     first_refresher = offer.refreshers.first_year if offer.refreshers is not None else 2
     rate = offer.bonus_target_pct / 100 * offer.bonus_multiplier
