@@ -5,9 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 from rich.padding import Padding
 from rich.table import Table
@@ -34,15 +33,9 @@ from offerlab.offers.model import Offer
 from offerlab.scenarios.aftertax import AfterTax, after_tax
 from offerlab.scenarios.currency import Rate, RatesTable, convert_offer, load_table
 from offerlab.scenarios.places import load_adjustments
-from offerlab.scenarios.report import simulation_html
-from offerlab.scenarios.simulate import (
-    Simulation,
-    break_even,
-    deterministic_totals,
-    estimate_from_prices,
-    exposure,
-    simulate,
-)
+
+if TYPE_CHECKING:
+    from offerlab.scenarios.simulate import Simulation
 
 __all__ = ["offer_app"]
 
@@ -483,6 +476,12 @@ def simulate_offers(
     as_json: JsonOption = False,
 ) -> None:
     """Stock-price scenarios: percentiles of each year's pay, P(first beats), break-even."""
+    # NumPy and Plotly load only for this command, not for every start of the CLI.
+    import numpy as np
+
+    from offerlab.scenarios.report import simulation_html
+    from offerlab.scenarios.simulate import estimate_from_prices, exposure, simulate
+
     if prices is not None and (drift is not None or volatility is not None):
         raise InputError("give --prices or --drift/--volatility, not both")
     if growth is not None and (prices is not None or drift is not None or volatility is not None):
@@ -527,6 +526,8 @@ def simulate_offers(
 
 
 def _print_growth(evaluations: list[OfferEvaluation], growth: float, as_json: bool) -> None:
+    from offerlab.scenarios.simulate import break_even, deterministic_totals, exposure
+
     totals = [deterministic_totals(e, growth) for e in evaluations]
     exposures = [exposure(e) for e in evaluations]
     evens = [break_even(exposures[0], other) for other in exposures[1:]]
