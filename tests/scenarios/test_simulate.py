@@ -3,6 +3,7 @@ matches the closed form, seeds reproduce, price files are read strictly."""
 
 import json
 import math
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -247,3 +248,14 @@ def test_simulate_bad_input(examples: Path, args: list[str], says: str) -> None:
     assert code == 2
     assert says in err
     assert "Traceback" not in out + err
+
+
+def test_closures_are_not_gaps(tmp_path: Path) -> None:
+    # A steady 0.1% a trading day, over weekends, a holiday and a four-day closure: every row is
+    # one step, so the volatility is zero and the drift is 0.1% compounded per row.
+    days = [date(2001, 9, d) for d in (4, 5, 6, 7, 10, 17, 18, 19, 20, 21, 24, 25, 26, 27, 28)]
+    lines = [f"{d.isoformat()},1,1,{100 * math.exp(0.001 * i):.10f}" for i, d in enumerate(days)]
+    estimate = estimate_from_prices(_csv(tmp_path, "\n".join(lines) + "\n"))
+    assert estimate.returns == len(days) - 1
+    assert estimate.volatility == pytest.approx(0.0, abs=1e-7)
+    assert estimate.drift == pytest.approx(math.expm1(0.001 * estimate.per_year), rel=1e-6)

@@ -10,7 +10,7 @@ from offerlab.errors import InputError
 from offerlab.money import Money
 from offerlab.offers import evaluate, load_offer
 from offerlab.scenarios import after_tax, parse_residence, shipped_years, tax_wages
-from offerlab.scenarios.tax import TaxResult, india_tax
+from offerlab.scenarios.tax import TaxResult, india_tax, table_sources
 
 D = Decimal
 
@@ -277,3 +277,20 @@ def test_after_tax_converts_with_a_dated_rate(examples) -> None:
     expected = tax_wages(wages, taxed.residence, "single", 2025).total
     assert year1.tax.currency == "USD"
     assert year1.tax.amount == pytest.approx(expected.amount / taxed.rate.value, abs=D("1e-6"))
+
+
+@pytest.mark.parametrize(
+    "place", ["Seattle, WA", "San Francisco, CA", "New York, NY", "London", "Bangalore"]
+)
+def test_every_shipped_year_names_its_sources(place: str) -> None:
+    residence = parse_residence(place)
+    for year in shipped_years(residence):
+        sources = table_sources(residence, year)
+        assert sources
+        assert all(source.strip() for source in sources)
+
+
+def test_offer_location_that_cannot_be_taxed(examples) -> None:
+    offer = load_offer(examples / "msft-l62-target.toml").model_copy(update={"location": "Remote"})
+    with pytest.raises(InputError, match=r"the offer's location 'Remote'.*give --residence"):
+        after_tax(evaluate(offer))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from offerlab.errors import InputError
 from offerlab.money import Money, allocate_cents
 from offerlab.offers.metrics import OfferEvaluation
 from offerlab.scenarios.currency import Rate, RatesTable
@@ -105,10 +106,18 @@ def after_tax(
     rates: RatesTable | None = None,
 ) -> AfterTax:
     """Tax each shown offer year of ``evaluation`` (default residence: the offer's location)."""
-    place = residence if isinstance(residence, Residence) else None
-    if place is None:
-        place = parse_residence(residence if isinstance(residence, str) else
-                                evaluation.offer.location)  # fmt: skip
+    if isinstance(residence, Residence):
+        place = residence
+    elif isinstance(residence, str):
+        place = parse_residence(residence)
+    else:
+        try:
+            place = parse_residence(evaluation.offer.location)
+        except InputError as error:
+            raise InputError(
+                f"the offer's location {evaluation.offer.location!r} is not a place offerlab "
+                f"can tax ({error.message}); give --residence"
+            ) from None
     year_used = latest_tax_year(place) if tax_year is None else tax_year
     rate: Rate | None = None
     back: Rate | None = None
