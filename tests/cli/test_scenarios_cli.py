@@ -119,3 +119,19 @@ def test_after_tax_bad_input(examples: Path, tmp_path: Path, args: list[str], sa
     assert code == 2
     assert says in err
     assert "Traceback" not in out + err
+
+
+def test_compare_after_tax_each_offer_where_it_is(examples: Path) -> None:
+    redmond, bay = str(examples / "msft-l62-target.toml"), str(examples / "startup-senior-ml.toml")
+    code, out, err = run("offer", "compare", redmond, bay, "--after-tax", "--json")
+    assert code == 0, err
+    first, second = json.loads(out)["offers"]
+    assert (first["residence"], second["residence"]) == ("Redmond, WA", "San Francisco, CA")
+    assert first["years"][0]["taxes"]["state_income_tax"] == 0
+    assert second["years"][0]["taxes"]["state_income_tax"] > 0
+    _, alone, _ = run("offer", "show", bay, "--after-tax", "--json")
+    assert second == json.loads(alone)
+    code, out, _ = run("offer", "compare", redmond, bay, "--residence", "Austin, TX")
+    assert code == 0
+    assert "Four-year after tax" in out
+    assert out.count("Austin, TX (United States: Texas)") == 2

@@ -33,6 +33,7 @@ from offerlab.offers.model import Offer
 from offerlab.scenarios.aftertax import AfterTax, after_tax
 from offerlab.scenarios.currency import Rate, RatesTable, convert_offer, load_table
 from offerlab.scenarios.places import load_adjustments
+from offerlab.scenarios.tax import Filing
 
 if TYPE_CHECKING:
     from offerlab.scenarios.simulate import Simulation
@@ -45,6 +46,24 @@ YearsOption = Annotated[
     int, typer.Option("--years", min=1, max=50, help="Offer years to show (default 4).")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (a stable contract).")]
+ResidenceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--residence",
+        help="Where you live for tax, e.g. 'Seattle, WA', 'New York, NY', 'London', "
+        "'Bangalore' (default: the offer's location). Implies --after-tax.",
+    ),
+]
+FilingOption = Annotated[
+    str, typer.Option("--filing", help="US filing status: single or joint (one earner).")
+]
+TaxYearOption = Annotated[
+    int | None,
+    typer.Option("--tax-year", help="Tax tables of this year (default: latest shipped)."),
+]
+AfterTaxOption = Annotated[
+    bool, typer.Option("--after-tax", help="Add the taxes and pay after tax of each year.")
+]
 RatesOption = Annotated[
     Path | None,
     typer.Option("--rates", help="Exchange rates file (TOML/JSON) replacing the shipped table."),
@@ -72,24 +91,10 @@ def show(
     years: YearsOption = 4,
     events: Annotated[bool, typer.Option("--events", help="List every dated event.")] = False,
     as_json: JsonOption = False,
-    after: Annotated[
-        bool, typer.Option("--after-tax", help="Add the taxes and pay after tax of each year.")
-    ] = False,
-    residence: Annotated[
-        str | None,
-        typer.Option(
-            "--residence",
-            help="Where you live for tax, e.g. 'Seattle, WA', 'New York, NY', 'London', "
-            "'Bangalore' (default: the offer's location). Implies --after-tax.",
-        ),
-    ] = None,
-    filing: Annotated[
-        str, typer.Option("--filing", help="US filing status: single or joint (one earner).")
-    ] = "single",
-    tax_year: Annotated[
-        int | None,
-        typer.Option("--tax-year", help="Tax tables of this year (default: latest shipped)."),
-    ] = None,
+    after: AfterTaxOption = False,
+    residence: ResidenceOption = None,
+    filing: FilingOption = "single",
+    tax_year: TaxYearOption = None,
     rates: RatesOption = None,
     rate: RateOption = None,
 ) -> None:
@@ -97,18 +102,8 @@ def show(
     evaluation = _evaluate_file(file, years)
     taxed: AfterTax | None = None
     if after or residence is not None or tax_year is not None:
-        if filing not in ("single", "joint"):
-            raise InputError(
-                f"--filing {filing!r} is not a filing status; expected single or joint"
-            )
         table = load_table(rates, rate) if rates is not None or rate else RatesTable.bundled()
-        taxed = after_tax(
-            evaluation,
-            residence,
-            "single" if filing == "single" else "joint",
-            tax_year,
-            table,
-        )
+        taxed = after_tax(evaluation, residence, _filing(filing), tax_year, table)
     if as_json:
         data = evaluation.as_json() if taxed is None else taxed.as_json()
         if events:
@@ -131,6 +126,14 @@ def show(
         _print_after_tax(taxed)
     if events:
         _print_events(evaluation)
+
+
+def _filing(text: str) -> Filing:
+    if text == "single":
+        return "single"
+    if text == "joint":
+        return "joint"
+    raise InputError(f"--filing {text!r} is not a filing status; expected single or joint")
 
 
 def _print_after_tax(taxed: AfterTax) -> None:
@@ -293,6 +296,10 @@ def compare_offers(
             "geographic premiums) or a cost-of-living index file.",
         ),
     ] = None,
+    after: AfterTaxOption = False,
+    residence: ResidenceOption = None,
+    filing: FilingOption = "single",
+    tax_year: TaxYearOption = None,
 ) -> None:
     """Compare offers side by side, with deltas against the first one."""
     if len(files) < 2:
@@ -311,12 +318,21 @@ def compare_offers(
             "give them all in one currency, or restate them with --currency USD"
         )
     comparison = compare([evaluate(offer, years) for offer in offers])
+    taxed: list[AfterTax] = []
+    if after or residence is not None or tax_year is not None:
+        rates_table = load_table(rates, rate) if rates is not None or rate else RatesTable.bundled()
+        status = _filing(filing)
+        taxed = [
+            after_tax(e, residence, status, tax_year, rates_table) for e in comparison.evaluations
+        ]
     table = load_adjustments(adjust) if adjust is not None else None
     adjustments = (
         [table.for_location(e.offer.location) for e in comparison.evaluations] if table else []
     )
     if as_json:
         data = comparison.as_json()
+        if taxed:
+            data["offers"] = [t.as_json() for t in taxed]
         if restated:
             data["exchange_rates"] = [r.as_json() for r in restated]
         if table is not None:
@@ -340,6 +356,8 @@ def compare_offers(
     _print_comparison(comparison, years, headers)
     for converted in restated:
         console.print(f"  restated at {converted.describe()}", markup=False)
+    if taxed:
+        _print_compare_after_tax(taxed, headers)
     if table is not None:
         rows = [
             (
@@ -357,6 +375,29 @@ def compare_offers(
         for header, a in zip(headers, adjustments, strict=True):
             console.print(Padding(Text(f"{header}: {a.basis}"), (0, 0, 0, 2)))
         console.print(Padding(Text(f"source: {table.source}"), (0, 0, 0, 2)))
+
+
+def _print_compare_after_tax(taxed: list[AfterTax], headers: list[str]) -> None:
+    """Pay after tax side by side (each offer taxed where it says), and against the first."""
+    shown = [t.shown() for t in taxed]
+    years = [y.year for y in taxed[0].years]
+    labels = [f"Year {y}" for y in years]
+    columns = [[s[y]["after_tax"] for y in years] for s in shown]
+    if len(years) >= 4:
+        labels.append("Four-year after tax")
+        for column in columns:
+            column.append(sum(column[:4], Decimal(0)))
+        labels.append("Four-year vs first")
+        for column, first in zip(columns, [columns[0]] * len(columns), strict=True):
+            column.append(column[len(years)] - first[len(years)])
+    rows = [(label, [_cents(c[i]) for c in columns]) for i, label in enumerate(labels)]
+    title = f"After tax ({taxed[0].evaluation.currency})"
+    console.print(amount_table(title, "", headers, rows, bold={"Four-year after tax"}))
+    for header, item in zip(headers, taxed, strict=True):
+        note = f"{header}: {item.residence.describe()}, {item.filing}, {item.tax_year} tables"
+        if item.rate is not None:
+            note += f"; at {item.rate.describe()}"
+        console.print(Padding(Text(note), (0, 0, 0, 2)))
 
 
 def _restate(
