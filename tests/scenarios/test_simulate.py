@@ -20,6 +20,7 @@ from offerlab.scenarios.simulate import (
     exposure,
     read_prices,
     simulate,
+    simulate_ratios,
 )
 
 runner = CliRunner()
@@ -259,3 +260,30 @@ def test_closures_are_not_gaps(tmp_path: Path) -> None:
     assert estimate.returns == len(days) - 1
     assert estimate.volatility == pytest.approx(0.0, abs=1e-7)
     assert estimate.drift == pytest.approx(math.expm1(0.001 * estimate.per_year), rel=1e-6)
+
+
+def test_correlation_between_companies(examples: Path) -> None:
+    offer = load_offer(examples / "msft-l62-target.toml")
+    twin = offer.model_copy(update={"company": "Twin Corp", "name": "twin"})
+    a, b = exposure(evaluate(offer)), exposure(evaluate(twin))
+    same = simulate([a, b], 4_000, 0.05, 0.3, seed=9, correlation=1.0)
+    assert np.allclose(same.offers[0].years, same.offers[1].years)
+    apart = simulate([a, b], 4_000, 0.05, 0.3, seed=9)
+    assert not np.allclose(apart.offers[0].years, apart.offers[1].years)
+    assert 0.4 < apart.p_first_beats[0] < 0.6  # independent twins: a coin toss
+
+
+def test_correlated_log_returns(examples: Path) -> None:
+    rng = np.random.default_rng(4)
+    common = rng.standard_normal(size=(48, 50_000))
+    first = simulate_ratios(rng, 50_000, 48, 0.0, 0.3, common, 0.6)
+    second = simulate_ratios(rng, 50_000, 48, 0.0, 0.3, common, 0.6)
+    realised = np.corrcoef(np.log(first[-1]), np.log(second[-1]))[0, 1]
+    assert realised == pytest.approx(0.6, abs=0.02)
+
+
+def test_correlation_out_of_range(examples: Path) -> None:
+    code, out, err = _sim(str(examples / "msft-l62-target.toml"), "--correlation", "1.5")
+    assert code == 2
+    assert "--correlation must be between 0 and 1" in err
+    assert "Traceback" not in out + err

@@ -505,6 +505,14 @@ def simulate_offers(
         float | None,
         typer.Option("--growth", help="Deterministic: the price grows this % a year (no paths)."),
     ] = None,
+    correlation: Annotated[
+        float,
+        typer.Option(
+            "--correlation",
+            help="Correlation of different companies' stock returns, 0-1 (default 0: "
+            "independent). Offers at one company always share a path.",
+        ),
+    ] = 0.0,
     years: YearsOption = 4,
     html_path: Annotated[
         Path | None, typer.Option("--html", help="Write an HTML report with a fan chart.")
@@ -551,7 +559,11 @@ def simulate_offers(
         sigma = (30.0 if volatility is None else volatility) / 100
         model = f"geometric Brownian motion, drift {mu:.2%} (mean), volatility {sigma:.2%}"
     used_seed = seed if seed is not None else int(np.random.SeedSequence().generate_state(1)[0])
-    result = simulate([exposure(e) for e in evaluations], paths, mu, sigma, used_seed, model)
+    if correlation:
+        model += f", correlation {correlation:g} between companies"
+    result = simulate(
+        [exposure(e) for e in evaluations], paths, mu, sigma, used_seed, model, correlation
+    )
     if html_path is not None:
         try:
             html_path.write_text(simulation_html(result, model), encoding="utf-8")

@@ -164,17 +164,28 @@ def deterministic_totals(evaluation: OfferEvaluation, growth_pct: float) -> list
 
 
 def simulate_ratios(
-    rng: np.random.Generator, paths: int, months: int, drift: float, volatility: float
+    rng: np.random.Generator,
+    paths: int,
+    months: int,
+    drift: float,
+    volatility: float,
+    common: FloatArray | None = None,
+    correlation: float = 0.0,
 ) -> FloatArray:
     """Price ratios ``P(m)/P(0)``: row m = 0..months, one column a path (GBM, monthly steps).
 
-    Month-major, so that each month's draws are one contiguous block."""
+    Month-major, so that each month's draws are one contiguous block. With ``common`` (a
+    months x paths block of market draws) the shocks are ``sqrt(rho) common + sqrt(1 - rho) own``,
+    so two companies' log returns correlate by ``rho = correlation``."""
     mu = math.log1p(drift)
     step = (mu - volatility**2 / 2) / 12
     out = np.empty((months + 1, paths))
     out[0] = 0.0
     if volatility:
         rng.standard_normal(size=(months, paths), out=out[1:])
+        if common is not None and correlation:
+            out[1:] *= math.sqrt(1 - correlation)
+            out[1:] += math.sqrt(correlation) * common
         out[1:] *= volatility / math.sqrt(12)
         out[1:] += step
     else:
@@ -266,6 +277,7 @@ class Simulation:
     paths: int
     seed: int | None
     model_source: str
+    correlation: float = 0.0
 
     @property
     def p_first_beats(self) -> list[float]:
@@ -300,6 +312,7 @@ class Simulation:
             "break_even": [b.as_json() for b in self.break_evens()],
             "drift": self.drift,
             "volatility": self.volatility,
+            "correlation": self.correlation,
             "paths": self.paths,
             "seed": self.seed,
             "model": self.model_source,
@@ -313,8 +326,10 @@ def simulate(
     volatility: float,
     seed: int | None = None,
     model_source: str = "--drift and --volatility",
+    correlation: float = 0.0,
 ) -> Simulation:
-    """Simulate every offer over ``paths`` price paths (drift, volatility: annual fractions)."""
+    """Simulate every offer over ``paths`` price paths (drift, volatility: annual fractions;
+    ``correlation``: between the log returns of different companies, 0 to 1)."""
     if paths <= 0:
         raise InputError(f"--paths must be at least 1 (got {paths})")
     if volatility < 0:
@@ -323,13 +338,18 @@ def simulate(
         raise InputError(f"--drift must be above -100% (got {drift * 100:g}%)")
     if not exposures:
         raise InputError("simulate needs at least one offer")
+    if not 0 <= correlation <= 1:
+        raise InputError(f"--correlation must be between 0 and 1 (got {correlation:g})")
     rng = np.random.default_rng(seed)
     months = max(e.months for e in exposures)
     companies = list(dict.fromkeys(item.company for item in exposures))
     out: dict[int, OfferDistribution] = {}
+    common: FloatArray | None = None
+    if correlation and volatility and len(companies) > 1:
+        common = rng.standard_normal(size=(months, paths))
     for company in companies:
         # One company's paths at a time, so memory holds one price matrix, not one per company.
-        ratios = simulate_ratios(rng, paths, months, drift, volatility)
+        ratios = simulate_ratios(rng, paths, months, drift, volatility, common, correlation)
         for index, item in enumerate(exposures):
             if item.company == company:
                 totals = item.totals(ratios)
@@ -337,7 +357,7 @@ def simulate(
                 out[index] = OfferDistribution(item, totals, four)
         del ratios
     ordered = tuple(out[i] for i in range(len(exposures)))
-    return Simulation(ordered, drift, volatility, paths, seed, model_source)
+    return Simulation(ordered, drift, volatility, paths, seed, model_source, correlation)
 
 
 @dataclass(frozen=True, slots=True)
