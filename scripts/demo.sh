@@ -14,3 +14,15 @@ echo "== The seed's L62 negotiate-up packages, side by side"
 echo
 echo "== A back-loaded Amazon offer against the Microsoft one"
 "$offerlab" offer compare examples/msft-l62-initial.toml examples/amazon-l6-seattle.toml
+echo
+echo "== What the Microsoft offer keeps after tax in Redmond, and in San Francisco"
+"$offerlab" offer show examples/msft-l62-target.toml --after-tax
+"$offerlab" offer show examples/msft-l62-target.toml --residence "San Francisco, CA" --json \
+    | grep -E '"(four_year_total|four_year_after_tax)"'
+echo
+echo "== Stock-price risk: 100,000 price paths, Microsoft 62 against Google L5"
+"$offerlab" offer simulate examples/msft-l62-target.toml examples/google-l5-kirkland.toml \
+    --paths 100000 --seed 7 --volatility 35
+echo
+echo "== Ten years from the Microsoft offer, promotions timed by the market data"
+"$offerlab" career project examples/msft-l62-target.toml --years 10 --refresher 60000

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from offerlab.cli.career import career_app
 from offerlab.cli.common import OfferlabGroup
 from offerlab.cli.db import db_app
 from offerlab.cli.market import market_app
@@ -27,6 +28,7 @@ app.add_typer(offer_app, name="offer")
 app.add_typer(market_app, name="market")
 app.add_typer(db_app, name="db")
 app.command("negotiate")(negotiate)
+app.add_typer(career_app, name="career")
 
 
 def _version(value: bool) -> None:
