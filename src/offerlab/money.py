@@ -20,7 +20,16 @@ from typing import Final
 
 from offerlab.errors import CurrencyMismatchError, InvalidMoneyError
 
-__all__ = ["CENT", "CURRENCIES", "SCALE", "D", "Money", "money_sum", "to_cents"]
+__all__ = [
+    "CENT",
+    "CURRENCIES",
+    "SCALE",
+    "D",
+    "Money",
+    "allocate_cents",
+    "money_sum",
+    "to_cents",
+]
 
 #: Active ISO 4217 codes that offerlab accepts.
 CURRENCIES: Final = frozenset(
@@ -181,3 +190,21 @@ def money_sum(values: Iterable[Money], currency: str) -> Money:
     for value in values:
         total = total + value
     return total
+
+
+def allocate_cents(amounts: Iterable[Decimal]) -> list[Decimal]:
+    """Round a sequence of exact amounts to cents so that every run of shown parts adds up to
+    its shown total: part k is round(running total through k) - round(running total before k).
+
+    Each shown part is within a cent of its exact value, and the shown parts of any prefix add
+    up to the rounded exact total of that prefix (so a table's cells add up to its totals).
+    """
+    shown: list[Decimal] = []
+    running = Decimal(0)
+    previous = Decimal(0)
+    for amount in amounts:
+        running += amount
+        rounded = to_cents(running)
+        shown.append(rounded - previous)
+        previous = rounded
+    return shown

@@ -61,10 +61,11 @@ def test_show_years_option_and_cents(examples: Path) -> None:
     data = json.loads(out)
     assert len(data["years"]) == 6
     # Amounts are rounded to cents at the edge and still add up to within a cent per part.
-    for year in data["years"]:
-        parts = sum(year[k] for k in YEAR_KEYS - {"year", "total"})
-        assert abs(parts - year["total"]) <= 0.06
-        assert round(year["total"], 2) == year["total"]
+    # Shown cents add up: a year's parts to its total, years 1-4 to the four-year total.
+    cents = [{k: round(v * 100) for k, v in year.items()} for year in data["years"]]
+    for year in cents:
+        assert sum(year[k] for k in YEAR_KEYS - {"year", "total"}) == year["total"]
+    assert sum(year["total"] for year in cents[:4]) == round(data["four_year_total"] * 100)
 
 
 def test_show_table_and_events(examples: Path) -> None:
@@ -135,7 +136,8 @@ def test_compare_refuses_mixed_currencies(examples: Path, tmp_path: Path) -> Non
     )
     code, _, err = run("offer", "compare", str(examples / "msft-l62-initial.toml"), str(london))
     assert code == 2
-    assert "cannot compare USD and GBP" in err
+    assert "offers in different currencies cannot be compared" in err
+    assert f"{london} is in GBP" in err
 
 
 @pytest.mark.parametrize(
@@ -222,3 +224,44 @@ def test_python_dash_m_runs_the_cli(examples: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["year1_total"] == 297000
+
+
+def test_compare_reports_the_problems_of_every_file(tmp_path: Path) -> None:
+    bad1 = tmp_path / "a.toml"
+    bad1.write_text('company = "X"\ntitle = "t"\nlevel = 1\nlocation = "x"\nbsae = 1\n')
+    code, _, err = run("offer", "compare", str(bad1), str(tmp_path / "missing.toml"))
+    assert code == 2
+    assert f"{bad1}: bsae: unknown key" in err
+    assert f"{bad1}: base: missing required key" in err
+    assert f"{tmp_path / 'missing.toml'}: no such file" in err
+
+
+def test_events_add_up_to_the_year_totals(examples: Path) -> None:
+    code, out, _ = run(
+        "offer", "show", str(examples / "startup-senior-ml.toml"), "--json", "--events"
+    )
+    assert code == 0
+    data = json.loads(out)
+    for year in data["years"]:
+        events = [e["amount"] for e in data["events"] if e["year"] == year["year"]]
+        assert round(sum(events) * 100) == round(year["total"] * 100)
+
+
+def test_narrow_terminal_transposes_instead_of_dropping_labels(
+    examples: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rich.console import Console
+
+    from offerlab.cli import common, offer
+    from offerlab.offers import evaluate, load_offer
+
+    narrow = Console(width=80, highlight=False, record=True)
+    monkeypatch.setattr(common, "console", narrow)
+    monkeypatch.setattr(offer, "console", narrow)
+    with narrow.capture() as captured:
+        offer._print_show(evaluate(load_offer(examples / "startup-senior-ml.toml"), 8))
+    text = captured.get()
+    assert "Year 8" in text
+    assert "refresher" in text
+    assert "…" not in text
+    assert max(len(line) for line in text.splitlines()) <= 80

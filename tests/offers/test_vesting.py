@@ -108,3 +108,21 @@ def test_any_yearly_schedule_vests_exactly_the_whole_grant(
     schedule = VestingSchedule.from_yearly("h", years, cadence, cliff)  # type: ignore[arg-type]
     assert sum(e.fraction for e in schedule.events) == 1
     assert all(e.month >= cliff for e in schedule.events)
+
+
+@pytest.mark.parametrize(
+    ("company", "expected"),
+    [
+        ("Amazon.com", "amazon"),
+        ("Google LLC", "google"),
+        ("Meta Platforms", "meta"),
+        ("Facebook", "meta"),
+        ("microsoft corporation", "microsoft"),
+        ("Acme AI", None),
+    ],
+)
+def test_company_names_find_their_preset(company: str, expected: str | None) -> None:
+    from offerlab.offers.vesting import company_preset
+
+    found = company_preset(company)
+    assert (found.name if found else None) == expected

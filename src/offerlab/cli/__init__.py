@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
 from typing import Annotated
 
 import typer
@@ -9,6 +10,7 @@ import typer
 from offerlab.cli.common import OfferlabGroup
 from offerlab.cli.db import db_app
 from offerlab.cli.market import market_app
+from offerlab.cli.negotiate import negotiate
 from offerlab.cli.offer import offer_app
 
 __all__ = ["app", "main"]
@@ -23,6 +25,11 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"offerlab {version('offerlab')}")
+        raise typer.Exit()
+
 
 @app.callback()
 def root(
@@ -36,6 +43,12 @@ def root(
             "data directory, which $OFFERLAB_HOME sets).",
         ),
     ] = None,
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Understand, benchmark and negotiate a tech job offer, on your own machine."""
     ctx.obj = {"db": db}
@@ -44,6 +57,7 @@ def root(
 app.add_typer(offer_app, name="offer")
 app.add_typer(market_app, name="market")
 app.add_typer(db_app, name="db")
+app.command("negotiate")(negotiate)
 
 
 def main() -> None:

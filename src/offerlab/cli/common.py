@@ -8,15 +8,27 @@ from decimal import Decimal
 from typing import Any
 
 import typer
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
 from typer.core import TyperGroup
 
 from offerlab.errors import OfferlabError
 from offerlab.money import Money, to_cents
 
-__all__ = ["OfferlabGroup", "console", "err_console", "fmt_money", "print_json"]
+__all__ = [
+    "OfferlabGroup",
+    "amount_table",
+    "console",
+    "err_console",
+    "fmt_money",
+    "print_json",
+]
 
 console = Console(highlight=False)
+if not console.is_terminal:
+    # Piped or captured output has no width to honour: keep tables whole rather than cropped.
+    console = Console(highlight=False, width=160)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -62,3 +74,73 @@ def fmt_money(value: Money, *, currency: bool = False) -> str:
     """An amount for a table: thousands separators, cents, optional currency code."""
     text = f"{to_cents(value.amount):,.2f}"
     return f"{text} {value.currency}" if currency else text
+
+
+def _width(label: str, headers: list[str], rows: list[tuple[str, list[str]]]) -> int:
+    """Width a grid needs without wrapping anything (3 characters of rule and padding a column)."""
+    labels = max([len(label)] + [len(name) for name, _ in rows])
+    widths = [
+        max([len(header)] + [len(cells[i]) for _, cells in rows])
+        for i, header in enumerate(headers)
+    ]
+    return labels + sum(widths) + 3 * (len(headers) + 1) + 1
+
+
+def amount_table(
+    title: str,
+    label: str,
+    columns: list[str],
+    rows: list[tuple[str, list[str]]],
+    *,
+    bold: set[str] | None = None,
+    section_after: str | None = None,
+) -> RenderableType:
+    """A grid of amounts: a label column, then one column per ``columns`` entry.
+
+    Nothing is cut: amounts and headers are shown whole. When the grid is wider than the
+    console it is transposed (``columns`` become rows); when that does not fit either, each
+    column is printed as a small table of its own, one under the other.
+    """
+    bold = bold or set()
+    width = console.width
+    if _width(label, columns, rows) <= width:
+        table = _grid(title, label, columns, rows)
+        for index, (name, _) in enumerate(rows):
+            if name in bold:
+                table.rows[index].style = "bold"
+            if name == section_after:
+                table.rows[index].end_section = True
+        return table
+    flipped = [(column, [cells[i] for _, cells in rows]) for i, column in enumerate(columns)]
+    names = [name for name, _ in rows]
+    if _width(label, names, flipped) <= width:
+        return _grid(title, label, names, flipped, bold_columns=bold)
+    cards: list[RenderableType] = [Text(title, style="italic")]
+    for index, column in enumerate(columns):
+        card = Table(title=column, title_justify="left", show_header=False)
+        card.add_column(overflow="fold")
+        card.add_column(justify="right", no_wrap=True)
+        for name, cells in rows:
+            card.add_row(name, cells[index], style="bold" if name in bold else None)
+        cards.append(card)
+    return Group(*cards)
+
+
+def _grid(
+    title: str,
+    label: str,
+    columns: list[str],
+    rows: list[tuple[str, list[str]]],
+    *,
+    bold_columns: set[str] | None = None,
+) -> Table:
+    table = Table(title=title, title_justify="left")
+    longest_word = max([len(w) for name, _ in rows for w in name.split()] + [len(label), 1])
+    table.add_column(label, overflow="fold", min_width=longest_word)
+    for index, header in enumerate(columns):
+        width = max([len(cells[index]) for _, cells in rows] + [1])
+        style = "bold" if bold_columns and header in bold_columns else None
+        table.add_column(header, justify="right", no_wrap=True, min_width=width, style=style)
+    for name, cells in rows:
+        table.add_row(name, *cells)
+    return table

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
-from offerlab.cli.common import console, fmt_money, print_json
+from offerlab.cli.common import amount_table, console, fmt_money, print_json
 from offerlab.errors import InputError
-from offerlab.money import Money
+from offerlab.money import allocate_cents, to_cents
 from offerlab.offers import (
     Comparison,
     OfferEvaluation,
     compare,
     evaluate,
     load_offer,
+    load_offers,
     offer_json_schema,
     preset,
     preset_names,
@@ -59,6 +63,7 @@ def show(
     if as_json:
         data = evaluation.as_json()
         if events:
+            cents = allocate_cents(e.amount.amount for e in evaluation.events)
             data["events"] = [
                 {
                     "month": e.month,
@@ -66,9 +71,9 @@ def show(
                     "date": e.date.isoformat() if e.date else None,
                     "component": e.component.value,
                     "label": e.label,
-                    "amount": e.amount,
+                    "amount": float(amount),
                 }
-                for e in evaluation.events
+                for e, amount in zip(evaluation.events, cents, strict=True)
             ]
         print_json(data)
         return
@@ -80,32 +85,39 @@ def show(
 def _print_show(evaluation: OfferEvaluation) -> None:
     offer = evaluation.offer
     title = f"{evaluation.name}  ({offer.location}, {evaluation.currency})"
-    table = Table(title=title, title_justify="left")
-    table.add_column("Component")
-    for totals in evaluation.years:
-        table.add_column(f"Year {totals.year}", justify="right")
+    shown = evaluation.shown()
+    years = [totals.year for totals in evaluation.years]
+    rows: list[tuple[str, list[str]]] = []
     for component in COMPONENTS:
-        row = [totals[component] for totals in evaluation.years]
-        if all(value.is_zero for value in row):
-            continue
-        table.add_row(component.value, *(fmt_money(v) for v in row))
-    table.add_row(
-        "total", *(fmt_money(t.total) for t in evaluation.years), style="bold", end_section=True
-    )
-    console.print(table)
+        values = [shown[year][component.value] for year in years]
+        if any(values):
+            rows.append((component.value, [_cents(v) for v in values]))
+    rows.append(("total", [_cents(shown[year]["total"]) for year in years]))
+    headers = [f"Year {year}" for year in years]
+    console.print(amount_table(title, "Component", headers, rows, bold={"total"}))
 
     metrics = Table(show_header=False, box=None, padding=(0, 2))
     metrics.add_column()
     metrics.add_column(justify="right")
+    steady = evaluation.steady_state_year
     for name in HEADLINE_METRICS:
         label = _METRIC_LABELS[name]
         if name == "steady_state_total":
-            label += f" (year {evaluation.steady_state_year})"
-        value = getattr(evaluation, name)
-        metrics.add_row(label, fmt_money(value, currency=True))
+            label += f" (year {steady}{', past the table' if steady > evaluation.horizon else ''})"
+            value = f"{_cents(shown[steady]['total'])} {evaluation.currency}"
+        elif name == "year1_total":
+            value = f"{_cents(shown[1]['total'])} {evaluation.currency}"
+        else:
+            value = fmt_money(getattr(evaluation, name), currency=True)
+        metrics.add_row(label, value)
     console.print(metrics)
     for line in _notes(evaluation):
-        console.print(f"  {line}", markup=False)
+        # Indented, and wrapped lines keep the indent.
+        console.print(Padding(Text(line), (0, 0, 0, 2)))
+
+
+def _cents(value: Decimal) -> str:
+    return f"{value:,.2f}"
 
 
 def _notes(evaluation: OfferEvaluation) -> list[str]:
@@ -152,14 +164,15 @@ def _print_events(evaluation: OfferEvaluation) -> None:
     for column in ("Month", "Date", "Year", "Component", "What"):
         table.add_column(column)
     table.add_column("Amount", justify="right")
-    for event in evaluation.events:
+    cents = allocate_cents(e.amount.amount for e in evaluation.events)
+    for event, amount in zip(evaluation.events, cents, strict=True):
         table.add_row(
             str(event.month),
             event.date.isoformat() if event.date else "",
             str(event.year),
             event.component.value,
             event.label,
-            fmt_money(event.amount),
+            _cents(amount),
         )
     console.print(table)
 
@@ -175,44 +188,75 @@ def compare_offers(
     """Compare offers side by side, with deltas against the first one."""
     if len(files) < 2:
         raise InputError("compare needs at least two offer files")
-    comparison = compare([_evaluate_file(path, years) for path in files])
+    offers = load_offers(files)
+    currencies = {offer.currency for offer in offers}
+    if len(currencies) > 1:
+        listing = ", ".join(
+            f"{path} is in {o.currency}" for path, o in zip(files, offers, strict=True)
+        )
+        raise InputError(
+            f"offers in different currencies cannot be compared: {listing}; "
+            "give them all in one currency"
+        )
+    comparison = compare([evaluate(offer, years) for offer in offers])
     if as_json:
         print_json(comparison.as_json())
         return
-    _print_comparison(comparison, years)
+    _print_comparison(comparison, years, _headers(files, comparison))
 
 
-def _signed(value: Money) -> str:
-    text = fmt_money(value)
+def _headers(files: list[Path], comparison: Comparison) -> list[str]:
+    """Offer names as column headers; the file name tells apart offers of the same name."""
+    names = [e.name for e in comparison.evaluations]
+    return [
+        f"{name} ({path.name})" if names.count(name) > 1 else name
+        for name, path in zip(names, files, strict=True)
+    ]
+
+
+def _signed(value: Decimal) -> str:
+    text = _cents(value)
     return text if text.startswith("-") else f"+{text}"
 
 
-def _print_comparison(comparison: Comparison, years: int) -> None:
-    baseline = comparison.baseline
-    table = Table(title=f"Offers compared ({baseline.currency})", title_justify="left")
-    table.add_column("")
-    table.add_column(baseline.name, justify="right")
-    for evaluation in comparison.evaluations[1:]:
-        table.add_column(evaluation.name, justify="right")
-        table.add_column("Δ vs first", justify="right", style="cyan")
-    for year in range(1, years + 1):
-        row = [fmt_money(baseline.year(year).total)]
-        for evaluation in comparison.evaluations[1:]:
-            row += [
-                fmt_money(evaluation.year(year).total),
-                _signed(comparison.year_delta(evaluation, year)),
-            ]
-        table.add_row(f"Year {year}", *row)
-    table.add_section()
-    for name in HEADLINE_METRICS:
-        row = [fmt_money(comparison.metric(baseline, name))]
-        for evaluation in comparison.evaluations[1:]:
-            row += [
-                fmt_money(comparison.metric(evaluation, name)),
-                _signed(comparison.delta(evaluation, name)),
-            ]
-        table.add_row(_METRIC_LABELS[name], *row, style="bold")
-    console.print(table)
+def _print_comparison(comparison: Comparison, years: int, headers: list[str]) -> None:
+    """Two narrow tables rather than one wide one: the figures, then the deltas."""
+    baseline = comparison.evaluations[0]
+    steady_years = {e.steady_state_year for e in comparison.evaluations}
+    steady_label = _METRIC_LABELS["steady_state_total"]
+    steady_label += f" (year {steady_years.pop()})" if len(steady_years) == 1 else " (see notes)"
+    labels = [f"Year {year}" for year in range(1, years + 1)]
+    labels += [_METRIC_LABELS[name] for name in HEADLINE_METRICS[:-1]] + [steady_label]
+
+    def figures(evaluation: OfferEvaluation) -> list[Decimal]:
+        shown = evaluation.shown()
+        return (
+            [shown[y]["total"] for y in range(1, years + 1)]
+            + [shown[1]["total"]]
+            + [to_cents(evaluation.annualized_total.amount)]
+            + [to_cents(evaluation.four_year_total.amount)]
+            + [shown[evaluation.steady_state_year]["total"]]
+        )
+
+    columns = [figures(e) for e in comparison.evaluations]
+    rows = [(label, [_cents(c[i]) for c in columns]) for i, label in enumerate(labels)]
+    bold = set(labels[years:])
+    title = f"Offers compared ({baseline.currency})"
+    console.print(
+        amount_table(title, "", headers, rows, bold=bold, section_after=labels[years - 1])
+    )
+
+    deltas = [[value - base for value, base in zip(c, columns[0], strict=True)] for c in columns]
+    rows = [(label, [_signed(c[i]) for c in deltas[1:]]) for i, label in enumerate(labels)]
+    title = f"Differences against {headers[0]}"
+    console.print(
+        amount_table(title, "", headers[1:], rows, bold=bold, section_after=labels[years - 1])
+    )
+    if len({e.steady_state_year for e in comparison.evaluations}) > 1:
+        for header, evaluation in zip(headers, comparison.evaluations, strict=True):
+            console.print(
+                f"  steady state of {header}: year {evaluation.steady_state_year}", markup=False
+            )
 
 
 @offer_app.command("schema")

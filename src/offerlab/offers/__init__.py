@@ -5,6 +5,7 @@ from offerlab.offers.engine import CashEvent, Component, clawback_owed, offer_ev
 from offerlab.offers.fileformat import (
     dump_offer_toml,
     load_offer,
+    load_offers,
     offer_from_mapping,
     offer_json_schema,
     parse_offer_text,
@@ -31,6 +32,7 @@ __all__ = [
     "dump_offer_toml",
     "evaluate",
     "load_offer",
+    "load_offers",
     "offer_events",
     "offer_from_mapping",
     "offer_json_schema",

@@ -47,6 +47,9 @@ class Component(StrEnum):
     OTHER = "other"
 
 
+_ORDER: dict[Component, int] = {component: index for index, component in enumerate(Component)}
+
+
 @dataclass(frozen=True, slots=True)
 class CashEvent:
     """One payment or vest: ``month`` months after the start, counted in offer ``year``."""
@@ -181,7 +184,8 @@ def offer_events(offer: Offer, years: int) -> list[CashEvent]:
                 item.name,
             )
 
-    events.sort(key=lambda e: (e.month, list(Component).index(e.component), e.label))
+    # By offer year first, so running totals of events meet the year totals at year ends.
+    events.sort(key=lambda e: (e.year, e.month, _ORDER[e.component], e.label))
     return events
 
 

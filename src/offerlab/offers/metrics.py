@@ -14,8 +14,9 @@ All amounts are gross, in the offer's currency, exact (round with ``Money.rounde
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from offerlab.money import Money, money_sum
+from offerlab.money import Money, allocate_cents, money_sum
 from offerlab.offers.engine import CashEvent, Component, offer_events
 from offerlab.offers.model import Offer
 
@@ -39,13 +40,6 @@ class YearTotals:
     @property
     def total(self) -> Money:
         return money_sum((self[c] for c in COMPONENTS), self.currency)
-
-    def as_json(self) -> dict[str, object]:
-        out: dict[str, object] = {"year": self.year}
-        for component in COMPONENTS:
-            out[component.value] = _json_amount(self[component])
-        out["total"] = _json_amount(self.total)
-        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,16 +84,44 @@ class OfferEvaluation:
     def steady_state_total(self) -> Money:
         return self.year(self.steady_state_year).total
 
+    def shown(self) -> dict[int, dict[str, Decimal]]:
+        """Cents to show for every computed year: each component and the year's total.
+
+        Rounded with :func:`~offerlab.money.allocate_cents` over the years' components in
+        order, so a year's shown parts add up to its shown total, and the shown totals of
+        years 1-4 add up to the shown four-year total.
+        """
+        cells = [(t.year, c, t[c].amount) for t in self._all_years for c in COMPONENTS]
+        cents = allocate_cents(amount for _, _, amount in cells)
+        out: dict[int, dict[str, Decimal]] = {}
+        for (year, component, _), value in zip(cells, cents, strict=True):
+            row = out.setdefault(year, {"total": Decimal(0)})
+            row[component.value] = value
+            row["total"] += value
+        return out
+
+    def years_json(self) -> list[dict[str, object]]:
+        """The shown years (1..horizon) as JSON objects, amounts in cents that add up."""
+        shown = self.shown()
+        out: list[dict[str, object]] = []
+        for totals in self.years:
+            row: dict[str, object] = {"year": totals.year}
+            for key in [c.value for c in COMPONENTS] + ["total"]:
+                row[key] = float(shown[totals.year][key])
+            out.append(row)
+        return out
+
     def as_json(self) -> dict[str, object]:
         """The ``offer show --json`` contract; amounts rounded to cents."""
+        shown = self.shown()
         return {
             "name": self.name,
             "currency": self.currency,
-            "years": [y.as_json() for y in self.years],
-            "year1_total": _json_amount(self.year1_total),
+            "years": self.years_json(),
+            "year1_total": float(shown[1]["total"]),
             "four_year_total": _json_amount(self.four_year_total),
             "annualized_total": _json_amount(self.annualized_total),
-            "steady_state_total": _json_amount(self.steady_state_total),
+            "steady_state_total": float(shown[self.steady_state_year]["total"]),
         }
 
 

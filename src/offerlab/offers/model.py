@@ -14,7 +14,14 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from offerlab.money import CURRENCIES, Money
-from offerlab.offers.vesting import Cadence, VestingSchedule, preset, preset_names
+from offerlab.offers.vesting import (
+    Cadence,
+    VestingSchedule,
+    company_preset,
+    preset,
+    preset_names,
+)
+from offerlab.validation import KeyedValueError
 
 __all__ = [
     "EquityGrant",
@@ -25,7 +32,9 @@ __all__ = [
     "SigningBonus",
 ]
 
-Amount = Annotated[Decimal, Field(ge=0, description="a non-negative amount")]
+#: Amounts above this are typing mistakes, not offers.
+MAX_AMOUNT = Decimal("1e12")
+Amount = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, description="a non-negative amount")]
 Percent = Annotated[Decimal, Field(ge=0, le=1000, description="a percentage, e.g. 15 for 15%")]
 
 
@@ -51,7 +60,9 @@ class ScheduleSpec(_Model):
 
     @model_validator(mode="after")
     def _valid_schedule(self) -> ScheduleSpec:
-        if (self.years is None) == (self.events is None):
+        if self.years is None and self.events is None:
+            raise ValueError("give `years` (with `cadence`) or `events`")
+        if self.years is not None and self.events is not None:
             raise ValueError("give either `years` (with `cadence`) or `events`, not both")
         self.to_schedule()
         return self
@@ -77,13 +88,12 @@ def _check_schedule_name(value: ScheduleField) -> ScheduleField:
 
 def resolve_schedule(value: ScheduleField, company: str) -> VestingSchedule:
     """The schedule a grant vests on: the one named or given, else the company's preset
-    when offerlab has one (``Microsoft`` -> ``microsoft``), else ``standard``."""
+    when offerlab has one (``Amazon.com`` -> ``amazon``), else ``standard``."""
     if isinstance(value, ScheduleSpec):
         return value.to_schedule()
     if isinstance(value, str):
         return preset(value)
-    key = company.strip().lower()
-    return preset(key) if key in preset_names() else preset("standard")
+    return company_preset(company) or preset("standard")
 
 
 class SigningBonus(_Model):
@@ -103,7 +113,9 @@ class SigningBonus(_Model):
 
     @model_validator(mode="after")
     def _one_form(self) -> SigningBonus:
-        if (self.amount is None) == (self.payments is None):
+        if self.amount is None and self.payments is None:
+            raise ValueError("give `amount` (paid at the start) or `payments` (by offer year)")
+        if self.amount is not None and self.payments is not None:
             raise ValueError("give either `amount` or `payments`, not both")
         if self.payments is not None and not self.payments:
             raise ValueError("`payments` needs at least one amount")
@@ -197,7 +209,9 @@ class Refreshers(_Model):
 
     @model_validator(mode="after")
     def _one_size(self) -> Refreshers:
-        if (self.annual_value is None) == (self.pct_of_initial is None):
+        if self.annual_value is None and self.pct_of_initial is None:
+            raise ValueError("give `annual_value` or `pct_of_initial`")
+        if self.annual_value is not None and self.pct_of_initial is not None:
             raise ValueError("give either `annual_value` or `pct_of_initial`, not both")
         return self
 
@@ -212,6 +226,16 @@ class OtherItem(_Model):
         default=1, description="offer year of a one-off item (paid at that year's start)"
     )
 
+    @model_validator(mode="after")
+    def _year_only_once(self) -> OtherItem:
+        if self.recurring == "annual" and "year" in self.model_fields_set:
+            raise KeyedValueError(
+                "year",
+                "`year` applies to one-off items; an annual item is paid every year",
+                "no `year`, or recurring = 'once'",
+            )
+        return self
+
 
 class Offer(_Model):
     """A job offer. Amounts are gross, annual unless stated, in ``currency``."""
@@ -223,7 +247,7 @@ class Offer(_Model):
     location: str = Field(min_length=1, description="e.g. 'Redmond, WA'")
     currency: str = Field(default="USD", description="ISO 4217 code of every amount")
     start_date: date | None = Field(default=None, description="first day of work")
-    base: Annotated[Decimal, Field(gt=0)] = Field(description="annual base salary")
+    base: Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT)] = Field(description="annual base salary")
     raise_pct: Annotated[Decimal, Field(ge=-100, le=100)] = Field(
         default=Decimal(0), description="yearly raise of the base, percent"
     )
@@ -250,18 +274,41 @@ class Offer(_Model):
             raise ValueError(f"unknown currency {value!r}; expected an ISO 4217 code such as USD")
         return code
 
+    @field_validator("level", mode="before")
+    @classmethod
+    def _level_as_text(cls, value: object) -> object:
+        # `level = 62` in TOML is a number; the company's level name is text.
+        if isinstance(value, int | Decimal) and not isinstance(value, bool):
+            return str(value)
+        return value
+
+    @field_validator("bonus_year_end")
+    @classmethod
+    def _real_month_day(cls, value: str) -> str:
+        month, day = (int(p) for p in value.split("-"))
+        try:
+            date(2001, month, day)  # a common year: 02-29 is not a year end every year
+        except ValueError:
+            raise ValueError(
+                f"{value!r} is not a month and day; expected MM-DD, such as 06-30"
+            ) from None
+        return value
+
     @model_validator(mode="after")
     def _consistent(self) -> Offer:
         if self.bonus_first_year == "prorated" and self.start_date is None:
-            raise ValueError("bonus_first_year = 'prorated' needs a start_date")
-        month, day = (int(p) for p in self.bonus_year_end.split("-"))
-        try:
-            date(2001, month, day)
-        except ValueError:
-            raise ValueError(f"bonus_year_end {self.bonus_year_end!r} is not a date") from None
+            raise KeyedValueError(
+                "bonus_first_year",
+                "'prorated' needs the start date to count the days worked",
+                "a start_date, or bonus_first_year = 'full'",
+            )
         refreshers = self.refreshers
         if refreshers is not None and refreshers.pct_of_initial is not None and not self.equity:
-            raise ValueError("refreshers.pct_of_initial needs at least one equity grant")
+            raise KeyedValueError(
+                "refreshers.pct_of_initial",
+                "is a percent of the initial equity, and the offer has no equity grant",
+                "an [[equity]] grant, or refreshers.annual_value",
+            )
         return self
 
     @property

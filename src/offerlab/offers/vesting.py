@@ -23,6 +23,7 @@ __all__ = [
     "Cadence",
     "VestEvent",
     "VestingSchedule",
+    "company_preset",
     "preset",
     "preset_names",
 ]
@@ -53,6 +54,7 @@ class VestingSchedule:
     name: str
     events: tuple[VestEvent, ...]
     description: str = ""
+    companies: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.events:
@@ -140,6 +142,15 @@ class VestingSchedule:
 
     @classmethod
     def from_mapping(cls, name: str, spec: Mapping[str, object]) -> VestingSchedule:
+        """Build a schedule from a table; a preset's ``companies`` list is kept with it."""
+        schedule = cls._from_mapping(name, spec)
+        companies = spec.get("companies", [])
+        if isinstance(companies, list) and companies:
+            return cls(schedule.name, schedule.events, schedule.description, tuple(companies))
+        return schedule
+
+    @classmethod
+    def _from_mapping(cls, name: str, spec: Mapping[str, object]) -> VestingSchedule:
         """Build a schedule from a preset-style table (``years``/``cadence``/``cliff_months``)
         or an explicit one (``events = [[month, percent], ...]``)."""
         description = str(spec.get("description", ""))
@@ -182,6 +193,25 @@ def _presets() -> dict[str, VestingSchedule]:
 def preset_names() -> list[str]:
     """Names of the bundled vesting presets."""
     return sorted(_presets())
+
+
+def _company_key(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+@cache
+def _by_company() -> dict[str, str]:
+    return {
+        _company_key(company): schedule.name
+        for schedule in _presets().values()
+        for company in schedule.companies
+    }
+
+
+def company_preset(company: str) -> VestingSchedule | None:
+    """The preset a company usually vests on (``Amazon.com`` -> ``amazon``), if offerlab has one."""
+    name = _by_company().get(_company_key(company))
+    return _presets()[name] if name else None
 
 
 def preset(name: str) -> VestingSchedule:

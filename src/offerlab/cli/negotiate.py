@@ -1,0 +1,184 @@
+"""``offerlab negotiate``: from an offer and the market to target and stretch counter-offers."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from offerlab.cli.common import amount_table, console, print_json
+from offerlab.errors import InputError
+from offerlab.negotiate import (
+    Lever,
+    NegotiationPlan,
+    load_profile,
+    plan_html,
+    plan_json,
+    plan_markdown,
+    plan_negotiation,
+    render_email,
+    render_script,
+)
+from offerlab.negotiate.report import PACKAGES
+from offerlab.negotiate.service import open_market_view
+from offerlab.offers import load_offers
+
+__all__ = ["negotiate"]
+
+
+class ReportFormat(StrEnum):
+    md = "md"
+    html = "html"
+
+
+def negotiate(
+    offer_file: Annotated[Path, typer.Argument(help="The offer to negotiate (.toml or .json).")],
+    competing: Annotated[
+        list[Path] | None,
+        typer.Option("--competing", help="A competing offer file (repeat for more)."),
+    ] = None,
+    profile_file: Annotated[
+        Path | None, typer.Option("--profile", help="Your profile (TOML): experience, ...")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (a stable contract).")
+    ] = False,
+    fmt: Annotated[
+        ReportFormat | None, typer.Option("--format", help="Write a Markdown or HTML report.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the report or JSON to this file.")
+    ] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Store URL (default: embedded).")] = None,
+) -> None:
+    """Plan a negotiation: benchmark, levers with asks and scripts, three packages."""
+    if as_json and fmt is not None:
+        raise InputError("give --json or --format, not both")
+    offers = load_offers([offer_file, *(competing or [])])
+    profile = load_profile(profile_file) if profile_file is not None else None
+    market = open_market_view(db)
+    plan = plan_negotiation(offers[0], market, competing=offers[1:], profile=profile)
+    text: str | None = None
+    if as_json:
+        if out is None:
+            print_json(plan_json(plan))
+            return
+        import json
+
+        text = json.dumps(plan_json(plan), indent=2, ensure_ascii=False) + "\n"
+    elif fmt is ReportFormat.md:
+        text = plan_markdown(plan)
+    elif fmt is ReportFormat.html:
+        text = plan_html(plan)
+    if text is None:
+        _print_plan(plan)
+        if out is not None:
+            raise InputError("--out needs --json or --format md|html")
+        return
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    _write(out, text)
+    console.print(f"wrote {out}", markup=False)
+
+
+def _write(path: Path, text: str) -> None:
+    """Write all or nothing: a temporary file beside the target, then an atomic rename."""
+    if path.is_dir():
+        raise InputError(f"{path} is a folder; give a file name for --out")
+    if not path.parent.exists():
+        raise InputError(f"the folder {path.parent} does not exist; create it or pick another")
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+
+
+def _money(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f}"
+
+
+def _print_plan(plan: NegotiationPlan) -> None:
+    data = plan_json(plan)
+    benchmark = data["benchmark"]
+    console.print(f"[bold]Negotiation plan: {plan.offer.display_name}[/bold]", highlight=False)
+    console.print(f"as of {data['as_of']}, amounts in {data['currency']} a year", style="dim")
+
+    if benchmark["band"] is not None:
+        band = benchmark["band"]
+        query = plan.benchmark.query
+        title = (
+            f"Market band: {query.describe() if query else ''}, n = {band['n']} ({band['basis']})"
+        )
+        rows: list[tuple[str, list[str]]] = []
+        for key, label in (("base", "base"), ("stock", "equity"), ("total", "total")):
+            part = band[key]
+            if part is None:
+                continue
+            pct = benchmark["percentiles"][label]
+            rows.append(
+                (
+                    label,
+                    [_money(part[p]) for p in ("p10", "p25", "p50", "p75", "p90")]
+                    + [_money(benchmark["offer"][key]), "-" if pct is None else f"p{pct:.0f}"],
+                )
+            )
+        headers = ["p10", "p25", "p50", "p75", "p90", "offer", "offer at"]
+        console.print(amount_table(title, "", headers, rows))
+        console.print(Padding(Text(f"Band: {benchmark['why']}."), (0, 0, 0, 2)))
+    else:
+        console.print(Padding(Text(f"No market band: {benchmark['why']}."), (0, 0, 0, 2)))
+
+    if data["competing"]:
+        table = Table(title="Competing offers", title_justify="left")
+        for column in ("offer", "level (mapped)", "Year 1", "annualized", "4 years"):
+            table.add_column(
+                column, justify="left" if column.startswith(("offer", "level")) else "right"
+            )
+        for item in data["competing"]:
+            mapped = f" ({item['mapped_level']})" if item["mapped_level"] else ""
+            table.add_row(
+                item["name"],
+                f"{item['level']}{mapped}",
+                _money(item["year1_total"]),
+                _money(item["annualized_total"]),
+                _money(item["four_year_total"]),
+            )
+        console.print(table)
+
+    packages = data["packages"]
+    rows = []
+    for key, label in (
+        ("base", "base"),
+        ("equity_grants", "equity grants"),
+        ("signing", "signing"),
+        ("year1_total", "Year-1 total"),
+        ("annualized_total", "annualized"),
+        ("four_year_total", "four-year total"),
+    ):
+        rows.append((label, [_money(packages[name][key]) for name in PACKAGES]))
+    console.print(
+        amount_table(
+            "Packages", "", list(PACKAGES), rows, bold={"Year-1 total"}, section_after="signing"
+        )
+    )
+
+    for lever in plan.levers:
+        if isinstance(lever, Lever):
+            head = (
+                f"{lever.lever}: {_money(float(lever.initial.amount))} -> ask "
+                f"{_money(float(lever.ask.amount))}, stretch {_money(float(lever.stretch.amount))}"
+            )
+        else:
+            head = f"level: {lever.initial} -> ask {lever.ask}, stretch {lever.stretch}"
+        console.print(Text(head, style="bold"))
+        console.print(Padding(Text(f"why: {lever.reason}."), (0, 0, 0, 2)))
+        console.print(Padding(Text(render_script(lever, plan), style="italic"), (0, 0, 0, 2)))
+    console.print(Text("Email draft", style="bold"))
+    console.print(Padding(Text(render_email(plan)), (0, 0, 0, 2)))
+    for note in plan.notes:
+        console.print(Padding(Text(note, style="dim"), (0, 0, 0, 2)))

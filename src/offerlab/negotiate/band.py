@@ -1,0 +1,183 @@
+"""Market bands as the negotiation planner sees them, and where a figure falls in one.
+
+A :class:`MarketBand` holds p10/p25/p50/p75/p90 of base, stock (per year), bonus and total
+(base + stock + bonus, per year) in one currency. It is read from the ``market bands --json``
+contract, so any band source (records, bundled data, a seed guide) can feed the planner.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Protocol
+
+__all__ = [
+    "PERCENTILES",
+    "BandLookup",
+    "BandQuery",
+    "LevelInfo",
+    "MarketBand",
+    "MarketView",
+    "NoMarket",
+    "Percentiles",
+    "percentile_of",
+]
+
+#: The percentile points a band carries.
+PERCENTILES: tuple[int, ...] = (10, 25, 50, 75, 90)
+
+
+@dataclass(frozen=True, slots=True)
+class Percentiles:
+    """p10..p90 of one component, annual amounts in the band's currency."""
+
+    p10: Decimal
+    p25: Decimal
+    p50: Decimal
+    p75: Decimal
+    p90: Decimal
+
+    def points(self) -> list[tuple[int, Decimal]]:
+        return list(
+            zip(PERCENTILES, (self.p10, self.p25, self.p50, self.p75, self.p90), strict=True)
+        )
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> Percentiles:
+        return cls(*(Decimal(str(data[f"p{p}"])) for p in PERCENTILES))
+
+    def as_json(self) -> dict[str, float]:
+        return {f"p{p}": float(round(v, 2)) for p, v in self.points()}
+
+
+@dataclass(frozen=True, slots=True)
+class MarketBand:
+    """A band of annual pay for one slice of the market."""
+
+    n: int
+    currency: str
+    base: Percentiles | None
+    stock: Percentiles | None
+    bonus: Percentiles | None
+    total: Percentiles | None
+    filters: dict[str, Any] = field(default_factory=dict)
+    basis: str = "records"
+    sources: tuple[str, ...] = ()
+
+    @classmethod
+    def from_contract(cls, data: Mapping[str, Any], currency: str = "USD") -> MarketBand:
+        """Read the ``offerlab market bands --json`` object."""
+
+        def part(name: str) -> Percentiles | None:
+            value = data.get(name)
+            return Percentiles.from_mapping(value) if isinstance(value, Mapping) else None
+
+        sources = data.get("sources") or ()
+        names = tuple(str(s.get("name", s)) if isinstance(s, Mapping) else str(s) for s in sources)
+        return cls(
+            n=int(data["n"]),
+            currency=str(data.get("currency", currency)),
+            base=part("base"),
+            stock=part("stock"),
+            bonus=part("bonus"),
+            total=part("total"),
+            filters=dict(data.get("filters") or {}),
+            basis=str(data.get("basis", "records")),
+            sources=names,
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"n": self.n, "currency": self.currency}
+        for name in ("base", "stock", "bonus", "total"):
+            value: Percentiles | None = getattr(self, name)
+            out[name] = value.as_json() if value is not None else None
+        out["filters"] = self.filters
+        out["basis"] = self.basis
+        out["sources"] = list(self.sources)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class BandQuery:
+    """Which slice of the market to look up; ``None`` means any."""
+
+    company: str
+    level: str | None = None
+    location: str | None = None
+    title: str | None = None
+    specialty: str | None = None
+    as_of: date | None = None
+
+    def describe(self) -> str:
+        parts = [self.company]
+        parts += [f"level {self.level}"] if self.level else []
+        parts += [self.title] if self.title else []
+        parts += [self.specialty] if self.specialty else []
+        parts += [f"in {self.location}"] if self.location else []
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class BandLookup:
+    """The answer to a band query: the band when there are enough records, else only n."""
+
+    query: BandQuery
+    band: MarketBand | None
+    n: int
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LevelInfo:
+    """One rung of a company's ladder, with what the market data says of it."""
+
+    level: str
+    median_years_experience: Decimal | None
+    median_total: Decimal | None
+    n: int = 0
+
+
+class MarketView(Protocol):
+    """What the planner needs from the market data (the store or bundled data provide it)."""
+
+    def band(self, query: BandQuery) -> BandLookup: ...
+
+    def ladder(self, company: str) -> Sequence[LevelInfo]: ...
+
+    def equivalent_level(self, company: str, level: str, to_company: str) -> str | None: ...
+
+
+class NoMarket:
+    """A market with no data: the planner still works from competing offers and the profile."""
+
+    def band(self, query: BandQuery) -> BandLookup:
+        return BandLookup(query, None, 0)
+
+    def ladder(self, company: str) -> Sequence[LevelInfo]:
+        return ()
+
+    def equivalent_level(self, company: str, level: str, to_company: str) -> str | None:
+        return None
+
+
+def percentile_of(value: Decimal, band: Percentiles) -> Decimal:
+    """Where ``value`` falls in ``band``, as a percentile from 0 to 100.
+
+    Linear between the band's points; below p10 it falls linearly to 0 at zero pay, above p90
+    it rises at the p75-p90 slope, capped at 100. Figures outside p10..p90 are estimates.
+    """
+    points = [(Decimal(0), Decimal(0)), *((Decimal(p), v) for p, v in band.points())]
+    if value >= band.p90:
+        spread = band.p90 - band.p75
+        if spread <= 0:
+            return Decimal(100) if value > band.p90 else Decimal(90)
+        return min(Decimal(100), 90 + 15 * (value - band.p90) / spread)
+    for (p_low, v_low), (p_high, v_high) in itertools.pairwise(points):
+        if value <= v_high:
+            if v_high == v_low:
+                return p_high
+            return p_low + (p_high - p_low) * (value - v_low) / (v_high - v_low)
+    return Decimal(90)

@@ -1,0 +1,286 @@
+"""Validating documents (TOML or JSON files, API bodies) against Pydantic models, with every
+problem reported at once as a located :class:`~offerlab.errors.Problem`.
+
+Shared by offer files, negotiation profiles and interview pipelines: a document is read with
+exact decimals (never floats), validated, and each Pydantic error becomes one line naming the
+source, the key path (``equity[0].schedule``) or line, what was wrong and what is expected.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from offerlab.errors import Problem, ProblemsError
+
+__all__ = [
+    "KeyedValueError",
+    "key_path",
+    "parse_document",
+    "problems_from_validation",
+    "read_document",
+    "show_value",
+    "validate_document",
+]
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class KeyedValueError(ValueError):
+    """A validator's error about a key other than the one being validated (a model-level
+    check such as "prorated needs start_date"): it carries the key path and what is expected,
+    so the problem is reported at that key rather than at the top level."""
+
+    def __init__(self, key: str, message: str, expected: str = "") -> None:
+        super().__init__(message)
+        self.key = tuple(key.split("."))
+        self.message = message
+        self.expected = expected
+
+
+def show_value(value: Any) -> str:
+    """A user's value as they wrote it: ``6.5`` and ``'text'``, not ``Decimal('6.5')``."""
+    if isinstance(value, Decimal):
+        return f"{value:f}" if value.is_finite() and value.adjusted() < 21 else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "[" + ", ".join(show_value(v) for v in value) + "]"
+    return repr(value)
+
+
+def key_path(loc: Sequence[int | str]) -> str:
+    """``("equity", 0, "schedule")`` -> ``equity[0].schedule``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+_UNION_TAG = re.compile(
+    r"^(constrained-str|str|int|decimal|date|function-\w+\[.*\]|literal\[.*\]|list\[.*\]|"
+    r"tuple\[.*\]|[A-Z]\w+)$"
+)
+_TYPE_ERRORS = {"string_type", "model_type", "dict_type", "list_type"}
+
+
+def _model_at(root: type[BaseModel], loc: Sequence[int | str]) -> type[BaseModel] | None:
+    """The model class whose keys live at ``loc`` (for listing the allowed keys)."""
+    model: type[BaseModel] | None = root
+    for part in loc:
+        if model is None:
+            return None
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        model = _first_model(field.annotation)
+    return model
+
+
+def _first_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _first_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _describe(
+    root: type[BaseModel], error: Mapping[str, Any], loc: tuple[int | str, ...]
+) -> tuple[str, str]:
+    """(message, expected) for one Pydantic error, in offerlab's words."""
+    kind = error["type"]
+    value = show_value(error.get("input"))
+    ctx = error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        model = _model_at(root, loc[:-1])
+        allowed = ", ".join(model.model_fields) if model else ""
+        return f"unknown key {loc[-1]!r}", f"one of: {allowed}" if allowed else "a known key"
+    if kind == "missing":
+        return "missing required key", _field_description(root, loc)
+    if kind in {"decimal_parsing", "decimal_type", "int_parsing", "int_type", "float_parsing"}:
+        return f"{value} is not a number", "a number"
+    if kind in {"int_from_float"}:
+        return f"{value} is not a whole number", "a whole number"
+    if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
+        bound = show_value(next(iter(ctx.values()), ""))
+        words = {
+            "greater_than_equal": ">=",
+            "greater_than": ">",
+            "less_than_equal": "<=",
+            "less_than": "<",
+        }[kind]
+        if kind == "greater_than_equal" and bound == "0":
+            text = "must not be negative"
+        elif kind == "greater_than" and bound == "0":
+            text = "must be more than 0"
+        else:
+            text = "is out of range"
+        return f"{value} {text}", f"a number {words} {bound}"
+    if kind == "literal_error":
+        return f"{value} is not allowed", str(ctx.get("expected", ""))
+    if kind in {"date_parsing", "date_from_datetime_parsing", "date_type"}:
+        return f"{value} is not a date", "a date such as 2026-09-01"
+    if kind == "date_from_datetime_inexact":
+        return f"{value} is a date and time", "a date without a time, such as 2026-09-01"
+    if kind == "finite_number":
+        return f"{value} is not a finite number", "a number"
+    if kind in {"string_type"}:
+        return f"{value} is not text", "a string"
+    if kind in {"list_type"}:
+        return f"{value} is not a list", "a list"
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return f"{value} is not a table", "a table of keys"
+    if kind == "string_pattern_mismatch":
+        return f"{value} has the wrong form", f"text matching {ctx.get('pattern', '')}"
+    if kind == "string_too_short":
+        return "must not be empty", "some text"
+    if kind == "value_error":
+        cause = ctx.get("error")
+        if isinstance(cause, KeyedValueError):
+            return cause.message, cause.expected
+        return str(cause if cause is not None else error["msg"]), ""
+    return str(error["msg"]), ""
+
+
+def _field_description(root: type[BaseModel], loc: tuple[int | str, ...]) -> str:
+    model = _model_at(root, loc[:-1])
+    if model is None or not isinstance(loc[-1], str):
+        return "a value"
+    field = model.model_fields.get(loc[-1])
+    if field is None or not field.description:
+        return "a value"
+    return field.description
+
+
+def problems_from_validation(
+    error: ValidationError, source: str, root: type[BaseModel]
+) -> list[Problem]:
+    """Located problems from a Pydantic error, one per wrong key (union branches merged)."""
+    grouped: dict[tuple[int | str, ...], list[Mapping[str, Any]]] = {}
+    for details in error.errors():
+        item: Mapping[str, Any] = dict(details)
+        raw = tuple(item["loc"])
+        # A user's unknown key is always last: never mistake it for a union tag.
+        keep_last = item["type"] == "extra_forbidden"
+        loc = tuple(
+            p
+            for i, p in enumerate(raw)
+            if not (isinstance(p, str) and _UNION_TAG.match(p)) or (keep_last and i == len(raw) - 1)
+        )
+        cause = (item.get("ctx") or {}).get("error")
+        if isinstance(cause, KeyedValueError):
+            loc = loc + cause.key
+        grouped.setdefault(loc, []).append(item)
+    problems: list[Problem] = []
+    for loc, items in grouped.items():
+        specific = [i for i in items if i["type"] not in _TYPE_ERRORS]
+        deeper = any(len(other) > len(loc) and other[: len(loc)] == loc for other in grouped)
+        if not specific and deeper:
+            # A union member failed on type only while another member found the real
+            # problem further in (a schedule table with a bad cadence): report that one.
+            continue
+        where = key_path(loc) or "(top level)"
+        if len(items) > 1 and not specific:
+            value = show_value(items[0].get("input"))
+            problems.append(Problem(source, where, f"{value} has the wrong type", _forms(items)))
+            continue
+        for item in specific or items:
+            message, expected = _describe(root, item, loc)
+            problems.append(Problem(source, where, message, expected))
+    return problems
+
+
+def _forms(items: Sequence[Mapping[str, Any]]) -> str:
+    names = {
+        "string_type": "text",
+        "model_type": "a table",
+        "dict_type": "a table",
+        "list_type": "a list",
+    }
+    forms = sorted({names.get(str(i["type"]), str(i["type"])) for i in items})
+    return " or ".join(forms)
+
+
+def validate_document(model: type[ModelT], data: Any, source: str, what: str) -> ModelT:
+    """Validate parsed ``data`` as ``model``, raising every problem at once.
+
+    ``what`` names the document in the error summary (``"invalid offer"``).
+    """
+    if not isinstance(data, Mapping):
+        raise ProblemsError(
+            [Problem(source, "(top level)", "the document is not a table of keys", "an object")],
+            what,
+        )
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as error:
+        raise ProblemsError(problems_from_validation(error, source, model), what) from None
+
+
+def _toml_problem(source: str, error: tomllib.TOMLDecodeError) -> Problem:
+    text = str(error)
+    match = re.search(r"\(at line (\d+), column (\d+)\)", text)
+    where = f"line {match.group(1)}, column {match.group(2)}" if match else ""
+    reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", text) or "malformed TOML"
+    return Problem(source, where, f"malformed TOML: {reason}", "a valid TOML document")
+
+
+def parse_document(text: str, source: str, fmt: str, what: str) -> Any:
+    """Parse TOML or JSON text with exact decimals; syntax errors become located problems."""
+    if fmt == "toml":
+        try:
+            return tomllib.loads(text, parse_float=Decimal)
+        except tomllib.TOMLDecodeError as error:
+            raise ProblemsError([_toml_problem(source, error)], what) from None
+    if fmt == "json":
+        try:
+            return json.loads(text, parse_float=Decimal)
+        except json.JSONDecodeError as error:
+            problem = Problem(
+                source,
+                f"line {error.lineno}, column {error.colno}",
+                f"malformed JSON: {error.msg}",
+                "a valid JSON object",
+            )
+            raise ProblemsError([problem], what) from None
+    raise ProblemsError([Problem(source, "", f"unknown format {fmt!r}", "toml or json")], what)
+
+
+def read_document(path: str | Path, what: str) -> Any:
+    """Read and parse a TOML or JSON file (by suffix: ``.json``, else TOML)."""
+    file = Path(path)
+    source = str(path)
+    try:
+        text = file.read_text(encoding="utf-8-sig")  # a BOM from Notepad is not an error
+    except FileNotFoundError:
+        problem = Problem(source, "", "no such file", "the path of a TOML or JSON file")
+        raise ProblemsError([problem], what) from None
+    except IsADirectoryError:
+        problem = Problem(source, "", "is a folder, not a file", "a TOML or JSON file")
+        raise ProblemsError([problem], what) from None
+    except UnicodeDecodeError:
+        problem = Problem(source, "", "is not UTF-8 text", "a TOML or JSON file")
+        raise ProblemsError([problem], what) from None
+    except OSError as error:
+        problem = Problem(source, "", f"cannot be read ({error.strerror})", "a readable file")
+        raise ProblemsError([problem], what) from None
+    fmt = "json" if file.suffix.lower() == ".json" else "toml"
+    return parse_document(text, source, fmt, what)

@@ -1,0 +1,125 @@
+"""``offerlab negotiate`` on the bundled market data: contract, reports, bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from offerlab.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_negotiate_json_on_bundled_data(examples: Path) -> None:
+    code, out, err = run(
+        "negotiate",
+        str(examples / "msft-l62-initial.toml"),
+        "--competing",
+        str(examples / "google-l5-kirkland.toml"),
+        "--profile",
+        str(examples / "profiles" / "alex.toml"),
+        "--json",
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    band = data["benchmark"]["band"]
+    assert band["basis"] == "bundled"
+    assert band["n"] >= 5
+    assert set(data["benchmark"]["percentiles"]) == {"base", "equity", "total"}
+    assert data["leverage"] == "Google L5"
+    assert data["competing"][0]["mapped_level"]  # Google L5 placed on Microsoft's ladder
+    packages = data["packages"]
+    assert packages["initial"]["year1_total"] == 297000
+    for key in ("year1_total", "annualized_total", "four_year_total"):
+        assert packages["initial"][key] <= packages["target"][key] <= packages["stretch"][key]
+    levers = {item["lever"]: item for item in data["levers"]}
+    assert set(levers) == {"base", "equity", "signing", "level"}
+    assert isinstance(levers["level"]["ask"], str)
+    assert levers["level"]["ask"] == "63"  # 6 years + a PhD reach Microsoft 63's median
+    assert "Alex Doe" in data["email"]
+
+
+def test_negotiate_is_deterministic(examples: Path) -> None:
+    args = ["negotiate", str(examples / "msft-l63-initial.toml"), "--json"]
+    assert run(*args)[1] == run(*args)[1]
+
+
+def test_negotiate_terminal_report(examples: Path) -> None:
+    code, out, _ = run("negotiate", str(examples / "msft-l62-initial.toml"))
+    assert code == 0
+    assert "Negotiation plan" in out
+    assert "Email draft" in out
+
+
+def test_markdown_and_html_reports_to_files(tmp_path: Path, examples: Path) -> None:
+    md = tmp_path / "plan.md"
+    html = tmp_path / "plan.html"
+    offer = str(examples / "msft-l62-initial.toml")
+    google = str(examples / "google-l5-kirkland.toml")
+    assert (
+        run("negotiate", offer, "--competing", google, "--format", "md", "--out", str(md))[0] == 0
+    )
+    assert (
+        run("negotiate", offer, "--competing", google, "--format", "html", "--out", str(html))[0]
+        == 0
+    )
+    assert md.read_text().startswith("# Negotiation plan: Microsoft 62 initial")
+    page = html.read_text()
+    assert page.startswith("<!doctype html>")
+    assert 'id="packages-chart"' in page
+    # The chart's JavaScript is in the page: no script or stylesheet is loaded from elsewhere.
+    assert not re.search(r"<script[^>]*\bsrc=", page)
+    assert not re.search(r"<link[^>]*\bhref=[\"']?https?:", page)
+
+
+def test_unknown_company_still_gets_a_plan_from_competing_offers(
+    tmp_path: Path, examples: Path
+) -> None:
+    offer = tmp_path / "startup.toml"
+    offer.write_text(
+        'company = "Tiny Startup"\ntitle = "ML Engineer"\nlevel = "Senior"\n'
+        'location = "Remote"\nbase = 150000\n'
+    )
+    code, out, err = run(
+        "negotiate", str(offer), "--competing", str(examples / "google-l5-kirkland.toml"), "--json"
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["benchmark"]["band"] is None
+    assert "no market band found" in data["benchmark"]["why"]
+    assert {i["lever"]: i for i in data["levers"]}["base"]["ask"] == 198000
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (["--competing", "nope.toml"], "nope.toml: no such file"),
+        (["--profile", "PROFILE"], "favourite: unknown key 'favourite'"),
+        (["--competing", "GBP"], "cannot compare the offer with the competing offer"),
+        (["--json", "--format", "md"], "give --json or --format, not both"),
+        (["--out", "OUT"], "--out needs --json or --format md|html"),
+    ],
+)
+def test_bad_input_exits_2(tmp_path: Path, examples: Path, extra: list[str], expected: str) -> None:
+    profile = tmp_path / "me.toml"
+    profile.write_text("favourite = 1\n")
+    london = tmp_path / "london.toml"
+    london.write_text(
+        'company = "Google"\ntitle = "SWE"\nlevel = "L5"\nlocation = "London"\n'
+        'currency = "GBP"\nbase = 120000\n'
+    )
+    mapping = {"PROFILE": str(profile), "GBP": str(london), "OUT": str(tmp_path / "x.txt")}
+    args = [mapping.get(a, str(tmp_path / a) if a.endswith(".toml") else a) for a in extra]
+    code, _, err = run("negotiate", str(examples / "msft-l62-initial.toml"), *args)
+    assert code == 2
+    assert expected in err
+    assert "Traceback" not in err

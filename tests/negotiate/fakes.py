@@ -1,0 +1,69 @@
+"""A small, fixed market for planner unit tests (the real market is tested end to end)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from offerlab.negotiate import BandLookup, BandQuery, LevelInfo, MarketBand, Percentiles
+
+
+def pct(*values: int) -> Percentiles:
+    return Percentiles(*(Decimal(v) for v in values))
+
+
+# Microsoft 62 in the Seattle area, shaped like the real records (annual USD).
+MSFT_62 = MarketBand(
+    n=120,
+    currency="USD",
+    base=pct(150000, 160000, 172000, 185000, 200000),
+    stock=pct(25000, 35000, 45000, 60000, 80000),
+    bonus=pct(10000, 15000, 20000, 25000, 32000),
+    total=pct(190000, 210000, 235000, 265000, 300000),
+    filters={"company": "Microsoft", "level": "62"},
+    basis="records",
+    sources=("levels.fyi 2017-2021",),
+)
+MSFT_63 = MarketBand(
+    n=90,
+    currency="USD",
+    base=pct(170000, 180000, 190000, 205000, 220000),
+    stock=pct(40000, 55000, 70000, 90000, 120000),
+    bonus=pct(20000, 25000, 30000, 35000, 45000),
+    total=pct(240000, 265000, 290000, 330000, 370000),
+    filters={"company": "Microsoft", "level": "63"},
+)
+
+LADDER = (
+    LevelInfo("59", Decimal(1), Decimal(150000), 300),
+    LevelInfo("60", Decimal(2), Decimal(170000), 300),
+    LevelInfo("61", Decimal(4), Decimal(190000), 400),
+    LevelInfo("62", Decimal(6), Decimal(230000), 400),
+    LevelInfo("63", Decimal(9), Decimal(290000), 300),
+    LevelInfo("64", Decimal(12), Decimal(360000), 100),
+)
+
+
+class FakeMarket:
+    """Bands only for Microsoft 62/63 without location or specialty filters; thin elsewhere."""
+
+    def __init__(self, *, location_band: bool = False) -> None:
+        self.location_band = location_band
+        self.queries: list[BandQuery] = []
+
+    def band(self, query: BandQuery) -> BandLookup:
+        self.queries.append(query)
+        if query.company != "Microsoft":
+            return BandLookup(query, None, 0)
+        band = {"62": MSFT_62, "63": MSFT_63}.get(query.level or "")
+        if band is None:
+            return BandLookup(query, None, 0)
+        if (query.location or query.specialty or query.title) and not self.location_band:
+            return BandLookup(query, None, 3)
+        return BandLookup(query, band, band.n)
+
+    def ladder(self, company: str) -> Sequence[LevelInfo]:
+        return LADDER if company == "Microsoft" else ()
+
+    def equivalent_level(self, company: str, level: str, to_company: str) -> str | None:
+        return {("Google", "L5"): "63", ("Google", "L4"): "61"}.get((company, level))
