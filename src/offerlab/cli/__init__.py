@@ -23,6 +23,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+app.add_typer(offer_app, name="offer")
+app.add_typer(market_app, name="market")
+app.add_typer(db_app, name="db")
+app.command("negotiate")(negotiate)
 
 
 def _version(value: bool) -> None:
@@ -34,6 +38,12 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
     db: Annotated[
         str | None,
         typer.Option(
@@ -43,21 +53,9 @@ def root(
             "data directory, which $OFFERLAB_HOME sets).",
         ),
     ] = None,
-    show_version: Annotated[
-        bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Print the version and exit."
-        ),
-    ] = False,
 ) -> None:
     """Understand, benchmark and negotiate a tech job offer, on your own machine."""
     ctx.obj = {"db": db}
-
-
-app.add_typer(offer_app, name="offer")
-app.add_typer(market_app, name="market")
-app.add_typer(db_app, name="db")
-app.command("negotiate")(negotiate)
 
 
 def main() -> None:

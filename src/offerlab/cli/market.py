@@ -12,6 +12,7 @@ from rich.table import Table
 
 from offerlab.cli.common import console, err_console, print_json
 from offerlab.cli.db import DbOption, resolve_db
+from offerlab.cli.market_reference import register as register_reference
 from offerlab.errors import InputError
 from offerlab.market.bands import COMPONENTS, PERCENTILES, Band, band
 from offerlab.market.importer import FORMATS, parse_mappings
@@ -192,3 +193,6 @@ def _print_band(result: Band) -> None:
         console.print(f"Restated to {result.as_of.isoformat()}: {result.growth.detail}")
     for src in result.sources:
         console.print(f"source: {src['name']}" + (f" ({src['file']})" if src.get("file") else ""))
+
+
+register_reference(market_app)

@@ -17,9 +17,9 @@ from typing import Any, Final, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from offerlab.errors import InputError, NotFoundError
+from offerlab.errors import InputError, NotFoundError, OfferlabError
 from offerlab.market import bundled
-from offerlab.market.normalize import canonical_company, normalize_level, specialty
+from offerlab.market.normalize import canonical_company, level_order, normalize_level, specialty
 from offerlab.money import to_cents
 from offerlab.store.repository import MarketRepository, RecordQuery
 
@@ -166,7 +166,7 @@ def growth_rate(
     data = repo.components(scope)
     label = f"{canonical_company(query.company)} records" if query.company else "all records"
     if data is None or data["total"].size == 0:
-        raise InputError(f"no records to measure a growth rate from; give --growth PCT")
+        raise InputError("no records to measure a growth rate from; give --growth PCT")
     dates = np.asarray(data["reported_on"], dtype="datetime64[D]")
     ok = ~np.isnat(dates) & np.isfinite(data["total"]) & (data["total"] > 0)
     years = dates[ok].astype("datetime64[Y]").astype(np.int64) + 1970
@@ -289,7 +289,9 @@ def band(
         for i in ids
         if i in infos
     ]
-    return Band(n, min_n, dict(components), filters, "records", listed, currencies[0], as_of, growth)
+    return Band(
+        n, min_n, dict(components), filters, "records", listed, currencies[0], as_of, growth
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,7 +369,8 @@ class LevelStat:
 def level_stats(repo: MarketRepository, company: str) -> list[LevelStat]:
     """Per normalised level of ``company``: n, median years of experience, median total.
 
-    Ordered by median years of experience, then level. Empty when no record matches.
+    Ordered up the company's ladder where the rules know it, else by median years of
+    experience. Empty when no record matches.
     """
     data = repo.level_rows(company)
     if data is None or data["total"].size == 0:
@@ -387,9 +390,15 @@ def level_stats(repo: MarketRepository, company: str) -> list[LevelStat]:
                 _cents(float(np.median(totals))),
             )
         )
+    try:
+        ladder = level_order(canonical_company(company))
+    except OfferlabError:
+        ladder = []
+    rank = {level: i for i, level in enumerate(ladder)}
     return sorted(
         stats,
         key=lambda s: (
+            rank.get(s.level, len(rank)),
             s.median_years_experience if s.median_years_experience is not None else Decimal(99),
             s.level,
         ),

@@ -206,7 +206,7 @@ def read_plan(
         date_format: str | None = _LEVELSFYI_TIMESTAMP
     else:
         by_fold = {name.casefold(): name for name in header}
-        columns = {f: by_fold[f] for f in FIELDS if f in by_fold}
+        columns = {str(f): by_fold[f] for f in FIELDS if f in by_fold}
         missing = []
         plan_format = "csv"
         constants = {}
@@ -260,7 +260,7 @@ def _json_plan(path: Path, mapping: dict[str, str]) -> ImportPlan:
     for item in items:
         keys.extend(k for k in item if k not in keys)
     by_fold = {name.casefold(): name for name in keys}
-    columns = {f: by_fold[f] for f in FIELDS if f in by_fold}
+    columns: dict[str, str] = {f: by_fold[f] for f in FIELDS if f in by_fold}
     for target, column in mapping.items():
         if column not in keys:
             raise InputError(f"--map {column}={target}: no object in {path} has key {column!r}")
@@ -347,9 +347,7 @@ def _iso_date(expr: str) -> str:
     return f"coalesce(TRY_CAST({expr} AS DATE), CAST(TRY_CAST({expr} AS TIMESTAMP) AS DATE))"
 
 
-def stage_fast(
-    con: duckdb.DuckDBPyConnection, plan: ImportPlan, table: str, source_id: int
-) -> int:
+def stage_fast(con: duckdb.DuckDBPyConnection, plan: ImportPlan, table: str, source_id: int) -> int:
     """Read a CSV plan into ``table`` in one typed pass; returns the rows inserted.
 
     Raises a DuckDB error on any value that does not parse: the caller then rolls back and
@@ -421,9 +419,7 @@ def semantic_problem_count(con: duckdb.DuckDBPyConnection, table: str, source_id
 _DIAG = "offerlab_diag"
 
 
-def _load_diag(
-    con: duckdb.DuckDBPyConnection, plan: ImportPlan
-) -> tuple[list[Problem], list[int]]:
+def _load_diag(con: duckdb.DuckDBPyConnection, plan: ImportPlan) -> tuple[list[Problem], list[int]]:
     """Load every value as text into a temp table with row numbers.
 
     Returns the structural problems (a line that is not a row of the header's columns) and
@@ -472,7 +468,8 @@ def _load_diag(
         if int(line) in seen:
             continue
         seen.add(int(line))
-        reason = str(message).splitlines()[0] if message else str(error_type)
+        detail = str(message).splitlines()[0] if message else str(error_type)
+        reason = f"not a row of the header's {len(plan.header)} columns ({detail})"
         problems.append(Problem(str(plan.path), f"line {int(line)}", reason))
     return problems, sorted(seen)
 
@@ -508,7 +505,7 @@ def _diag_reasons(plan: ImportPlan) -> str:
         limit = f"{MAX_AMOUNT:,}"
         parts.append(
             f"CASE WHEN {text(name)} IS NOT NULL AND {typed[name]} IS NULL THEN "
-            f"'{name} ' || {text(name)} || ' is not a number (or not below {limit})' END"
+            f"'{name} ' || {text(name)} || ' is not an amount (a number below {limit})' END"
         )
     for name in YEAR_FIELDS:
         parts.append(

@@ -8,6 +8,7 @@ and copies the rows over (``COPY`` on PostgreSQL) inside the caller's SQL transa
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tempfile
 from abc import ABC, abstractmethod
@@ -99,6 +100,7 @@ class RecordStore(ABC):
     def delete_sources_except(self, keep: Sequence[int]) -> int:
         """Drop records whose source is not in ``keep`` (orphans of a failed commit)."""
 
+    @abstractmethod
     def close(self) -> None:
         """Release connections."""
 
@@ -118,9 +120,7 @@ class ColumnarRecords(RecordStore):
             self._con = connect_columnar(self.path)
         return self._con
 
-    def _sql(
-        self, sql: str, params: Mapping[str, Any] | None
-    ) -> tuple[str, dict[str, Any]]:
+    def _sql(self, sql: str, params: Mapping[str, Any] | None) -> tuple[str, dict[str, Any]]:
         """``:name`` -> ``$name``, keeping only the parameters the text uses (DuckDB insists)."""
         used = set(_PARAM.findall(sql))
         return _PARAM.sub(r"$\1", sql), {k: v for k, v in (params or {}).items() if k in used}
@@ -177,10 +177,8 @@ class ColumnarRecords(RecordStore):
         self.con.execute("COMMIT")
 
     def rollback(self) -> None:
-        try:
+        with contextlib.suppress(duckdb.Error):
             self.con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass
 
     def delete_sources_except(self, keep: Sequence[int]) -> int:
         if keep:
@@ -260,9 +258,7 @@ class SqlRecords(RecordStore):
         row = stage.execute("SELECT count(*) FROM records").fetchone()
         staged = int(row[0]) if row else 0
         conn.execute(
-            text(
-                f"CREATE TEMP TABLE offerlab_stage AS SELECT {columns} FROM records WHERE false"
-            )
+            text(f"CREATE TEMP TABLE offerlab_stage AS SELECT {columns} FROM records WHERE false")
         )
         try:
             if conn.dialect.name == "postgresql":

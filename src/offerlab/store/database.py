@@ -19,8 +19,14 @@ from sqlalchemy.pool import StaticPool
 
 from offerlab.errors import InputError
 
-__all__ = ["MIGRATIONS", "alembic_config", "current_revision", "head_revision", "make_engine",
-           "upgrade"]
+__all__ = [
+    "MIGRATIONS",
+    "alembic_config",
+    "current_revision",
+    "head_revision",
+    "make_engine",
+    "upgrade",
+]
 
 MIGRATIONS: Final = Path(__file__).with_name("migrations")
 
@@ -51,7 +57,9 @@ def alembic_config(engine: Engine | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if engine is not None:
-        config.set_main_option("sqlalchemy.url", engine.url.render_as_string(False))
+        config.set_main_option(
+            "sqlalchemy.url", engine.url.render_as_string(False).replace("%", "%%")
+        )
     return config
 
 

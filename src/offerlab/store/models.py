@@ -86,9 +86,7 @@ class Record(Base):
     __table_args__ = (Index("ix_records_company_level", "company_raw", "level_raw"),)
 
     id: Mapped[int] = mapped_column(BIG_ID, primary_key=True, autoincrement=True)
-    source_id: Mapped[int] = mapped_column(
-        ForeignKey("sources.id", ondelete="CASCADE"), index=True
-    )
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
     record_key: Mapped[int] = mapped_column(BigInteger, index=True)
     external_id: Mapped[str | None] = mapped_column(String(100))
     company_raw: Mapped[str] = mapped_column(String(300))

@@ -15,12 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Engine, insert, select, update
 
 from offerlab.config import database_url
-from offerlab.errors import InputError, OfferlabError, ProblemsError
+from offerlab.errors import InputError, OfferlabError, Problem, ProblemsError
 from offerlab.market import importer
 from offerlab.market.importer import ImportPlan, ProgressFn
 from offerlab.market.normalize import (
@@ -118,7 +117,7 @@ class ImportResult:
     read: int
     added: int
     duplicates: int
-    skipped: list[importer.Problem] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +168,9 @@ def _safe(fn: Any, *args: Any) -> Any:
 
 _DEFAULT_NAMES = {"levelsfyi": "levels.fyi"}
 _DEFAULT_LICENCE = {
-    "levelsfyi": "not stated (self-reported levels.fyi records; derived statistics with attribution)"
+    "levelsfyi": (
+        "not stated (self-reported levels.fyi records; derived statistics with attribution)"
+    )
 }
 
 
@@ -280,7 +281,7 @@ class MarketRepository:
 
     def _stage(
         self, plan: ImportPlan, source_id: int, skip_bad: bool, progress: ProgressFn | None
-    ) -> tuple[int, list[importer.Problem]]:
+    ) -> tuple[int, list[Problem]]:
         """Stage the file's rows; (rows read, bad rows skipped)."""
         con = self.records.staging()
         if progress is not None:
@@ -454,20 +455,14 @@ class MarketRepository:
             if not pairs:
                 return None
             tags = sorted({p[0] for p in pairs})
+            # Tags first (cheap on a dictionary-encoded column), then the exact (tag, title)
+            # pairs, since a specialty can depend on the title too.
             parts.append(f"coalesce(r.tag_raw, '') IN {self._in(params, 'g', tags)}")
-            all_titles = self.records.rows(
-                "SELECT DISTINCT title_raw FROM specialty_norm WHERE tag_raw IN "
-                + self._in(params, 'gt', tags)
-                + " AND NOT (specialty = :g OR tag_raw = :g)",
-                {**params, "g": wanted_tag},
+            params["gs"] = wanted_tag
+            parts.append(
+                "(coalesce(r.tag_raw, ''), coalesce(r.title_raw, '')) IN (SELECT tag_raw, "
+                "title_raw FROM specialty_norm WHERE specialty = :gs OR tag_raw = :gs)"
             )
-            if all_titles:
-                # The specialty of some (tag, title) pairs depends on the title: match pairs.
-                params["gs"] = wanted_tag
-                parts.append(
-                    "(coalesce(r.tag_raw, ''), coalesce(r.title_raw, '')) IN (SELECT tag_raw, "
-                    "title_raw FROM specialty_norm WHERE specialty = :gs OR tag_raw = :gs)"
-                )
         if query.location is not None:
             places = self.location_raws(query.location)
             if not places:
@@ -591,9 +586,7 @@ class MarketRepository:
         return out
 
 
-def _with_progress(
-    con: duckdb.DuckDBPyConnection, run: Any, progress: ProgressFn | None
-) -> Any:
+def _with_progress(con: duckdb.DuckDBPyConnection, run: Any, progress: ProgressFn | None) -> Any:
     """Run ``run()`` on ``con`` while a thread reports DuckDB's query progress."""
     if progress is None:
         return run()

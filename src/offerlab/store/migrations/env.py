@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection that :func:`offerlab.store.database.upgrade` passes."""
+"""Alembic environment: runs on the connection that ``offerlab.store.database.upgrade`` gives."""
 
 from __future__ import annotations
 
