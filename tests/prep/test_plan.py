@@ -236,3 +236,17 @@ def test_bad_requests(kwargs, message):
 def test_unknown_weak_stage():
     with pytest.raises(NotFoundError, match=r"unknown stage 'onsite_dance'.*onsite_coding"):
         make(3, weak=["onsite_dance"])
+
+
+def test_no_study_day_left():
+    with pytest.raises(InputError, match="no study day is left"):
+        make(0, days=1)
+    assert make(0, days=1, per_week=7).total_minutes > 0  # the eve becomes a study day
+
+
+def test_singular_deliverables_and_session_titles():
+    plan = make(1, "3")
+    assert "1 timed phone-screen simulation" in plan.weeks[0].deliverables
+    titles = {s.title for s in plan.sessions if s.kind != "mock"}
+    assert all(" / " not in t for t in titles)
+    assert all(s.minutes >= 15 for s in plan.sessions)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
@@ -14,7 +15,7 @@ from offerlab.errors import InputError, NotFoundError
 from offerlab.prep.pipeline import load_pipeline
 from offerlab.prep.readiness import PlannedWeek
 from offerlab.store import Store
-from offerlab.store.database import current_revision, head_revision
+from offerlab.store.database import alembic_config, current_revision, head_revision, upgrade
 from offerlab.store.models import Base
 from offerlab.store.prep_repository import PracticeEntry, PrepRepository, StageScore
 
@@ -134,3 +135,16 @@ def test_mocks_and_minutes(repo: PrepRepository):
     coding = sum(d.minutes for d in done if d.skill == "coding")
     assert coding == 45 + 60 + 45 + 50
     assert repo.practice_counts() == {"coding": {"solved": 1}}
+
+
+def test_downgrade_to_the_market_store_and_back(store: Store):
+    config = alembic_config(store.engine)
+    with store.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+    tables = set(inspect(store.engine).get_table_names())
+    assert not any(t.startswith("prep_") for t in tables)
+    assert "sources" in tables
+    upgrade(store.engine)
+    assert current_revision(store.engine) == "0002"
+    assert "prep_reviews" in set(inspect(store.engine).get_table_names())

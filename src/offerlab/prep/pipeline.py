@@ -237,6 +237,7 @@ class Deliverable(BaseModel):
     count: Annotated[int, Field(gt=0)] | None = Field(
         default=None, description="how many in a reference week"
     )
+    one: str = Field(default="", description="the singular of `what`, for a count of 1")
 
 
 class TemplateWeek(BaseModel):

@@ -44,6 +44,8 @@ UNIT_MINUTES: Final = 15
 WEAK_BOOST: Final = Decimal("0.5")
 #: How much of a study week's skill mix comes from its focus (the rest: the loop's own mix).
 FOCUS_WEIGHT: Final = Decimal("0.75")
+#: Study time is spread over the days in blocks of this many units (30 minutes).
+MIN_BLOCK_UNITS: Final = 2
 #: A mock interview takes the stage's length plus this debrief (minutes), rounded up to units.
 DEBRIEF_MINUTES: Final = 15
 
@@ -340,10 +342,14 @@ def _lay_out_days(
         mocks_by_day[slot].append(stage)
         load[slot] += _units(_mock_minutes(stage))
     counts = [0] * len(days)
-    for _ in range(sum(study.values())):
+    left = sum(study.values())
+    while left:
+        # Blocks of MIN_BLOCK units (30 minutes) so no day gets a lone quarter hour.
+        block = min(MIN_BLOCK_UNITS, left)
         slot = min(range(len(days)), key=lambda i: (load[i], i))
-        load[slot] += 1
-        counts[slot] += 1
+        load[slot] += block
+        counts[slot] += block
+        left -= block
     sequence = [s for s in SKILLS for _ in range(study.get(s, 0))]
     out: list[PlanDay] = []
     cursor = 0
@@ -386,8 +392,8 @@ def _deliverables(
             if item.count is None:
                 out.append(item.what[:1].upper() + item.what[1:])
                 continue
-            scaled = (item.count * share_hours / reference_hours).to_integral_value()
-            out.append(f"{max(1, int(scaled))} {item.what}")
+            scaled = max(1, int((item.count * share_hours / reference_hours).to_integral_value()))
+            out.append(f"1 {item.one}" if scaled == 1 and item.one else f"{scaled} {item.what}")
     return out
 
 
@@ -419,6 +425,15 @@ def _check(request: PlanRequest, pipeline: Pipeline) -> tuple[Stage, ...]:
             f"--days-per-week {request.study_days_per_week}: expected 1 to 7 study days a week"
         )
     return tuple(pipeline.stage(stage_id) for stage_id in dict.fromkeys(request.weak))
+
+
+def _focus_for(skill: Skill, weeks: Sequence[TemplateWeek]) -> str:
+    """The focus of the covered weeks that stress ``skill`` most (all of them on a tie)."""
+    weights = [_normalise(w.skills)[skill] for w in weeks]
+    top = max(weights)
+    if top == 0:
+        return "practice for the loop's stages"
+    return "; ".join(w.focus for w, weight in zip(weeks, weights, strict=True) if weight == top)
 
 
 def _mean_focus(weeks: Sequence[TemplateWeek]) -> dict[Skill, Decimal]:
@@ -497,8 +512,7 @@ def build_plan(request: PlanRequest, pipeline: Pipeline, template: Template) -> 
             ]
         else:
             focus = tuple(w.focus for w in covered)
-            headline = " / ".join(focus)
-            titles = {s: f"{SKILL_LABELS[s]}: {headline}" for s in SKILLS}
+            titles = {s: f"{SKILL_LABELS[s]}: {_focus_for(s, covered)}" for s in SKILLS}
             kind = "study"
             plain = [w for w in covered if not w.mock]
             deliverables = _deliverables(
@@ -546,6 +560,13 @@ def build_plan(request: PlanRequest, pipeline: Pipeline, template: Template) -> 
         system_design_min_share=sd_min,
         notes=_notes(weeks),
     )
+    if not any(w.days for w in plan.weeks) and plan.budget_minutes == 0 and total_days < 7:
+        raise InputError(
+            f"--interview-date {request.interview_date.isoformat()}: no study day is left "
+            f"before it (with {request.study_days_per_week} study days a week the last "
+            f"{7 - request.study_days_per_week} day(s) of each week, the eve included, are rest "
+            "days); start earlier or give --days-per-week 7"
+        )
     if plan.total_minutes == 0:
         raise InputError(
             f"--hours-per-week {request.hours_per_week} leaves no {UNIT_MINUTES}-minute session "
