@@ -277,3 +277,42 @@ def test_bad_review_and_status_exit_2():
     code, _, err = run("prep", "status", "--plan", "nope")
     assert code == 2
     assert "no saved plan called 'nope'" in err
+
+
+def test_json_pipeline_file_and_comma_separated_weak(tmp_path: Path):
+    path = tmp_path / "loop.json"
+    path.write_text(
+        json.dumps(
+            {
+                "name": "json-loop",
+                "title": "JSON loop",
+                "template": "six-week-swe",
+                "stages": [
+                    {"id": "code", "name": "Code", "minutes": 60, "skills": {"coding": 1}},
+                    {"id": "talk", "name": "Talk", "minutes": 30, "skills": {"behavioral": 1}},
+                    {
+                        "id": "design",
+                        "name": "Design",
+                        "minutes": 60,
+                        "skills": {"system_design": 1},
+                    },
+                ],
+            }
+        )
+    )
+    code, out, err = run(*PLAN, "--pipeline", str(path), "--weak", "code,talk", "--json")
+    assert code == 0, err
+    assert json.loads(out)["weak"] == ["code", "talk"]
+
+
+@pytest.mark.postgres
+def test_prep_on_postgres_via_db_option(pg_url: str):
+    code, _, err = run("--db", pg_url, *PLAN, "--save", "pg")
+    assert code == 0, err
+    code, _, err = run("prep", "log", "mock", "--db", pg_url, "--score", "onsite_coding=4")
+    assert code == 0, err
+    code, out, err = run("prep", "status", "--db", pg_url, "--json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["plan"] == "pg"
+    assert doc["readiness"]["overall"] == 4
