@@ -316,3 +316,14 @@ def test_prep_on_postgres_via_db_option(pg_url: str):
     doc = json.loads(out)
     assert doc["plan"] == "pg"
     assert doc["readiness"]["overall"] == 4
+
+
+def test_ics_time_option(tmp_path: Path):
+    ics = tmp_path / "p.ics"
+    code, _, err = run(*PLAN, "--ics", str(ics), "--ics-time", "07:30")
+    assert code == 0, err
+    starts = [e.decoded("DTSTART") for e in Calendar.from_ical(ics.read_bytes()).walk("VEVENT")]
+    assert any(getattr(s, "hour", None) == 7 for s in starts)
+    code, _, err = run(*PLAN, "--ics", str(ics), "--ics-time", "7pm")
+    assert code == 2
+    assert "expected a time as HH:MM" in err

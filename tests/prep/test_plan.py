@@ -1,8 +1,9 @@
 """Plans: scaling to 1, 3, 6 and 10 weeks, the hour budget, system design share, weak stages,
 mocks before the day, and the iCalendar file."""
 
+import itertools
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -250,3 +251,20 @@ def test_singular_deliverables_and_session_titles():
     titles = {s.title for s in plan.sessions if s.kind != "mock"}
     assert all(" / " not in t for t in titles)
     assert all(s.minutes >= 15 for s in plan.sessions)
+
+
+def test_ics_timed_sessions():
+    plan = make(1, "6")
+    cal = Calendar.from_ical(plan_ics(plan, ML, at=time(19, 0)))
+    events = [e for e in cal.walk("VEVENT") if not str(e["SUMMARY"]).startswith("Interview")]
+    assert len(events) == len(plan.sessions)
+    first_day = plan.weeks[0].days[0]
+    mine = sorted(
+        (e for e in events if e.decoded("DTSTART").date() == first_day.day),
+        key=lambda e: e.decoded("DTSTART"),
+    )
+    assert mine[0].decoded("DTSTART") == datetime.combine(first_day.day, time(19, 0))
+    for before, after in itertools.pairwise(mine):
+        assert before.decoded("DTEND") == after.decoded("DTSTART")
+    total = sum((e.decoded("DTEND") - e.decoded("DTSTART")).total_seconds() for e in events)
+    assert total / 60 == plan.total_minutes

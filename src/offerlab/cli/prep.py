@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date
+from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
@@ -72,6 +72,13 @@ def _date(value: str, option: str) -> date:
         return date.fromisoformat(value.strip())
     except ValueError:
         raise InputError(f"{option} {value!r}: expected a date as YYYY-MM-DD") from None
+
+
+def _time(value: str) -> time:
+    try:
+        return time.fromisoformat(value.strip())
+    except ValueError:
+        raise InputError(f"--ics-time {value!r}: expected a time as HH:MM, e.g. 19:30") from None
 
 
 def today(override: str | None = None) -> date:
@@ -189,6 +196,14 @@ def plan_command(
     ics: Annotated[
         Path | None, typer.Option("--ics", metavar="PATH", help="Write an iCalendar file.")
     ] = None,
+    ics_time: Annotated[
+        str | None,
+        typer.Option(
+            "--ics-time",
+            metavar="HH:MM",
+            help="Timed iCalendar events from this local time (default: all-day events).",
+        ),
+    ] = None,
     save: Annotated[
         str | None, typer.Option("--save", metavar="NAME", help="Save the plan for prep status.")
     ] = None,
@@ -208,11 +223,14 @@ def plan_command(
         weak=_weak(weak),
         study_days_per_week=days_per_week,
     )
+    at = _time(ics_time) if ics_time is not None else None
+    if save is not None and not 0 < len(save.strip()) <= 100:
+        raise InputError(f"--save {save!r}: expected a plan name of 1 to 100 characters")
     plan = build_plan(request, chosen, load_template(chosen.template))
     document = plan_json(plan, chosen)
     if ics is not None:
         try:
-            ics.write_bytes(plan_ics(plan, chosen))
+            ics.write_bytes(plan_ics(plan, chosen, at=at))
         except OSError as error:
             raise InputError(f"--ics {ics}: cannot write ({error.strerror})") from None
     if save is not None:

@@ -9,7 +9,7 @@ listing its sessions, and one event per mock interview.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -141,51 +141,94 @@ def _uid(plan: StudyPlan, *parts: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:24] + "@offerlab"
 
 
-def plan_ics(plan: StudyPlan, pipeline: Pipeline, *, stamp: datetime | None = None) -> bytes:
-    """The plan as an iCalendar file: an all-day event per study day, an event per mock."""
+def _event(
+    plan: StudyPlan, now: datetime, key: tuple[str, ...], summary: str, description: str
+) -> Event:
+    event = Event()
+    event.add("uid", _uid(plan, *key))
+    event.add("dtstamp", now)
+    event.add("summary", summary)
+    event.add("description", description)
+    return event
+
+
+def _mock_text(mock: Session, pipeline: Pipeline) -> str:
+    return (
+        f"Stage {mock.stage}; {mock.minutes} min with the debrief. Score it on the rubric "
+        f"({pipeline.rubric.min}-{pipeline.rubric.max}) with offerlab prep log mock."
+    )
+
+
+def plan_ics(
+    plan: StudyPlan,
+    pipeline: Pipeline,
+    *,
+    at: time | None = None,
+    stamp: datetime | None = None,
+) -> bytes:
+    """The plan as an iCalendar file.
+
+    Without ``at``: an all-day event per study day listing its sessions, and one per mock.
+    With ``at`` (a local start time): one timed event per session, back to back from ``at``
+    (floating local time, so the calendar shows it at that hour wherever you are).
+    Either way the interview day is an all-day event.
+    """
     cal = Calendar()
     cal.add("prodid", "-//offerlab//interview prep//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", f"Interview prep: {pipeline.title}")
     now = stamp or datetime.now(UTC)
     for week in plan.weeks:
+        deliverables = "\nDeliverables this week:\n" + "\n".join(
+            f"- {d}" for d in week.deliverables
+        )
         for day in week.days:
+            if at is not None:
+                begin = datetime.combine(day.day, at)
+                for index, session in enumerate(day.sessions):
+                    end = begin + timedelta(minutes=session.minutes)
+                    text = (
+                        _mock_text(session, pipeline)
+                        if session.kind == "mock"
+                        else f"Week {week.week}, {session.minutes} min.{deliverables}"
+                    )
+                    event = _event(
+                        plan, now, (day.day.isoformat(), "session", str(index)), session.title, text
+                    )
+                    event.add("dtstart", begin)
+                    event.add("dtend", end)
+                    event.add("categories", ["interview prep", session.kind])
+                    cal.add_component(event)
+                    begin = end
+                continue
             study = [s for s in day.sessions if s.kind != "mock"]
             if study:
-                event = Event()
-                event.add("uid", _uid(plan, day.day.isoformat(), "study"))
-                event.add("dtstamp", now)
+                minutes = sum(s.minutes for s in study)
+                event = _event(
+                    plan,
+                    now,
+                    (day.day.isoformat(), "study"),
+                    f"Prep week {week.week}: {_fmt_hours(minutes)} study",
+                    "\n".join(f"{s.title}: {s.minutes} min" for s in study) + deliverables,
+                )
                 event.add("dtstart", day.day)
                 event.add("dtend", day.day + timedelta(days=1))
-                minutes = sum(s.minutes for s in study)
-                event.add("summary", f"Prep week {week.week}: {_fmt_hours(minutes)} study")
-                event.add(
-                    "description",
-                    "\n".join(f"{s.title}: {s.minutes} min" for s in study)
-                    + "\nDeliverables this week:\n"
-                    + "\n".join(f"- {d}" for d in week.deliverables),
-                )
-                event.add("categories", ["interview prep"])
+                event.add("categories", ["interview prep", "study"])
                 cal.add_component(event)
             for index, mock in enumerate(s for s in day.sessions if s.kind == "mock"):
-                event = Event()
-                event.add("uid", _uid(plan, day.day.isoformat(), "mock", str(index)))
-                event.add("dtstamp", now)
+                event = _event(
+                    plan,
+                    now,
+                    (day.day.isoformat(), "mock", str(index)),
+                    mock.title,
+                    _mock_text(mock, pipeline),
+                )
                 event.add("dtstart", day.day)
                 event.add("dtend", day.day + timedelta(days=1))
-                event.add("summary", mock.title)
-                event.add(
-                    "description",
-                    f"Stage {mock.stage}; {mock.minutes} min. Score it on the rubric "
-                    f"({pipeline.rubric.min}-{pipeline.rubric.max}) with offerlab prep log mock.",
-                )
-                event.add("categories", ["interview prep", "mock interview"])
+                event.add("categories", ["interview prep", "mock"])
                 cal.add_component(event)
-    interview = Event()
-    interview.add("uid", _uid(plan, "interview"))
-    interview.add("dtstamp", now)
+    interview = _event(plan, now, ("interview",), f"Interview: {pipeline.title}", pipeline.title)
     interview.add("dtstart", plan.interview_date)
     interview.add("dtend", plan.interview_date + timedelta(days=1))
-    interview.add("summary", f"Interview: {pipeline.title}")
     cal.add_component(interview)
     return bytes(cal.to_ical())
