@@ -139,6 +139,7 @@ def test_track_and_status():
     assert code == 0, err
     assert "weakest stage: onsite_system_design" in out
     assert "no early stop" in out
+    assert "coding 1 (1 partial); system_design 1 (1 solved)" in out
     code, out, err = run("prep", "review", "1", "--grade", "5", "--date", "2026-11-23", "--json")
     assert code == 0, err
     assert json.loads(out)["due_on"] == "2026-11-24"

@@ -643,6 +643,14 @@ def _print_status(doc: dict[str, Any], pipeline: Pipeline) -> None:
             "No saved plan (prep plan --save NAME). Hours logged: "
             + ", ".join(f"{s} {hours['by_skill_done'][s]:g}" for s in SKILLS)
         )
+    if doc["practice"]:
+        parts = []
+        for skill in SKILLS:
+            outcomes = doc["practice"].get(skill)
+            if outcomes:
+                detail = ", ".join(f"{n} {o}" for o, n in sorted(outcomes.items()))
+                parts.append(f"{skill} {sum(outcomes.values())} ({detail})")
+        console.print("Practice sessions: " + "; ".join(parts), markup=False)
     ready = doc["readiness"]
     table = Table(
         title=f"Readiness ({pipeline.name}, rubric {ready['scale'][0]}-{ready['scale'][1]}, "

@@ -23,6 +23,10 @@ from offerlab.errors import InputError
 from offerlab.prep.pipeline import SKILLS, Pipeline, Skill, Stage, Template, TemplateWeek
 
 __all__ = [
+    "DEBRIEF_MINUTES",
+    "FOCUS_WEIGHT",
+    "MIN_BLOCK_UNITS",
+    "SKILL_LABELS",
     "UNIT_MINUTES",
     "WEAK_BOOST",
     "PlanDay",
