@@ -328,3 +328,11 @@ def test_ics_time_option(tmp_path: Path):
     code, _, err = run(*PLAN, "--ics", str(ics), "--ics-time", "7pm")
     assert code == 2
     assert "expected a time as HH:MM" in err
+
+
+def test_markdown_on_stdout_stays_clean(tmp_path: Path):
+    code, out, err = run(*PLAN, "--format", "md", "--ics", str(tmp_path / "p.ics"), "--save", "x")
+    assert code == 0, err
+    assert "wrote" not in out
+    assert "saved plan 'x'" in err
+    assert out.startswith("# Study plan")

@@ -269,7 +269,7 @@ def plan_command(
     if save is not None:
         messages.append(f"{'replaced' if replaced else 'saved'} plan {save.strip()!r}")
     for message in messages:
-        if as_json and out is None:
+        if text is not None and out is None:  # stdout carries the document: keep it clean
             typer.echo(message, err=True)
         else:
             console.print(message)
