@@ -44,7 +44,9 @@ def test_first_row_as_reported(real_repo: MarketRepository) -> None:
     found = [
         r
         for r in real_repo.records_of(RecordQuery(company="Oracle", level="L3"), limit=1000)
-        if r.external_id == "1"
+        if r.reported_on is not None
+        and r.reported_on.isoformat() == "2017-06-07"
+        and r.title_raw == "Product Manager"
     ]
     [row] = found
     assert row.title_raw == "Product Manager"

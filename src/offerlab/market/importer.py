@@ -315,14 +315,20 @@ def _csv_source(plan: ImportPlan, types: Mapping[str, str], *, rejects: str | No
     return f"read_csv({_q(str(plan.path))}, {', '.join(options)})"
 
 
+def _levelsfyi_id(plan: ImportPlan) -> bool:
+    """True when rows carry levels.fyi's integer row id (``rowNumber``): it is the record key."""
+    return plan.format == "levelsfyi" and "id" in plan.columns
+
+
 def _key_expr(plan: ImportPlan) -> str:
-    """The natural key of a staged row: the levels.fyi row id, else a hash of every value."""
+    """The natural key of a staged row: a 63-bit hash of the levels.fyi row id, else of every
+    value (so the same record in two files is one record). Uses DuckDB's ``hash``."""
     every = (
         "hash(company_raw, title_raw, tag_raw, level_raw, location_raw, currency, base, stock,"
         " bonus, total, years_experience, years_at_company, reported_on)"
     )
-    if plan.format == "levelsfyi" and "id" in plan.columns:
-        key = f"CASE WHEN external_id IS NULL THEN {every} ELSE hash('levelsfyi', external_id) END"
+    if _levelsfyi_id(plan):
+        key = f"CASE WHEN id_num IS NULL THEN {every} ELSE hash('levelsfyi', id_num) END"
     else:
         key = every
     return f"CAST(({key}) >> 1 AS BIGINT)"
@@ -336,8 +342,11 @@ def _value(plan: ImportPlan, name: str, expr: Callable[[str], str], default: str
     return default
 
 
-def _insert_sql(plan: ImportPlan, table: str, source: str, values: Mapping[str, str]) -> str:
+def _insert_sql(
+    plan: ImportPlan, table: str, source: str, values: Mapping[str, str], id_num: str = "NULL"
+) -> str:
     inner = ", ".join(f"{values[c]} AS {c}" for c in RECORD_COLUMNS if c != "record_key")
+    inner += f", {id_num} AS id_num"
     columns = ", ".join(RECORD_COLUMNS)
     select = ", ".join(_key_expr(plan) if c == "record_key" else c for c in RECORD_COLUMNS)
     return f"INSERT INTO {table} ({columns}) SELECT {select} FROM (SELECT {inner} FROM {source})"
@@ -371,7 +380,9 @@ def stage_fast(con: duckdb.DuckDBPyConnection, plan: ImportPlan, table: str, sou
         )
     values = {
         "source_id": str(int(source_id)),
-        "external_id": _value(plan, "id", lambda c: f"CAST({c} AS VARCHAR)"),
+        # levels.fyi's integer row id is kept as the record key only (a 10M-row column of
+        # unique strings would cost a fifth of the load time)
+        "external_id": "NULL" if _levelsfyi_id(plan) else _value(plan, "id", lambda c: c),
         "currency": _value(plan, "currency", lambda c: f"upper(trim({c}))"),
         "reported_on": _value(plan, "date", date_expr),
     }
@@ -379,7 +390,11 @@ def stage_fast(con: duckdb.DuckDBPyConnection, plan: ImportPlan, table: str, sou
         values[column] = _value(plan, name, lambda c: c)
     for name in (*AMOUNT_FIELDS, *YEAR_FIELDS):
         values[name] = _value(plan, name, lambda c: c)
-    sql = _insert_sql(plan, table, _csv_source(plan, types), values)
+    id_num = "NULL"
+    if _levelsfyi_id(plan):
+        types[plan.columns["id"]] = "BIGINT"
+        id_num = _ident(plan.columns["id"])
+    sql = _insert_sql(plan, table, _csv_source(plan, types), values, id_num)
     result = con.execute(sql).fetchone()
     return int(result[0]) if result else 0
 
@@ -512,6 +527,11 @@ def _diag_reasons(plan: ImportPlan) -> str:
             f"CASE WHEN {text(name)} IS NOT NULL AND {typed[name]} IS NULL THEN "
             f"'{name} ' || {text(name)} || ' is not a number of years' END"
         )
+    if _levelsfyi_id(plan):
+        parts.append(
+            f"CASE WHEN {text('id')} IS NOT NULL AND TRY_CAST({text('id')} AS BIGINT) IS NULL "
+            f"THEN 'rowNumber ' || {text('id')} || ' is not an integer' END"
+        )
     expected = "M/D/YYYY H:MM:SS" if plan.date_format else "YYYY-MM-DD"
     parts.append(
         f"CASE WHEN {text('date')} IS NOT NULL AND {typed['date']} IS NULL THEN "
@@ -600,7 +620,7 @@ def insert_good_rows(
 
     values = {
         "source_id": str(int(source_id)),
-        "external_id": text("id"),
+        "external_id": "NULL" if _levelsfyi_id(plan) else text("id"),
         "currency": typed["currency"],
         "reported_on": typed["date"],
     }
@@ -609,6 +629,7 @@ def insert_good_rows(
     for name in (*AMOUNT_FIELDS, *YEAR_FIELDS):
         values[name] = typed[name]
     source = f"(SELECT * FROM {_DIAG} WHERE {_diag_reasons(plan)} = '' ORDER BY rownum)"
-    result = con.execute(_insert_sql(plan, table, source, values)).fetchone()
+    id_num = f"TRY_CAST({text('id')} AS BIGINT)" if _levelsfyi_id(plan) else "NULL"
+    result = con.execute(_insert_sql(plan, table, source, values, id_num)).fetchone()
     con.execute(f"DROP TABLE IF EXISTS {_DIAG}")
     return int(result[0]) if result else 0

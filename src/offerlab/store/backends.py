@@ -26,6 +26,13 @@ from offerlab.store.models import Base
 
 __all__ = ["ColumnarRecords", "RecordStore", "SqlRecords"]
 
+#: Indexes of the SQL ``records`` table (as the migrations create them): name, columns.
+RECORD_INDEXES: Final = (
+    ("ix_records_record_key", "record_key"),
+    ("ix_records_company_level", "company_raw, level_raw"),
+)
+#: Loads of at least this many rows rebuild the indexes instead of updating them.
+BULK_ROWS: Final = 100_000
 _PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 STAGE_COLUMNS: Final = (
     "source_id",
@@ -260,11 +267,18 @@ class SqlRecords(RecordStore):
         conn.execute(
             text(f"CREATE TEMP TABLE offerlab_stage AS SELECT {columns} FROM records WHERE false")
         )
+        postgres = conn.dialect.name == "postgresql"
         try:
-            if conn.dialect.name == "postgresql":
+            if postgres:
                 self._copy_postgres(conn, stage, columns)
             else:
                 self._insert_batches(conn, stage, columns)
+            rebuild = postgres and staged >= max(BULK_ROWS, self._estimated_rows(conn) // 5)
+            if rebuild:
+                # A big load into a smaller table: building the indexes afterwards (one sort
+                # each) beats updating them row by row. DDL is transactional in PostgreSQL.
+                for name, _ in RECORD_INDEXES:
+                    conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
             result = conn.execute(
                 text(
                     f"INSERT INTO records ({columns}) SELECT {columns} FROM offerlab_stage s "
@@ -272,9 +286,19 @@ class SqlRecords(RecordStore):
                 )
             )
             added = int(result.rowcount)
+            if rebuild:
+                for name, on in RECORD_INDEXES:
+                    conn.execute(text(f"CREATE INDEX {name} ON records ({on})"))
         finally:
             conn.execute(text("DROP TABLE offerlab_stage"))
         return added, staged - added
+
+    @staticmethod
+    def _estimated_rows(conn: Connection) -> int:
+        row = conn.execute(
+            text("SELECT reltuples FROM pg_class WHERE oid = to_regclass('records')")
+        ).first()
+        return max(int(row[0]), 0) if row is not None and row[0] is not None else 0
 
     def _copy_postgres(
         self, conn: Connection, stage: duckdb.DuckDBPyConnection, columns: str

@@ -20,7 +20,6 @@ from sqlalchemy import (
     BigInteger,
     Date,
     DateTime,
-    ForeignKey,
     Index,
     Integer,
     MetaData,
@@ -72,6 +71,7 @@ class Source(Base):
     licence: Mapped[str] = mapped_column(String(500), default="")
     format: Mapped[str] = mapped_column(String(20))
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     rows_read: Mapped[int] = mapped_column(Integer, default=0)
     rows_added: Mapped[int] = mapped_column(Integer, default=0)
@@ -86,7 +86,9 @@ class Record(Base):
     __table_args__ = (Index("ix_records_company_level", "company_raw", "level_raw"),)
 
     id: Mapped[int] = mapped_column(BIG_ID, primary_key=True, autoincrement=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    # No foreign key: PostgreSQL checks it one row at a time, which slows bulk loads badly;
+    # the repository writes a source and its records in one transaction instead.
+    source_id: Mapped[int] = mapped_column(Integer)
     record_key: Mapped[int] = mapped_column(BigInteger, index=True)
     external_id: Mapped[str | None] = mapped_column(String(100))
     company_raw: Mapped[str] = mapped_column(String(300))

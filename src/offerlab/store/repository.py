@@ -7,7 +7,9 @@ that bands and level statistics are computed from.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -86,6 +88,7 @@ class SourceInfo:
     licence: str
     format: str
     content_hash: str
+    size_bytes: int
     imported_at: datetime
     rows_read: int
     rows_added: int
@@ -100,6 +103,7 @@ class SourceInfo:
             "licence": self.licence,
             "format": self.format,
             "content_hash": self.content_hash,
+            "size_bytes": self.size_bytes,
             "imported_at": self.imported_at.isoformat(),
             "rows_read": self.rows_read,
             "rows_added": self.rows_added,
@@ -139,6 +143,14 @@ class RecordQuery:
     sources: tuple[str, ...] = ()
 
 
+class _AlreadyImported(Exception):
+    """The file turned out to be one imported before (found once its hash was known)."""
+
+    def __init__(self, source: SourceInfo) -> None:
+        super().__init__(source.name)
+        self.source = source
+
+
 def _source_info(row: Any) -> SourceInfo:
     imported_at = row.imported_at
     if imported_at.tzinfo is None:
@@ -150,6 +162,7 @@ def _source_info(row: Any) -> SourceInfo:
         licence=row.licence,
         format=row.format,
         content_hash=row.content_hash,
+        size_bytes=row.size_bytes,
         imported_at=imported_at,
         rows_read=row.rows_read,
         rows_added=row.rows_added,
@@ -220,10 +233,36 @@ class MarketRepository:
         ``skip_bad`` (then the good rows are imported and the bad ones reported).
         """
         plan = importer.read_plan(path, fmt, mapping)
-        digest = importer.content_hash(path, progress)
-        existing = self.source_by_hash(digest)
-        if existing is not None:
-            return ImportResult(existing, True, 0, 0, 0)
+        size = path.stat().st_size
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="offerlab-hash") as pool:
+            if any(s.size_bytes == size for s in self.sources()):
+                # Possibly a file seen before: hash it first, so a repeat costs one read.
+                known = importer.content_hash(path, progress)
+                existing = self.source_by_hash(known)
+                if existing is not None:
+                    return ImportResult(existing, True, 0, 0, 0)
+                digest: str | None = known
+                hashing = None
+            else:
+                # A new size is a new file: hash it while DuckDB reads it.
+                digest, hashing = None, pool.submit(importer.content_hash, path)
+            try:
+                return self._import(plan, size, digest, hashing, skip_bad, name, licence, progress)
+            except _AlreadyImported as already:
+                return ImportResult(already.source, True, 0, 0, 0)
+
+    def _import(
+        self,
+        plan: ImportPlan,
+        size: int,
+        digest: str | None,
+        hashing: Future[str] | None,
+        skip_bad: bool,
+        name: str | None,
+        licence: str | None,
+        progress: ProgressFn | None,
+    ) -> ImportResult:
+        path = plan.path
         self._drop_orphans()
         now = datetime.now(UTC)
         records = self.records
@@ -236,7 +275,8 @@ class MarketRepository:
                         location=str(path.resolve()),
                         licence=licence or _DEFAULT_LICENCE.get(plan.format, "not stated"),
                         format=plan.format,
-                        content_hash=digest,
+                        content_hash=digest or f"pending-{uuid.uuid4().hex}",
+                        size_bytes=size,
                         imported_at=now,
                         rows_read=0,
                         rows_added=0,
@@ -255,10 +295,18 @@ class MarketRepository:
                 if progress is not None:
                     progress("normalising", 0.5)
                 self._update_maps(source_id)
+                if hashing is not None:
+                    digest = hashing.result()
+                    seen = conn.execute(
+                        select(Source.__table__).where(Source.content_hash == digest)
+                    ).first()
+                    if seen is not None:
+                        raise _AlreadyImported(_source_info(seen))
                 conn.execute(
                     update(Source)
                     .where(Source.id == source_id)
                     .values(
+                        content_hash=digest,
                         rows_read=read,
                         rows_added=added,
                         rows_duplicate=duplicates,
@@ -271,6 +319,7 @@ class MarketRepository:
                 raise
         if progress is not None:
             progress("done", 1.0)
+        assert digest is not None
         info = self.source_by_hash(digest)
         assert info is not None
         return ImportResult(info, False, read, added, duplicates, skipped)

@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("licence", sa.String(500), nullable=False),
         sa.Column("format", sa.String(20), nullable=False),
         sa.Column("content_hash", sa.String(64), nullable=False),
+        sa.Column("size_bytes", sa.BigInteger(), nullable=False),
         sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("rows_read", sa.Integer(), nullable=False),
         sa.Column("rows_added", sa.Integer(), nullable=False),
@@ -64,14 +65,7 @@ def upgrade() -> None:
         sa.Column("years_at_company", YEARS, nullable=True),
         sa.Column("reported_on", sa.Date(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_records"),
-        sa.ForeignKeyConstraint(
-            ["source_id"],
-            ["sources.id"],
-            name="fk_records_source_id_sources",
-            ondelete="CASCADE",
-        ),
     )
-    op.create_index("ix_records_source_id", "records", ["source_id"])
     op.create_index("ix_records_record_key", "records", ["record_key"])
     op.create_index("ix_records_company_level", "records", ["company_raw", "level_raw"])
     op.create_table(
