@@ -268,3 +268,8 @@ def test_ics_timed_sessions():
         assert before.decoded("DTEND") == after.decoded("DTSTART")
     total = sum((e.decoded("DTEND") - e.decoded("DTSTART")).total_seconds() for e in events)
     assert total / 60 == plan.total_minutes
+
+
+def test_too_few_hours_is_not_called_no_study_day():
+    with pytest.raises(InputError, match="leaves no 15-minute session"):
+        make(0, hours="0.25", days=1, per_week=7)

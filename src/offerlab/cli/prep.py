@@ -260,7 +260,7 @@ def plan_command(
         else:
             typer.echo(text, nl=False)
     else:
-        _print_plan(plan_weeks=document, pipeline=chosen)
+        _print_plan(document, chosen)
     messages: list[str] = []
     if ics is not None:
         messages.append(f"wrote {ics}")
@@ -275,8 +275,8 @@ def plan_command(
             console.print(message)
 
 
-def _print_plan(plan_weeks: dict[str, Any], pipeline: Pipeline) -> None:
-    doc = plan_weeks
+def _print_plan(doc: dict[str, Any], pipeline: Pipeline) -> None:
+    """The plan's JSON document as a summary line, a table of weeks, then each week's days."""
     console.print(
         f"[bold]{pipeline.title}[/bold]: interview {doc['interview_date']}, "
         f"{len(doc['weeks'])} week(s) from {doc['start']}; "

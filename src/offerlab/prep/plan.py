@@ -458,6 +458,7 @@ def build_plan(request: PlanRequest, pipeline: Pipeline, template: Template) -> 
     by_number = {w.week: w for w in template.weeks}
     sd_min = template.system_design_min_share
     weeks: list[PlanWeek] = []
+    any_study_day = False
     for index, layout in enumerate(layouts):
         # Counted back from the eve: week n_weeks ends on the eve, the first may be short.
         week_end = eve - timedelta(days=7 * (n_weeks - 1 - index))
@@ -470,6 +471,7 @@ def build_plan(request: PlanRequest, pipeline: Pipeline, template: Template) -> 
             for i in range(length)
             if offset + i < request.study_days_per_week
         ]
+        any_study_day = any_study_day or bool(study_days)
         budget = week_budget_minutes(request.hours_per_week, length) if study_days else 0
         units = budget // UNIT_MINUTES
         covered = [by_number[n] for n in layout.template_weeks]
@@ -564,7 +566,7 @@ def build_plan(request: PlanRequest, pipeline: Pipeline, template: Template) -> 
         system_design_min_share=sd_min,
         notes=_notes(weeks),
     )
-    if not any(w.days for w in plan.weeks) and plan.budget_minutes == 0 and total_days < 7:
+    if not any_study_day:
         raise InputError(
             f"--interview-date {request.interview_date.isoformat()}: no study day is left "
             f"before it (with {request.study_days_per_week} study days a week the last "
