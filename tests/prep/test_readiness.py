@@ -1,7 +1,10 @@
 """Readiness is the weakest stage; progress counts done minutes against plan weeks."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from offerlab.prep.pipeline import load_pipeline
 from offerlab.prep.readiness import (
@@ -79,3 +82,16 @@ def test_progress_against_plan():
     assert result.planned_to_date == 420 + 40  # week 1, and 2 of week 2's 7 days
     assert result.done_to_date == 120
     assert result.done_outside_plan == 45
+
+
+@given(st.dictionaries(st.sampled_from(ALL), st.lists(st.integers(1, 4), min_size=1, max_size=5)))
+def test_overall_is_always_the_minimum_level(history: dict[str, list[int]]):
+    mocks = [
+        MockScore(stage, score, date(2026, 11, 1) + timedelta(days=i))
+        for stage, values in history.items()
+        for i, score in enumerate(values)
+    ]
+    result = readiness(ML, mocks)
+    levels = [r.level for r in result.stages if r.level is not None]
+    assert result.overall == (min(levels) if levels else None)
+    assert result.ready == (len(levels) == len(ALL) and min(levels) >= 3)

@@ -4,6 +4,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from offerlab.prep.sm2 import INITIAL_EASINESS, MIN_EASINESS, Sm2State, new_card, review
 
@@ -81,3 +83,21 @@ def test_grades_below_4_are_drilled_again_the_same_day():
 def test_grade_out_of_range(grade):
     with pytest.raises(ValueError, match="0-5"):
         review(new_card(DAY), grade, DAY)
+
+
+@given(st.lists(st.integers(0, 5), min_size=1, max_size=30))
+def test_schedule_invariants(grades: list[int]):
+    card = new_card(DAY)
+    on = DAY
+    for grade in grades:
+        before = card
+        card = review(card, grade, on)
+        assert card.easiness >= MIN_EASINESS
+        assert card.interval_days >= 1
+        assert card.due_on == on + timedelta(days=card.interval_days)
+        if grade < 3:
+            assert card.repetitions == 0
+            assert card.easiness == before.easiness
+        else:
+            assert card.repetitions == before.repetitions + 1
+        on = card.due_on
