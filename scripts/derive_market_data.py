@@ -63,6 +63,7 @@ COLUMNS = [
     "n",
     "first",
     "last",
+    "median_date",
     "median_years_experience",
     "median_years_at_company",
     *(
@@ -151,6 +152,71 @@ def _median(values: Iterable[float | None]) -> float | int | None:
     return _round(np.median(stated)) if stated.size else None
 
 
+def _median_date(dates: Iterable[str]) -> str:
+    """The median of ISO dates (the lower middle one for an even count: a real record date)."""
+    ordered = sorted(dates)
+    return ordered[(len(ordered) - 1) // 2]
+
+
+#: A year needs this many records in a group to count towards that group's growth.
+GROWTH_MIN_PER_YEAR = 10
+
+
+def _growth(groups: dict[Key, list[dict[str, Any]]]) -> dict[str, Any]:
+    """Comp growth measured from the records with their mix held fixed.
+
+    Within each company x level x metro group, the median total of each calendar year with
+    enough records gives a log-linear least-squares slope; the rate is the median of those
+    slopes weighted by the records behind them. The median of all records by year is kept as
+    evidence: it falls, because later records are more junior and more often outside the US,
+    not because pay fell.
+    """
+    slopes: list[float] = []
+    weights: list[int] = []
+    everyone: dict[int, list[float]] = defaultdict(list)
+    for (_, _, metro, country, spec), records in groups.items():
+        if metro is None and country is None and spec is None:
+            for r in records:
+                if r["total"] is not None and r["total"] > 0:
+                    everyone[int(r["date"][:4])].append(r["total"])
+        if metro is None or country is not None or spec is not None:
+            continue
+        by_year: dict[int, list[float]] = defaultdict(list)
+        for r in records:
+            if r["total"] is not None and r["total"] > 0:
+                by_year[int(r["date"][:4])].append(r["total"])
+        points = {
+            y: float(np.median(v)) for y, v in by_year.items() if len(v) >= GROWTH_MIN_PER_YEAR
+        }
+        if len(points) < 2:
+            continue
+        years = np.array(sorted(points), dtype=float)
+        logs = np.log(np.array([points[int(y)] for y in years]))
+        slopes.append(float(np.polyfit(years, logs, 1)[0]))
+        weights.append(sum(len(by_year[y]) for y in points))
+    by_year_all = {str(y): _round(float(np.median(v))) for y, v in sorted(everyone.items())}
+    if not slopes:
+        return {
+            "rate": None,
+            "method": "no company x level x metro group has two years with enough records",
+            "groups": 0,
+            "all_records_median_total_by_year": by_year_all,
+        }
+    order = np.argsort(slopes)
+    cumulative = np.cumsum(np.array(weights)[order])
+    median_slope = float(np.array(slopes)[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+    return {
+        "rate": round(math.expm1(median_slope), 6),
+        "method": (
+            "within each company x level x metro group, a log-linear least-squares fit of the "
+            f"median total by calendar year (years with {GROWTH_MIN_PER_YEAR}+ records); the "
+            f"rate is the median of the {len(slopes)} groups' slopes weighted by their records"
+        ),
+        "groups": len(slopes),
+        "all_records_median_total_by_year": by_year_all,
+    }
+
+
 def derive(path: Path) -> dict[str, Any]:
     """The bundled data document: attribution, then one entry per group with n >= MIN_N."""
     groups, rows, checks = read_groups(path)
@@ -164,6 +230,7 @@ def derive(path: Path) -> dict[str, Any]:
             len(records),
             min(r["date"] for r in records),
             max(r["date"] for r in records),
+            _median_date(r["date"] for r in records),
             _median(r["yoe"] for r in records),
             _median(r["yac"] for r in records),
         ]
@@ -192,6 +259,7 @@ def derive(path: Path) -> dict[str, Any]:
             "component (> 0); years: medians over records stating them"
         ),
         "checks": checks,
+        "growth": _growth(groups),
         "columns": COLUMNS,
         "bands": rows_out,
     }

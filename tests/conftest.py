@@ -11,6 +11,16 @@ EXAMPLES = ROOT / "examples"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
+@pytest.fixture(autouse=True)
+def _private_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test keeps its local state (the default store) in a folder of its own, never in
+    the user's data directory; tests that need a particular home set it themselves."""
+    monkeypatch.setenv("OFFERLAB_HOME", str(tmp_path_factory.mktemp("home")))
+    monkeypatch.delenv("OFFERLAB_DATABASE_URL", raising=False)
+
+
 @pytest.fixture
 def examples() -> Path:
     return EXAMPLES

@@ -180,11 +180,15 @@ def problems_from_validation(
         raw = tuple(item["loc"])
         # A user's unknown key is always last: never mistake it for a union tag.
         keep_last = item["type"] == "extra_forbidden"
-        loc = tuple(
-            p
-            for i, p in enumerate(raw)
-            if not (isinstance(p, str) and _UNION_TAG.match(p)) or (keep_last and i == len(raw) - 1)
-        )
+        kept: list[int | str] = []
+        for i, p in enumerate(raw):
+            tag = isinstance(p, str) and _UNION_TAG.match(p)
+            # A key the model has (a field called `date`) is never a union tag.
+            model = _model_at(root, kept)
+            is_field = isinstance(p, str) and model is not None and p in model.model_fields
+            if not tag or is_field or (keep_last and i == len(raw) - 1):
+                kept.append(p)
+        loc = tuple(kept)
         cause = (item.get("ctx") or {}).get("error")
         if isinstance(cause, KeyedValueError):
             loc = loc + cause.key

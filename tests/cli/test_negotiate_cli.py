@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,47 @@ def test_bad_input_exits_2(tmp_path: Path, examples: Path, extra: list[str], exp
     assert code == 2
     assert expected in err
     assert "Traceback" not in err
+
+
+def test_bundled_band_is_restated_to_the_offers_date(examples: Path) -> None:
+    from offerlab.market.bundled import bundled_band
+
+    raw = bundled_band("Microsoft", "62", "Redmond, WA", "ML / AI")
+    assert raw is not None
+    assert raw.base is not None
+    offer = str(examples / "msft-l62-initial.toml")  # starts 2026-09-01
+    flat = json.loads(run("negotiate", offer, "--json", "--growth", "0")[1])
+    assert flat["benchmark"]["band"]["base"]["p50"] == float(raw.base.p50)
+    grown = json.loads(run("negotiate", offer, "--json", "--growth", "5")[1])
+    years = (date(2026, 9, 1) - raw.median_date).days / 365.2425
+    expected = float(raw.base.p50) * 1.05**years
+    assert grown["benchmark"]["band"]["base"]["p50"] == pytest.approx(expected, abs=0.01)
+    assert "at 5.0% a year (given with --growth)" in grown["benchmark"]["why"]
+    measured = json.loads(run("negotiate", offer, "--json")[1])
+    assert "measured from the records" in measured["benchmark"]["why"]
+
+
+def test_imported_records_take_over_from_the_bundled_band(tmp_path: Path, examples: Path) -> None:
+    header = (
+        "timestamp,company,level,title,totalyearlycompensation,location,yearsofexperience,"
+        "yearsatcompany,tag,basesalary,stockgrantvalue,bonus\n"
+    )
+    rows = [
+        f'6/{day}/2021 10:00:00,Microsoft,62,Software Engineer,{base + 60000},"Redmond, WA",'
+        f"6,2,ML / AI,{base},40000,20000\n"
+        for day, base in enumerate([150000, 155000, 160000, 165000, 170000, 175000], start=1)
+    ]
+    records = tmp_path / "records.csv"
+    records.write_text(header + "".join(rows))
+    code, _, err = run("market", "import", str(records))
+    assert code == 0, err
+    code, out, err = run(
+        "negotiate", str(examples / "msft-l62-initial.toml"), "--json", "--growth", "0"
+    )
+    assert code == 0, err
+    band = json.loads(out)["benchmark"]["band"]
+    assert band["basis"] == "records"
+    assert band["n"] == 6
+    # Growth 0: the band is the records' own percentiles (NumPy's linear interpolation).
+    assert band["base"]["p50"] == 162500
+    assert band["base"]["p90"] == pytest.approx(172500)

@@ -178,6 +178,8 @@ def test_script_derives_percentiles_from_a_small_file(tmp_path: Path) -> None:
     assert got == [pytest.approx(float(x)) for x in expected]
     assert overall["median_years_experience"] == 2.5
     assert (overall["first"], overall["last"]) == ("2020-06-01", "2020-06-06")
+    assert overall["median_date"] == "2020-06-03"
+    assert document["growth"]["rate"] is None  # one year only: no growth can be measured
     keys = {(r["metro"], r["country"], r["specialty"]) for r in rows}
     assert keys == {
         (None, None, None),
@@ -187,3 +189,13 @@ def test_script_derives_percentiles_from_a_small_file(tmp_path: Path) -> None:
         ("Seattle metro", None, "ML / AI"),
     }
     json.dumps(document)  # serialisable as it is written
+
+
+def test_growth_is_measured_with_the_mix_held_fixed() -> None:
+    from offerlab.market.bundled import bundled_growth
+
+    growth = bundled_growth()
+    assert growth is not None
+    # Within company x level x metro the records grow by about 2% a year (2017-2021).
+    assert Decimal("0.005") < growth.rate < Decimal("0.05")
+    assert "company x level x metro" in growth.method

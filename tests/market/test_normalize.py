@@ -175,6 +175,8 @@ def test_parse_location_shapes() -> None:
     assert parse_location("India") == Location("India", None, None, "India", None)
     assert parse_location(None) == Location("", None, None, None, None)
     assert parse_location("Redmond, Washington").region == "WA"
+    assert parse_location("WA") == Location("WA", None, "WA", "United States", None)
+    assert parse_location("Redmond").metro == "Seattle metro"  # a city in one known metro
 
 
 @pytest.mark.parametrize(

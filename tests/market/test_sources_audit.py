@@ -161,3 +161,19 @@ def test_package_conventions_relate(base: int, rsu: int, pct: int, signing: int)
     assert abs(totals["recurring"] - recurring) <= Decimal("0.01")
     assert abs(totals["year1"] - (recurring + signing)) <= Decimal("0.01")
     assert abs(totals["average"] - (recurring + Decimal(signing) / 4)) <= Decimal("0.01")
+
+
+def test_every_data_file_names_its_source() -> None:
+    from importlib import resources
+
+    folder = resources.files("offerlab.data").joinpath("market")
+    tomls = [f for f in folder.iterdir() if f.name.endswith(".toml")]
+    tomls += [f for f in folder.joinpath("sources").iterdir() if f.name.endswith(".toml")]
+    assert len(tomls) == 7
+    for item in tomls:
+        head = item.read_text("utf-8").splitlines()[:12]
+        assert head[0].startswith("#"), item.name
+        assert any("Source" in line for line in head), item.name
+    for name in ("derived_levelsfyi_2017_2021.json", "derived_levelsfyi_2022_medians.json"):
+        text = folder.joinpath(name).read_text("utf-8")
+        assert '"attribution"' in text[:2000]

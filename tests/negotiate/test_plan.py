@@ -103,15 +103,23 @@ def test_band_is_widened_step_by_step_and_says_why(examples: Path) -> None:
     market = FakeMarket()
     offer = load_offer(examples / "msft-l62-initial.toml")
     plan = plan_negotiation(offer, market)
-    assert [t.n for t in plan.benchmark.tried] == [3, 3, 3, 120]
+    # location, then specialty; the ML/AI title is carried by the specialty tag.
+    assert [t.n for t in plan.benchmark.tried] == [3, 3, 120]
     assert plan.benchmark.query is not None
     assert plan.benchmark.query.location is None
     assert market.queries[0].specialty == "ML / AI"  # the ML/AI title picks the specialty band
-    assert "dropped location, specialty, title" in plan.benchmark.why
+    assert market.queries[0].title is None
+    assert "dropped location, specialty" in plan.benchmark.why
+    assert "matched by the ML / AI tag" in plan.benchmark.why
     assert "3 records" in plan.benchmark.why
 
+    other = FakeMarket()
+    swe = plan_negotiation(microsoft(title="Senior Software Engineer"), other)
+    assert [q.title for q in other.queries] == ["Senior Software Engineer"] * 2 + [None]
+    assert "dropped location, title" in swe.benchmark.why
+
     narrow = plan_negotiation(offer, FakeMarket(location_band=True))
-    assert narrow.benchmark.why == "the narrowest band had enough records"
+    assert narrow.benchmark.why.startswith("the narrowest band had enough records")
 
 
 def test_base_above_p90_keeps_its_value_as_the_ask() -> None:

@@ -7,11 +7,13 @@ from typing import Annotated
 
 import typer
 
+from offerlab.cli.career import career_app
 from offerlab.cli.common import OfferlabGroup
 from offerlab.cli.db import db_app
 from offerlab.cli.market import market_app
 from offerlab.cli.negotiate import negotiate
 from offerlab.cli.offer import offer_app
+from offerlab.cli.prep import prep_app
 
 __all__ = ["app", "main"]
 
@@ -27,6 +29,8 @@ app.add_typer(offer_app, name="offer")
 app.add_typer(market_app, name="market")
 app.add_typer(db_app, name="db")
 app.command("negotiate")(negotiate)
+app.add_typer(career_app, name="career")
+app.add_typer(prep_app, name="prep")
 
 
 def _version(value: bool) -> None:

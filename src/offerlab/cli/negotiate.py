@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from offerlab.cli.common import amount_table, console, print_json
+from offerlab.cli.db import DbOption, resolve_db
 from offerlab.errors import InputError
 from offerlab.negotiate import (
     Lever,
@@ -37,6 +39,7 @@ class ReportFormat(StrEnum):
 
 
 def negotiate(
+    ctx: typer.Context,
     offer_file: Annotated[Path, typer.Argument(help="The offer to negotiate (.toml or .json).")],
     competing: Annotated[
         list[Path] | None,
@@ -54,15 +57,25 @@ def negotiate(
     out: Annotated[
         Path | None, typer.Option("--out", help="Write the report or JSON to this file.")
     ] = None,
-    db: Annotated[str | None, typer.Option("--db", help="Store URL (default: embedded).")] = None,
+    growth: Annotated[
+        float | None,
+        typer.Option(
+            "--growth",
+            min=-50,
+            max=100,
+            help="Yearly comp growth (percent) to restate older market data; default: measured.",
+        ),
+    ] = None,
+    db: DbOption = None,
 ) -> None:
     """Plan a negotiation: benchmark, levers with asks and scripts, three packages."""
     if as_json and fmt is not None:
         raise InputError("give --json or --format, not both")
     offers = load_offers([offer_file, *(competing or [])])
     profile = load_profile(profile_file) if profile_file is not None else None
-    market = open_market_view(db)
-    plan = plan_negotiation(offers[0], market, competing=offers[1:], profile=profile)
+    rate = Decimal(str(growth)) if growth is not None else None
+    with open_market_view(resolve_db(ctx, db), rate) as market:
+        plan = plan_negotiation(offers[0], market, competing=offers[1:], profile=profile)
     text: str | None = None
     if as_json:
         if out is None:

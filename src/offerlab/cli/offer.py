@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.padding import Padding
@@ -14,7 +14,7 @@ from rich.text import Text
 
 from offerlab.cli.common import amount_table, console, fmt_money, print_json
 from offerlab.errors import InputError
-from offerlab.money import allocate_cents, to_cents
+from offerlab.money import CURRENCIES, allocate_cents, to_cents
 from offerlab.offers import (
     Comparison,
     OfferEvaluation,
@@ -29,6 +29,14 @@ from offerlab.offers import (
 from offerlab.offers.compare import HEADLINE_METRICS
 from offerlab.offers.engine import clawback_owed
 from offerlab.offers.metrics import COMPONENTS
+from offerlab.offers.model import Offer
+from offerlab.scenarios.aftertax import AfterTax, after_tax
+from offerlab.scenarios.currency import Rate, RatesTable, convert_offer, load_table
+from offerlab.scenarios.places import load_adjustments
+from offerlab.scenarios.tax import Filing
+
+if TYPE_CHECKING:
+    from offerlab.scenarios.simulate import Simulation
 
 __all__ = ["offer_app"]
 
@@ -38,6 +46,32 @@ YearsOption = Annotated[
     int, typer.Option("--years", min=1, max=50, help="Offer years to show (default 4).")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (a stable contract).")]
+ResidenceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--residence",
+        help="Where you live for tax, e.g. 'Seattle, WA', 'New York, NY', 'London', "
+        "'Bangalore' (default: the offer's location). Implies --after-tax.",
+    ),
+]
+FilingOption = Annotated[
+    str, typer.Option("--filing", help="US filing status: single or joint (one earner).")
+]
+TaxYearOption = Annotated[
+    int | None,
+    typer.Option("--tax-year", help="Tax tables of this year (default: latest shipped)."),
+]
+AfterTaxOption = Annotated[
+    bool, typer.Option("--after-tax", help="Add the taxes and pay after tax of each year.")
+]
+RatesOption = Annotated[
+    Path | None,
+    typer.Option("--rates", help="Exchange rates file (TOML/JSON) replacing the shipped table."),
+]
+RateOption = Annotated[
+    list[str] | None,
+    typer.Option("--rate", help="A rate FROM:TO=VALUE[@YYYY-MM-DD], e.g. GBP:USD=1.27 (repeat)."),
+]
 
 _METRIC_LABELS = {
     "year1_total": "Year-1 total",
@@ -57,11 +91,21 @@ def show(
     years: YearsOption = 4,
     events: Annotated[bool, typer.Option("--events", help="List every dated event.")] = False,
     as_json: JsonOption = False,
+    after: AfterTaxOption = False,
+    residence: ResidenceOption = None,
+    filing: FilingOption = "single",
+    tax_year: TaxYearOption = None,
+    rates: RatesOption = None,
+    rate: RateOption = None,
 ) -> None:
-    """Show an offer's pay by year and its headline totals."""
+    """Show an offer's pay by year and its headline totals (optionally after tax)."""
     evaluation = _evaluate_file(file, years)
+    taxed: AfterTax | None = None
+    if after or residence is not None or tax_year is not None:
+        table = load_table(rates, rate) if rates is not None or rate else RatesTable.bundled()
+        taxed = after_tax(evaluation, residence, _filing(filing), tax_year, table)
     if as_json:
-        data = evaluation.as_json()
+        data = evaluation.as_json() if taxed is None else taxed.as_json()
         if events:
             cents = allocate_cents(e.amount.amount for e in evaluation.events)
             data["events"] = [
@@ -78,8 +122,60 @@ def show(
         print_json(data)
         return
     _print_show(evaluation)
+    if taxed is not None:
+        _print_after_tax(taxed)
     if events:
         _print_events(evaluation)
+
+
+def _filing(text: str) -> Filing:
+    if text == "single":
+        return "single"
+    if text == "joint":
+        return "joint"
+    raise InputError(f"--filing {text!r} is not a filing status; expected single or joint")
+
+
+def _print_after_tax(taxed: AfterTax) -> None:
+    evaluation = taxed.evaluation
+    shown = taxed.shown()
+    years = [t.year for t in evaluation.years]
+    rows: list[tuple[str, list[str]]] = [
+        ("gross", [_cents(evaluation.shown()[y]["total"]) for y in years])
+    ]
+    for key, label in taxed.line_keys():
+        rows.append((label, [_cents(-shown[y].get(key, Decimal(0))) for y in years]))
+    rows.append(("all taxes", [_cents(-shown[y]["tax"]) for y in years]))
+    rows.append(("after tax", [_cents(shown[y]["after_tax"]) for y in years]))
+    title = (
+        f"After tax: {taxed.residence.describe()}, {taxed.filing}, "
+        f"{taxed.tax_year} tax tables ({evaluation.currency})"
+    )
+    headers = [f"Year {year}" for year in years]
+    console.print(
+        amount_table(title, "", headers, rows, bold={"after tax"}, section_after="all taxes")
+    )
+    if len(years) >= 4:
+        four = sum((shown[y]["after_tax"] for y in range(1, 5)), Decimal(0))
+        gross = to_cents(evaluation.four_year_total.amount)
+        kept = f"{four / gross:.1%}" if gross else "-"
+        console.print(
+            f"  Four-year total after tax: {_cents(four)} {evaluation.currency} ({kept} kept)",
+            markup=False,
+        )
+    basis = {
+        "US": "standard deduction, no pre-tax contributions",
+        "GB": "personal allowance, no salary sacrifice; England, Wales and NI rates",
+        "IN": "new regime with its standard deduction",
+    }[taxed.residence.country]
+    notes = [
+        "every component (base, bonus, vests, signing, refreshers, other) is taxed as wages "
+        f"of one tax year under the {taxed.tax_year} tables; {basis}"
+    ]
+    if taxed.rate is not None:
+        notes.append(f"converted for tax at {taxed.rate.describe()}; taxes converted back")
+    for line in notes:
+        console.print(Padding(Text(line), (0, 0, 0, 2)))
 
 
 def _print_show(evaluation: OfferEvaluation) -> None:
@@ -184,11 +280,34 @@ def compare_offers(
     ],
     years: YearsOption = 4,
     as_json: JsonOption = False,
+    currency: Annotated[
+        str | None,
+        typer.Option(
+            "--currency", help="Restate every offer in this currency with dated rates (e.g. USD)."
+        ),
+    ] = None,
+    rates: RatesOption = None,
+    rate: RateOption = None,
+    adjust: Annotated[
+        str | None,
+        typer.Option(
+            "--adjust-location",
+            help="Opt-in: also show figures adjusted for place: 'premiums' (the seed guides' "
+            "geographic premiums) or a cost-of-living index file.",
+        ),
+    ] = None,
+    after: AfterTaxOption = False,
+    residence: ResidenceOption = None,
+    filing: FilingOption = "single",
+    tax_year: TaxYearOption = None,
 ) -> None:
     """Compare offers side by side, with deltas against the first one."""
     if len(files) < 2:
         raise InputError("compare needs at least two offer files")
     offers = load_offers(files)
+    restated: list[Rate] = []
+    if currency is not None:
+        offers, restated = _restate(offers, currency, rates, rate)
     currencies = {offer.currency for offer in offers}
     if len(currencies) > 1:
         listing = ", ".join(
@@ -196,13 +315,109 @@ def compare_offers(
         )
         raise InputError(
             f"offers in different currencies cannot be compared: {listing}; "
-            "give them all in one currency"
+            "give them all in one currency, or restate them with --currency USD"
         )
     comparison = compare([evaluate(offer, years) for offer in offers])
+    taxed: list[AfterTax] = []
+    if after or residence is not None or tax_year is not None:
+        rates_table = load_table(rates, rate) if rates is not None or rate else RatesTable.bundled()
+        status = _filing(filing)
+        taxed = [
+            after_tax(e, residence, status, tax_year, rates_table) for e in comparison.evaluations
+        ]
+    table = load_adjustments(adjust) if adjust is not None else None
+    adjustments = (
+        [table.for_location(e.offer.location) for e in comparison.evaluations] if table else []
+    )
     if as_json:
-        print_json(comparison.as_json())
+        data = comparison.as_json()
+        if taxed:
+            data["offers"] = [t.as_json() for t in taxed]
+        if restated:
+            data["exchange_rates"] = [r.as_json() for r in restated]
+        if table is not None:
+            data["location_adjusted"] = {
+                "source": table.source,
+                "offers": [
+                    {
+                        "name": e.name,
+                        **a.as_json(),
+                        **{
+                            name: _json_cents(getattr(e, name).amount * a.factor)
+                            for name in HEADLINE_METRICS[:-1]
+                        },
+                    }
+                    for e, a in zip(comparison.evaluations, adjustments, strict=True)
+                ],
+            }
+        print_json(data)
         return
-    _print_comparison(comparison, years, _headers(files, comparison))
+    headers = _headers(files, comparison)
+    _print_comparison(comparison, years, headers)
+    for converted in restated:
+        console.print(f"  restated at {converted.describe()}", markup=False)
+    if taxed:
+        _print_compare_after_tax(taxed, headers)
+    if table is not None:
+        rows = [
+            (
+                _METRIC_LABELS[name],
+                [
+                    _cents(to_cents(getattr(e, name).amount * a.factor))
+                    for e, a in zip(comparison.evaluations, adjustments, strict=True)
+                ],
+            )
+            for name in HEADLINE_METRICS[:-1]
+        ]
+        rows.append(("factor", [f"{a.factor:.4f}" for a in adjustments]))
+        title = f"Location-adjusted (opt-in, {table.name}; {comparison.baseline.currency})"
+        console.print(amount_table(title, "", headers, rows))
+        for header, a in zip(headers, adjustments, strict=True):
+            console.print(Padding(Text(f"{header}: {a.basis}"), (0, 0, 0, 2)))
+        console.print(Padding(Text(f"source: {table.source}"), (0, 0, 0, 2)))
+
+
+def _print_compare_after_tax(taxed: list[AfterTax], headers: list[str]) -> None:
+    """Pay after tax side by side (each offer taxed where it says), and against the first."""
+    shown = [t.shown() for t in taxed]
+    years = [y.year for y in taxed[0].years]
+    labels = [f"Year {y}" for y in years]
+    columns = [[s[y]["after_tax"] for y in years] for s in shown]
+    if len(years) >= 4:
+        labels.append("Four-year after tax")
+        for column in columns:
+            column.append(sum(column[:4], Decimal(0)))
+        labels.append("Four-year vs first")
+        for column, first in zip(columns, [columns[0]] * len(columns), strict=True):
+            column.append(column[len(years)] - first[len(years)])
+    rows = [(label, [_cents(c[i]) for c in columns]) for i, label in enumerate(labels)]
+    title = f"After tax ({taxed[0].evaluation.currency})"
+    console.print(amount_table(title, "", headers, rows, bold={"Four-year after tax"}))
+    for header, item in zip(headers, taxed, strict=True):
+        note = f"{header}: {item.residence.describe()}, {item.filing}, {item.tax_year} tables"
+        if item.rate is not None:
+            note += f"; at {item.rate.describe()}"
+        console.print(Padding(Text(note), (0, 0, 0, 2)))
+
+
+def _restate(
+    offers: list[Offer], currency: str, rates: Path | None, rate: list[str] | None
+) -> tuple[list[Offer], list[Rate]]:
+    """Offers restated in ``currency`` and the distinct rates used."""
+    code = currency.strip().upper()
+    if code not in CURRENCIES:
+        raise InputError(f"--currency {currency!r} is not an ISO 4217 code such as USD or GBP")
+    table = load_table(rates, rate)
+    out: list[Offer] = []
+    used: dict[tuple[str, str], Rate] = {}
+    for offer in offers:
+        if offer.currency == code:
+            out.append(offer)
+            continue
+        converted = table.rate(offer.currency, code)
+        used[(converted.from_, converted.to)] = converted
+        out.append(convert_offer(offer, converted))
+    return out, list(used.values())
 
 
 def _headers(files: list[Path], comparison: Comparison) -> list[str]:
@@ -212,6 +427,10 @@ def _headers(files: list[Path], comparison: Comparison) -> list[str]:
         f"{name} ({path.name})" if names.count(name) > 1 else name
         for name, path in zip(names, files, strict=True)
     ]
+
+
+def _json_cents(value: Decimal) -> float:
+    return float(to_cents(value))
 
 
 def _signed(value: Decimal) -> str:
@@ -257,6 +476,172 @@ def _print_comparison(comparison: Comparison, years: int, headers: list[str]) ->
             console.print(
                 f"  steady state of {header}: year {evaluation.steady_state_year}", markup=False
             )
+
+
+@offer_app.command("simulate")
+def simulate_offers(
+    files: Annotated[list[Path], typer.Argument(help="One or more offer files.")],
+    paths: Annotated[int, typer.Option("--paths", help="Monte Carlo price paths.")] = 10_000,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Random seed (same seed, same numbers).")
+    ] = None,
+    drift: Annotated[
+        float | None,
+        typer.Option("--drift", help="Expected (mean) annual growth of the price, % (default 0)."),
+    ] = None,
+    volatility: Annotated[
+        float | None,
+        typer.Option("--volatility", help="Annual volatility of the price, % (default 30)."),
+    ] = None,
+    prices: Annotated[
+        Path | None,
+        typer.Option(
+            "--prices",
+            help="Daily price CSV (Date, Adj Close or Close) to estimate "
+            "drift and volatility from.",
+        ),
+    ] = None,
+    growth: Annotated[
+        float | None,
+        typer.Option("--growth", help="Deterministic: the price grows this % a year (no paths)."),
+    ] = None,
+    correlation: Annotated[
+        float,
+        typer.Option(
+            "--correlation",
+            help="Correlation of different companies' stock returns, 0-1 (default 0: "
+            "independent). Offers at one company always share a path.",
+        ),
+    ] = 0.0,
+    years: YearsOption = 4,
+    html_path: Annotated[
+        Path | None, typer.Option("--html", help="Write an HTML report with a fan chart.")
+    ] = None,
+    currency: Annotated[
+        str | None, typer.Option("--currency", help="Restate every offer in this currency.")
+    ] = None,
+    rates: RatesOption = None,
+    rate: RateOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Stock-price scenarios: percentiles of each year's pay, P(first beats), break-even."""
+    # NumPy and Plotly load only for this command, not for every start of the CLI.
+    import numpy as np
+
+    from offerlab.scenarios.report import simulation_html
+    from offerlab.scenarios.simulate import estimate_from_prices, exposure, simulate
+
+    if prices is not None and (drift is not None or volatility is not None):
+        raise InputError("give --prices or --drift/--volatility, not both")
+    if growth is not None and (prices is not None or drift is not None or volatility is not None):
+        raise InputError("--growth is deterministic: give it without --prices/--drift/--volatility")
+    if paths <= 0:
+        raise InputError(f"--paths must be at least 1 (got {paths})")
+    offers = load_offers(files)
+    restated: list[Rate] = []
+    if currency is not None:
+        offers, restated = _restate(offers, currency, rates, rate)
+    if len({o.currency for o in offers}) > 1:
+        listing = ", ".join(f"{p} is in {o.currency}" for p, o in zip(files, offers, strict=True))
+        raise InputError(
+            f"offers in different currencies cannot be simulated together: {listing}; "
+            "restate them with --currency USD"
+        )
+    evaluations = [evaluate(offer, years) for offer in offers]
+    if growth is not None:
+        _print_growth(evaluations, growth, as_json)
+        return
+    if prices is not None:
+        estimate = estimate_from_prices(prices)
+        mu, sigma, model = estimate.drift, estimate.volatility, estimate.describe()
+    else:
+        mu = (drift or 0.0) / 100
+        sigma = (30.0 if volatility is None else volatility) / 100
+        model = f"geometric Brownian motion, drift {mu:.2%} (mean), volatility {sigma:.2%}"
+    used_seed = seed if seed is not None else int(np.random.SeedSequence().generate_state(1)[0])
+    if correlation:
+        model += f", correlation {correlation:g} between companies"
+    result = simulate(
+        [exposure(e) for e in evaluations], paths, mu, sigma, used_seed, model, correlation
+    )
+    if html_path is not None:
+        try:
+            html_path.write_text(simulation_html(result, model), encoding="utf-8")
+        except OSError as error:
+            raise InputError(f"cannot write {html_path}: {error.strerror}") from None
+    if as_json:
+        data = result.as_json()
+        if restated:
+            data["exchange_rates"] = [r.as_json() for r in restated]
+        print_json(data)
+        return
+    _print_simulation(result, model, restated, html_path)
+
+
+def _print_growth(evaluations: list[OfferEvaluation], growth: float, as_json: bool) -> None:
+    from offerlab.scenarios.simulate import break_even, deterministic_totals, exposure
+
+    totals = [deterministic_totals(e, growth) for e in evaluations]
+    exposures = [exposure(e) for e in evaluations]
+    evens = [break_even(exposures[0], other) for other in exposures[1:]]
+    if as_json:
+        print_json(
+            {
+                "growth": growth / 100,
+                "offers": [
+                    {
+                        "name": e.name,
+                        "currency": e.currency,
+                        "years": [{"year": i + 1, "total": round(t, 2)} for i, t in enumerate(row)],
+                        "four_year_total": round(sum(row[:4]), 2),
+                    }
+                    for e, row in zip(evaluations, totals, strict=True)
+                ],
+                "break_even": [b.as_json() for b in evens],
+            }
+        )
+        return
+    headers = [e.name for e in evaluations]
+    horizon = evaluations[0].horizon
+    rows = [(f"Year {y + 1}", [f"{row[y]:,.2f}" for row in totals]) for y in range(horizon)]
+    rows.append(("Four-year total", [f"{sum(row[:4]):,.2f}" for row in totals]))
+    title = f"Stock price growing {growth:g}% a year ({evaluations[0].currency})"
+    console.print(amount_table(title, "", headers, rows, bold={"Four-year total"}))
+    for b in evens:
+        console.print(f"  break-even against {b.other}: {b.note}", markup=False)
+
+
+def _print_simulation(
+    result: Simulation, model: str, restated: list[Rate], html_path: Path | None
+) -> None:
+    console.print(f"{model}; {result.paths:,} paths, seed {result.seed}", markup=False)
+    for dist in result.offers:
+        labels = [f"Year {y + 1}" for y in range(dist.exposure.years)] + ["Four-year total"]
+        rows = []
+        columns = [dist.years[:, y] for y in range(dist.exposure.years)] + [dist.four_year]
+        for label, values in zip(labels, columns, strict=True):
+            s = dist.summary(values)
+            rows.append(
+                (label, [f"{s[k]:,.0f}" for k in ("p5", "p25", "p50", "p75", "p95", "mean")])
+            )
+        title = f"{dist.exposure.name} ({dist.exposure.currency})"
+        headers = ["p5", "p25", "median", "p75", "p95", "mean"]
+        console.print(
+            amount_table(
+                title, "", headers, rows, bold={"Four-year total"}, section_after=labels[-2]
+            )
+        )
+    first = result.offers[0].exposure.name
+    for other, p in zip(result.offers[1:], result.p_first_beats, strict=True):
+        console.print(
+            f"  P({first} beats {other.exposure.name} over four years) = {p:.1%}", markup=False
+        )
+    for b in result.break_evens():
+        console.print(f"  break-even against {b.other}: {b.note}", markup=False)
+    for converted in restated:
+        console.print(f"  restated at {converted.describe()}", markup=False)
+    if html_path is not None:
+        console.print(f"  report written to {html_path}", markup=False)
 
 
 @offer_app.command("schema")

@@ -34,13 +34,16 @@ __all__ = [
     "BUNDLED_FILE",
     "COMPONENTS",
     "BundledBand",
+    "BundledGrowth",
     "BundledMeta",
     "LevelMedian",
     "Percentiles",
     "all_bundled_bands",
     "bundled_band",
     "bundled_bands",
+    "bundled_growth",
     "bundled_meta",
+    "company_bundled_bands",
     "level_medians_2022",
     "medians_2022_meta",
 ]
@@ -81,6 +84,7 @@ class BundledBand:
     n: int
     first: date
     last: date
+    median_date: date
     median_years_experience: Decimal | None
     median_years_at_company: Decimal | None
     base: Percentiles | None
@@ -116,10 +120,22 @@ class BundledBand:
             },
             "median_years_experience": self.median_years_experience,
             "median_years_at_company": self.median_years_at_company,
-            "period": {"first": self.first.isoformat(), "last": self.last.isoformat()},
+            "period": {
+                "first": self.first.isoformat(),
+                "last": self.last.isoformat(),
+                "median": self.median_date.isoformat(),
+            },
             "currency": self.currency,
             "source": self.source,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class BundledGrowth:
+    """Comp growth measured from the bundled records (0.018 = 1.8 % a year) and how."""
+
+    rate: Decimal
+    method: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,35 +179,64 @@ def _percentiles(row: dict[str, Any], name: str) -> Percentiles | None:
     )
 
 
+def _band(row: dict[str, Any], source: str) -> BundledBand:
+    return BundledBand(
+        company=row["company"],
+        level=row["level"],
+        metro=row["metro"],
+        country=row["country"],
+        specialty=row["specialty"],
+        n=int(row["n"]),
+        first=date.fromisoformat(row["first"]),
+        last=date.fromisoformat(row["last"]),
+        median_date=date.fromisoformat(row["median_date"]),
+        median_years_experience=_decimal(row["median_years_experience"]),
+        median_years_at_company=_decimal(row["median_years_at_company"]),
+        base=_percentiles(row, "base"),
+        stock=_percentiles(row, "stock"),
+        bonus=_percentiles(row, "bonus"),
+        total=_percentiles(row, "total"),
+        source=source,
+    )
+
+
 @cache
-def all_bundled_bands() -> tuple[BundledBand, ...]:
-    """Every bundled band, in the file's order (company, level, metro, country, specialty)."""
+def _rows_by_company() -> dict[str, list[list[Any]]]:
+    """The raw rows of the file, by company, in the file's order (cheap; no objects yet)."""
+    rows: dict[str, list[list[Any]]] = {}
+    for values in _document()["bands"]:
+        rows.setdefault(values[0], []).append(values)
+    return rows
+
+
+@cache
+def _company_bands(company: str) -> tuple[BundledBand, ...]:
+    """The bands of one canonical company, built on first use."""
     document = _document()
     columns: list[str] = document["columns"]
     source: str = document["source"]
-    bands = []
-    for values in document["bands"]:
-        row = dict(zip(columns, values, strict=True))
-        bands.append(
-            BundledBand(
-                company=row["company"],
-                level=row["level"],
-                metro=row["metro"],
-                country=row["country"],
-                specialty=row["specialty"],
-                n=int(row["n"]),
-                first=date.fromisoformat(row["first"]),
-                last=date.fromisoformat(row["last"]),
-                median_years_experience=_decimal(row["median_years_experience"]),
-                median_years_at_company=_decimal(row["median_years_at_company"]),
-                base=_percentiles(row, "base"),
-                stock=_percentiles(row, "stock"),
-                bonus=_percentiles(row, "bonus"),
-                total=_percentiles(row, "total"),
-                source=source,
-            )
-        )
-    return tuple(bands)
+    return tuple(
+        _band(dict(zip(columns, values, strict=True)), source)
+        for values in _rows_by_company().get(company, [])
+    )
+
+
+def all_bundled_bands() -> tuple[BundledBand, ...]:
+    """Every bundled band, in the file's order (company, level, metro, country, specialty)."""
+    return tuple(band for company in _rows_by_company() for band in _company_bands(company))
+
+
+def company_bundled_bands(company: str) -> tuple[BundledBand, ...]:
+    """Every bundled band of ``company`` (any spelling the rules know)."""
+    return _company_bands(canonical_company(company))
+
+
+def bundled_growth() -> BundledGrowth | None:
+    """The yearly comp-growth rate measured from the records behind the bundled bands."""
+    growth = _document().get("growth") or {}
+    if growth.get("rate") is None:
+        return None
+    return BundledGrowth(Decimal(str(growth["rate"])), str(growth["method"]))
 
 
 def bundled_meta() -> BundledMeta:
@@ -244,9 +289,10 @@ def bundled_bands(
     want_specialty = canonical_specialty(specialty) if specialty is not None else None
     if specialty is not None and want_specialty is None:
         return []
+    pool = all_bundled_bands() if want_company is None else _company_bands(want_company)
     found = [
         band
-        for band in all_bundled_bands()
+        for band in pool
         if (want_company is None or band.company == want_company)
         and (want_level is None or band.level == want_level)
         and band.metro == want_metro

@@ -24,7 +24,7 @@ from statistics import median
 from typing import Any
 
 from offerlab.errors import NotFoundError
-from offerlab.market.bundled import all_bundled_bands
+from offerlab.market.bundled import company_bundled_bands
 from offerlab.market.normalize import (
     canonical_company,
     known_ladder_companies,
@@ -177,11 +177,8 @@ def bundled_level_stats(company: str, specialty: str | None = None) -> list[Leve
             median_years_at_company=band.median_years_at_company,
             label=_label(band.company, band.level),
         )
-        for band in all_bundled_bands()
-        if band.company == name
-        and band.metro is None
-        and band.country is None
-        and band.specialty == specialty
+        for band in company_bundled_bands(name)
+        if band.metro is None and band.country is None and band.specialty == specialty
     ]
     return _ordered(name, stats)
 

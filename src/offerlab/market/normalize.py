@@ -381,6 +381,8 @@ def parse_location(raw: str | None) -> Location:
         key = only.casefold()
         if key in rules.countries:
             country = rules.countries[key]
+        elif only in rules.states:  # a bare US state code ("WA"); a state name stays a city
+            region, country = only, "United States"
         elif key in rules.metros:
             metro = rules.metros[key]
         else:

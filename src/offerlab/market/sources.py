@@ -202,7 +202,12 @@ def _opt(data: Mapping[str, Any], key: str) -> Decimal | None:
     return _dec(data[key]) if key in data else None
 
 
+_KINDS: frozenset[str] = frozenset({"seed-guide", "derived-records", "imported"})
+
+
 def _guide(data: dict[str, Any]) -> SeedGuide:
+    if data["kind"] not in _KINDS:
+        raise ValueError(f"source {data['name']!r}: kind {data['kind']!r} is not one of {_KINDS}")
     source = Source(
         name=data["name"],
         title=data["title"],

@@ -202,10 +202,15 @@ def _initial_annual_equity(evaluation: OfferEvaluation) -> Money:
 
 def _find_band(offer: Offer, market: MarketView, as_of: date, specialty: str | None) -> Benchmark:
     """The narrowest band with enough records: widen by location, then specialty, then title."""
+    # An ML/AI title names the specialty: the records file such people under their base title
+    # (mostly "Software Engineer") with the ML / AI tag, so the tag carries the title here.
+    title: str | None = offer.title
+    if specialty is not None and _ML_WORDS.search(offer.title):
+        title = None
     steps = [
-        BandQuery(offer.company, offer.level, offer.location, offer.title, specialty, as_of),
-        BandQuery(offer.company, offer.level, None, offer.title, specialty, as_of),
-        BandQuery(offer.company, offer.level, None, offer.title, None, as_of),
+        BandQuery(offer.company, offer.level, offer.location, title, specialty, as_of),
+        BandQuery(offer.company, offer.level, None, title, specialty, as_of),
+        BandQuery(offer.company, offer.level, None, title, None, as_of),
         BandQuery(offer.company, offer.level, None, None, None, as_of),
     ]
     unique: list[BandQuery] = []
@@ -226,6 +231,10 @@ def _find_band(offer: Offer, market: MarketView, as_of: date, specialty: str | N
                 )
                 if first and not used
             ]
+            if title is None and offer.title:
+                dropped_note = f"the title '{offer.title}' is matched by the {specialty} tag"
+            else:
+                dropped_note = ""
             if dropped:
                 thin = ", ".join(
                     f"{t.query.describe()}: {t.note or f'{t.n} records'}" for t in tried[:-1]
@@ -236,6 +245,8 @@ def _find_band(offer: Offer, market: MarketView, as_of: date, specialty: str | N
                 )
             else:
                 why = "the narrowest band had enough records"
+            if dropped_note:
+                why += f"; {dropped_note}"
             if lookup.note:
                 why += f"; {lookup.note}"
             return Benchmark(lookup.band, query, tuple(tried), why, {}, {})

@@ -6,13 +6,22 @@ equivalent level) from the bundled market data (derived from real records, with 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
 
+from offerlab.config import database_url
 from offerlab.errors import NotFoundError
-from offerlab.market.bundled import BundledBand, bundled_band
+from offerlab.market.bands import band as market_band
+from offerlab.market.bands import level_stats
+from offerlab.market.bundled import BundledBand, bundled_band, bundled_growth
 from offerlab.market.bundled import Percentiles as BundledPercentiles
 from offerlab.market.levels import company_levels, map_level
+from offerlab.market.normalize import parse_location
+from offerlab.money import to_cents
 from offerlab.negotiate.band import (
+    PERCENTILES,
     BandLookup,
     BandQuery,
     LevelInfo,
@@ -20,14 +29,21 @@ from offerlab.negotiate.band import (
     MarketView,
     Percentiles,
 )
+from offerlab.store import MarketRepository, Store
 
-__all__ = ["MarketDataView", "open_market_view"]
+__all__ = ["MarketDataView", "StoreMarketView", "open_market_view"]
 
 
 def _percentiles(part: BundledPercentiles | None) -> Percentiles | None:
     if part is None:
         return None
     return Percentiles(part.p10, part.p25, part.p50, part.p75, part.p90)
+
+
+def _scaled(part: Percentiles | None, factor: Decimal) -> Percentiles | None:
+    if part is None:
+        return None
+    return Percentiles(*(to_cents(v * factor) for _, v in part.points()))
 
 
 def _from_bundled(band: BundledBand, query: BandQuery) -> MarketBand:
@@ -52,7 +68,46 @@ def _from_bundled(band: BundledBand, query: BandQuery) -> MarketBand:
 
 
 class MarketDataView:
-    """Bands, ladders and level mapping from the bundled market data."""
+    """Bands, ladders and level mapping from the bundled market data.
+
+    Bands are restated to the query's date (``as_of``) from the median date of their records
+    with a yearly comp-growth rate: ``growth_pct`` when given, else the rate measured from the
+    records (:func:`~offerlab.market.bundled.bundled_growth`).
+    """
+
+    def __init__(self, growth_pct: Decimal | None = None) -> None:
+        self.growth_pct = growth_pct
+
+    def _rate(self) -> tuple[Decimal, str] | None:
+        if self.growth_pct is not None:
+            return self.growth_pct / 100, "given with --growth"
+        measured = bundled_growth()
+        if measured is None:
+            return None
+        return measured.rate, "measured from the records"
+
+    def _restate(self, band: MarketBand, since: date, as_of: date) -> tuple[MarketBand, str]:
+        rate = self._rate()
+        if rate is None:
+            return band, "not restated (no growth rate)"
+        years = (as_of - since).days / 365.2425
+        factor = Decimal(repr((1 + float(rate[0])) ** years))
+        restated = MarketBand(
+            n=band.n,
+            currency=band.currency,
+            base=_scaled(band.base, factor),
+            stock=_scaled(band.stock, factor),
+            bonus=_scaled(band.bonus, factor),
+            total=_scaled(band.total, factor),
+            filters={**band.filters, "as_of": as_of.isoformat()},
+            basis=band.basis,
+            sources=band.sources,
+        )
+        note = (
+            f"restated from {since.isoformat()} (the records' median date) to "
+            f"{as_of.isoformat()} at {rate[0] * 100:.1f}% a year ({rate[1]})"
+        )
+        return restated, note
 
     def band(self, query: BandQuery) -> BandLookup:
         # The bundled bands are split by company, level, place and specialty, not by title:
@@ -63,13 +118,14 @@ class MarketDataView:
             found = None
         if found is None:
             return BandLookup(query, None, 0, "no bundled band with 5 or more records")
-        note = (
-            f"the bundled band covers {found.first.isoformat()} to {found.last.isoformat()} "
-            "and is not restated to today's money"
-        )
+        band = _from_bundled(found, query)
+        note = f"bundled band of records from {found.first.isoformat()} to {found.last.isoformat()}"
+        if query.as_of is not None:
+            band, restated = self._restate(band, found.median_date, query.as_of)
+            note += f", {restated}"
         if query.title is not None:
             note += "; bundled bands are not split by title"
-        return BandLookup(query, _from_bundled(found, query), found.n, note)
+        return BandLookup(query, band, found.n, note)
 
     def ladder(self, company: str) -> Sequence[LevelInfo]:
         try:
@@ -88,7 +144,99 @@ class MarketDataView:
         return mapping.best.level
 
 
-def open_market_view(db: str | None = None) -> MarketView:
-    """The market view for the CLI and the web app."""
-    del db
-    return MarketDataView()
+class StoreMarketView:
+    """The market as the store knows it. For a company with imported records, bands come from
+    those records (restated to the query's date with the measured or given growth rate) and
+    widen within them; for a company without, from the bundled bands (:class:`MarketDataView`).
+    Ladders come from records when there are any.
+    """
+
+    def __init__(self, store: Store, growth_pct: Decimal | None = None) -> None:
+        self.repo = MarketRepository(store)
+        self.growth_pct = growth_pct
+        self.bundled = MarketDataView(growth_pct)
+        self._with_records: dict[str, bool] = {}
+
+    def _has_records(self, company: str) -> bool:
+        """Whether any imported record is of ``company`` (then bands widen within records)."""
+        if company not in self._with_records:
+            try:
+                found = market_band(self.repo, company=company, min_n=1)
+                self._with_records[company] = found.basis == "records" and found.n > 0
+            except NotFoundError:
+                self._with_records[company] = False
+        return self._with_records[company]
+
+    def band(self, query: BandQuery) -> BandLookup:
+        if not self._has_records(query.company):
+            return self.bundled.band(query)
+        rate, rate_basis = self._rate()
+        try:
+            found = market_band(
+                self.repo,
+                company=query.company,
+                level=query.level,
+                title=query.title,
+                tag=query.specialty,
+                location=_place(query.location),
+                as_of=query.as_of,
+                growth_pct=float(rate * 100) if rate is not None else None,
+            )
+        except NotFoundError:
+            return BandLookup(query, None, 0, "no imported record matches")
+        if found.basis != "records":
+            return BandLookup(query, None, 0, "no imported record matches")
+        if not found.shown:
+            return BandLookup(query, None, found.n, f"{found.n} imported records")
+        data = found.as_json()
+        for name in ("base", "stock", "bonus", "total"):
+            part = data.get(name)
+            if isinstance(part, dict) and any(part.get(f"p{p}") is None for p in PERCENTILES):
+                data[name] = None  # too few records report this component
+        note = f"{found.n} imported records"
+        if found.growth is not None and query.as_of is not None:
+            detail = rate_basis or found.growth.detail
+            note += (
+                f", each restated from its date to {query.as_of.isoformat()} at "
+                f"{found.growth.rate * 100:.1f}% a year ({detail})"
+            )
+        return BandLookup(query, MarketBand.from_contract(data), found.n, note)
+
+    def _rate(self) -> tuple[Decimal | None, str]:
+        """The growth rate to restate records with: given, else the one measured with the
+        mix held fixed (the records' own yearly medians mix juniors and places over time)."""
+        if self.growth_pct is not None:
+            return self.growth_pct / 100, "given with --growth"
+        measured = bundled_growth()
+        if measured is None:
+            return None, ""
+        return measured.rate, "measured from the levels.fyi records with the mix held fixed"
+
+    def ladder(self, company: str) -> Sequence[LevelInfo]:
+        stats = level_stats(self.repo, company)
+        if not stats:
+            return self.bundled.ladder(company)
+        return tuple(
+            LevelInfo(s.level, s.median_years_experience, s.median_total, s.n) for s in stats
+        )
+
+    def equivalent_level(self, company: str, level: str, to_company: str) -> str | None:
+        return self.bundled.equivalent_level(company, level, to_company)
+
+
+def _place(location: str | None) -> str | None:
+    """A place name the records can be filtered by: the city of ``Redmond, WA``, else its
+    metro, region or country, else the text as given."""
+    if location is None:
+        return None
+    place = parse_location(location)
+    return place.city or place.metro or place.region or place.country or location
+
+
+@contextmanager
+def open_market_view(
+    db: str | None = None, growth_pct: Decimal | None = None
+) -> Iterator[MarketView]:
+    """The market view over the configured store (``db`` URL, else the default embedded one)."""
+    with Store(database_url(db)) as store:
+        yield StoreMarketView(store, growth_pct)

@@ -1,0 +1,685 @@
+"""``offerlab prep``: interview pipelines, dated study plans, practice log, readiness."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date, time
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Final, cast
+
+import typer
+from rich.table import Table
+
+from offerlab.cli.common import console, print_json
+from offerlab.cli.db import DbOption, resolve_db
+from offerlab.errors import InputError
+from offerlab.prep.export import plan_ics, plan_json, plan_markdown
+from offerlab.prep.pipeline import (
+    SKILLS,
+    Pipeline,
+    Skill,
+    bundled_pipelines,
+    load_pipeline,
+    load_template,
+    resolve_pipeline,
+)
+from offerlab.prep.plan import SKILL_LABELS, PlanRequest, build_plan
+from offerlab.prep.readiness import PlannedWeek, progress, readiness
+from offerlab.store.prep_repository import (
+    OUTCOMES,
+    PracticeEntry,
+    PrepRepository,
+    StageScore,
+)
+from offerlab.store.repository import Store
+
+__all__ = ["TODAY_ENV", "prep_app", "today"]
+
+#: Set to YYYY-MM-DD to fix "today" (tests, or planning as of another day).
+TODAY_ENV: Final = "OFFERLAB_TODAY"
+
+prep_app = typer.Typer(
+    help="Interview prep: pipelines, a dated study plan, practice log and readiness.",
+    no_args_is_help=True,
+)
+log_app = typer.Typer(help="Record practice or a mock interview.", no_args_is_help=True)
+prep_app.add_typer(log_app, name="log")
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (a stable contract).")]
+TodayOption = Annotated[
+    str | None,
+    typer.Option("--today", hidden=True, help="Pretend today is this date (YYYY-MM-DD)."),
+]
+PipelineOption = Annotated[
+    str | None,
+    typer.Option(
+        "--pipeline",
+        metavar="NAME|FILE",
+        help="A bundled pipeline (see prep pipelines) or a pipeline file (.toml/.json).",
+    ),
+]
+
+
+class PlanFormat(StrEnum):
+    md = "md"
+
+
+def _date(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InputError(f"{option} {value!r}: expected a date as YYYY-MM-DD") from None
+
+
+def _time(value: str) -> time:
+    try:
+        return time.fromisoformat(value.strip())
+    except ValueError:
+        raise InputError(f"--ics-time {value!r}: expected a time as HH:MM, e.g. 19:30") from None
+
+
+def today(override: str | None = None) -> date:
+    """Today: ``--today``, else ``$OFFERLAB_TODAY``, else the system date."""
+    if override:
+        return _date(override, "--today")
+    env = os.environ.get(TODAY_ENV, "").strip()
+    if env:
+        return _date(env, TODAY_ENV)
+    return date.today()
+
+
+def _hours(value: str) -> Decimal:
+    try:
+        hours = Decimal(value.strip())
+    except InvalidOperation:
+        raise InputError(f"--hours-per-week {value!r}: expected a number of hours") from None
+    if not hours.is_finite():
+        raise InputError(f"--hours-per-week {value!r}: expected a number of hours")
+    return hours
+
+
+def _weak(values: list[str] | None) -> tuple[str, ...]:
+    return tuple(p.strip() for v in values or [] for p in v.split(",") if p.strip())
+
+
+def _fmt_h(minutes: int | Decimal) -> str:
+    hours = Decimal(minutes) / 60
+    return f"{hours.quantize(Decimal('0.01')).normalize():f}"
+
+
+# --- pipelines ------------------------------------------------------------------------------
+
+
+def _pipeline_json(pipeline: Pipeline) -> dict[str, Any]:
+    return pipeline.model_dump(mode="json", by_alias=True)
+
+
+@prep_app.command("pipelines")
+def pipelines_command(
+    pipeline: Annotated[
+        str | None, typer.Argument(metavar="[NAME|FILE]", help="Show this pipeline's stages.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the bundled pipelines, or show one (or a file) stage by stage."""
+    if pipeline is None:
+        loaded = [load_pipeline(name) for name in bundled_pipelines()]
+        if as_json:
+            print_json([_pipeline_json(p) for p in loaded])
+            return
+        table = Table(title="Interview pipelines", title_justify="left")
+        for column in ("name", "title", "stages", "template"):
+            table.add_column(column)
+        for p in loaded:
+            table.add_row(p.name, p.title, str(len(p.stages)), p.template)
+        console.print(table)
+        return
+    chosen = resolve_pipeline(pipeline)
+    if as_json:
+        print_json(_pipeline_json(chosen))
+        return
+    table = Table(title=f"{chosen.title} ({chosen.name})", title_justify="left")
+    for column in ("stage", "length", "skills", "questions"):
+        table.add_column(column, overflow="fold")
+    for stage in chosen.stages:
+        length = (
+            f"{stage.rounds} x {stage.minutes} min" if stage.rounds > 1 else f"{stage.minutes} min"
+        )
+        if not stage.minutes_stated:
+            length += " (assumed)"
+        skills = ", ".join(f"{s} {w.normalize():f}" for s, w in stage.skills.items())
+        table.add_row(f"{stage.id}\n{stage.name}", length, skills, "\n".join(stage.questions))
+    console.print(table)
+    rubric = chosen.rubric
+    console.print(
+        f"Rubric: {rubric.min}-{rubric.max}, pass at {rubric.pass_score}: "
+        + "; ".join(f"{lv.score} {lv.label}" for lv in rubric.levels)
+    )
+    for source in chosen.sources:
+        console.print(f"Source: {source.publisher}, \u201c{source.title}\u201d ({source.date})")
+
+
+# --- plan -----------------------------------------------------------------------------------
+
+
+@prep_app.command("plan")
+def plan_command(
+    ctx: typer.Context,
+    interview_date: Annotated[
+        str, typer.Option("--interview-date", metavar="YYYY-MM-DD", help="The interview day.")
+    ],
+    hours_per_week: Annotated[
+        str, typer.Option("--hours-per-week", metavar="H", help="Study hours a week (> 0).")
+    ],
+    start: Annotated[
+        str | None,
+        typer.Option("--start", metavar="YYYY-MM-DD", help="First study day (default: today)."),
+    ] = None,
+    pipeline: PipelineOption = None,
+    weak: Annotated[
+        list[str] | None,
+        typer.Option("--weak", metavar="STAGE", help="A weak stage id (repeat): more hours."),
+    ] = None,
+    days_per_week: Annotated[
+        int, typer.Option("--days-per-week", help="Study days in a full week (1-7).")
+    ] = 6,
+    as_json: JsonOption = False,
+    fmt: Annotated[
+        PlanFormat | None, typer.Option("--format", help="Print (or --out) Markdown.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the Markdown or JSON to this file.")
+    ] = None,
+    ics: Annotated[
+        Path | None, typer.Option("--ics", metavar="PATH", help="Write an iCalendar file.")
+    ] = None,
+    ics_time: Annotated[
+        str | None,
+        typer.Option(
+            "--ics-time",
+            metavar="HH:MM",
+            help="Timed iCalendar events from this local time (default: all-day events).",
+        ),
+    ] = None,
+    save: Annotated[
+        str | None, typer.Option("--save", metavar="NAME", help="Save the plan for prep status.")
+    ] = None,
+    db: DbOption = None,
+    today_option: TodayOption = None,
+) -> None:
+    """A dated study plan: week by week and day by day, hours by skill, mocks before the day."""
+    if as_json and fmt is not None:
+        raise InputError("--json and --format md are two outputs; choose one")
+    now = today(today_option)
+    chosen = resolve_pipeline(pipeline)
+    request = PlanRequest(
+        start=_date(start, "--start") if start else now,
+        interview_date=_date(interview_date, "--interview-date"),
+        hours_per_week=_hours(hours_per_week),
+        today=now,
+        weak=_weak(weak),
+        study_days_per_week=days_per_week,
+    )
+    at = _time(ics_time) if ics_time is not None else None
+    if save is not None and not 0 < len(save.strip()) <= 100:
+        raise InputError(f"--save {save!r}: expected a plan name of 1 to 100 characters")
+    plan = build_plan(request, chosen, load_template(chosen.template))
+    document = plan_json(plan, chosen)
+    if ics is not None:
+        try:
+            ics.write_bytes(plan_ics(plan, chosen, at=at))
+        except OSError as error:
+            raise InputError(f"--ics {ics}: cannot write ({error.strerror})") from None
+    if save is not None:
+        with Store(resolve_db(ctx, db)) as store:
+            replaced = PrepRepository(store).save_plan(
+                save,
+                chosen,
+                [PlannedWeek(w.week, w.start, w.end, w.minutes) for w in plan.weeks],
+                document,
+                start=plan.start,
+                interview_date=plan.interview_date,
+                hours_per_week=plan.hours_per_week,
+                weak=plan.weak,
+                template=plan.template,
+            )
+    text: str | None = None
+    if as_json:
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    elif fmt is PlanFormat.md:
+        text = plan_markdown(plan, chosen)
+    if text is not None:
+        if out is not None:
+            try:
+                out.write_text(text, encoding="utf-8")
+            except OSError as error:
+                raise InputError(f"--out {out}: cannot write ({error.strerror})") from None
+        else:
+            typer.echo(text, nl=False)
+    else:
+        _print_plan(document, chosen)
+    messages: list[str] = []
+    if ics is not None:
+        messages.append(f"wrote {ics}")
+    if out is not None and text is not None:
+        messages.append(f"wrote {out}")
+    if save is not None:
+        messages.append(f"{'replaced' if replaced else 'saved'} plan {save.strip()!r}")
+    for message in messages:
+        if text is not None and out is None:  # stdout carries the document: keep it clean
+            typer.echo(message, err=True)
+        else:
+            console.print(message)
+
+
+def _print_plan(doc: dict[str, Any], pipeline: Pipeline) -> None:
+    """The plan's JSON document as a summary line, a table of weeks, then each week's days."""
+    console.print(
+        f"[bold]{pipeline.title}[/bold]: interview {doc['interview_date']}, "
+        f"{len(doc['weeks'])} week(s) from {doc['start']}; "
+        f"{doc['total_hours']:g} h of {doc['budget_hours']:g} h available, "
+        f"system design {doc['system_design_share'] * 100:.0f}%"
+    )
+    table = Table(title="Weeks", title_justify="left")
+    table.add_column("week", justify="right")
+    table.add_column("dates")
+    table.add_column("focus", overflow="fold")
+    for skill in SKILLS:
+        table.add_column(skill.replace("_", " "), justify="right")
+    table.add_column("total", justify="right")
+    for week in doc["weeks"]:
+        table.add_row(
+            str(week["week"]),
+            f"{week['start']}\n{week['end']}",
+            "\n".join(week["focus"]),
+            *(f"{week['hours'][s]:g}" for s in SKILLS),
+            f"{week['total_hours']:g}",
+        )
+    console.print(table)
+    for week in doc["weeks"]:
+        console.print(f"\n[bold]Week {week['week']}[/bold] ({week['kind']}) deliverables:")
+        for item in week["deliverables"]:
+            console.print(f"  - {item}", markup=False)
+        for day in week["days"]:
+            items = "; ".join(f"{s['title']} {s['minutes']} min" for s in day["sessions"])
+            console.print(f"  {day['date']}: {items}", markup=False)
+    for note in doc["notes"]:
+        console.print(f"note: {note}", markup=False)
+
+
+@prep_app.command("plans")
+def plans_command(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List the saved plans, newest first."""
+    with Store(resolve_db(ctx, db)) as store:
+        rows = PrepRepository(store).plan_names()
+    if as_json:
+        print_json(
+            [
+                {"name": n, "pipeline": p, "start": s.isoformat(), "interview_date": i.isoformat()}
+                for n, p, s, i in rows
+            ]
+        )
+        return
+    if not rows:
+        console.print("no saved plans (save one with prep plan --save NAME)")
+        return
+    table = Table(title="Saved plans", title_justify="left")
+    for column in ("name", "pipeline", "start", "interview"):
+        table.add_column(column)
+    for n, p, s, i in rows:
+        table.add_row(n, p, s.isoformat(), i.isoformat())
+    console.print(table)
+
+
+# --- log ------------------------------------------------------------------------------------
+
+
+def _pipeline_for(repo: PrepRepository, spec: str | None) -> Pipeline:
+    """``--pipeline``, else the newest saved plan's pipeline, else the default one."""
+    if spec:
+        return resolve_pipeline(spec)
+    saved = repo.plan()
+    return saved.pipeline if saved is not None else resolve_pipeline(None)
+
+
+@log_app.command("practice")
+def log_practice_command(
+    ctx: typer.Context,
+    problem: Annotated[str, typer.Option("--problem", help="What you practised.")],
+    minutes: Annotated[int, typer.Option("--minutes", help="Minutes spent (> 0).")],
+    outcome: Annotated[str, typer.Option("--outcome", help="solved, partial or failed.")],
+    skill: Annotated[
+        str | None, typer.Option("--skill", help="coding, system_design, ml or behavioral.")
+    ] = None,
+    stage: Annotated[
+        str | None, typer.Option("--stage", help="The pipeline stage it prepares for.")
+    ] = None,
+    mistake: Annotated[
+        str | None,
+        typer.Option("--mistake", help="What went wrong: it is scheduled for review (SM-2)."),
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="Default: today.")
+    ] = None,
+    pipeline: PipelineOption = None,
+    db: DbOption = None,
+    today_option: TodayOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record a practice session (a stage or a skill, a problem, minutes, outcome, mistake)."""
+    if outcome not in OUTCOMES:
+        raise InputError(f"--outcome {outcome!r}: expected one of {', '.join(OUTCOMES)}")
+    if skill is not None and skill not in SKILLS:
+        raise InputError(f"--skill {skill!r}: expected one of {', '.join(SKILLS)}")
+    if skill is None and stage is None:
+        raise InputError("give --skill SKILL or --stage STAGE (what the practice prepares for)")
+    if minutes <= 0:
+        raise InputError(f"--minutes {minutes}: expected more than 0 minutes")
+    if not problem.strip():
+        raise InputError("--problem: expected a description of what you practised")
+    day = _date(on, "--date") if on else today(today_option)
+    with Store(resolve_db(ctx, db)) as store:
+        repo = PrepRepository(store)
+        chosen: Pipeline | None = None
+        if stage is not None:
+            chosen = _pipeline_for(repo, pipeline)
+            found = chosen.stage(stage)
+            if skill is not None and skill not in found.skills:
+                raise InputError(
+                    f"--skill {skill!r}: stage {stage!r} tests "
+                    + ", ".join(found.skills)
+                    + "; expected one of those"
+                )
+            skill = skill or found.primary_skill
+        entry = PracticeEntry(
+            logged_on=day,
+            skill=cast(Skill, skill),
+            problem=problem,
+            minutes=minutes,
+            outcome=outcome,
+            mistake=mistake,
+            stage=stage,
+            pipeline=chosen.name if chosen is not None else None,
+        )
+        practice_id, card_id = repo.log_practice(entry)
+    if as_json:
+        print_json({"id": practice_id, "review_card": card_id, "date": day.isoformat()})
+        return
+    console.print(f"logged practice #{practice_id}: {minutes} min of {skill} on {day.isoformat()}")
+    if card_id is not None:
+        console.print(f"mistake scheduled for review (card {card_id}), first due tomorrow")
+
+
+def _parse_scores(values: list[str], pipeline: Pipeline) -> list[tuple[str, int]]:
+    out: list[tuple[str, int]] = []
+    rubric = pipeline.rubric
+    for value in values:
+        name, sep, number = value.partition("=")
+        if not sep:
+            raise InputError(f"--score {value!r}: expected STAGE=N, e.g. onsite_coding=3")
+        stage = pipeline.stage(name.strip())
+        try:
+            score = int(number.strip())
+        except ValueError:
+            raise InputError(
+                f"--score {value!r}: {number.strip()!r} is not a whole score; expected "
+                f"{rubric.min} to {rubric.max}"
+            ) from None
+        if not rubric.min <= score <= rubric.max:
+            raise InputError(
+                f"--score {value!r}: {score} is off the rubric; expected {rubric.min} to "
+                f"{rubric.max}"
+            )
+        if any(s == stage.id for s, _ in out):
+            raise InputError(f"--score {value!r}: stage {stage.id!r} is scored twice")
+        out.append((stage.id, score))
+    return out
+
+
+@log_app.command("mock")
+def log_mock_command(
+    ctx: typer.Context,
+    scores: Annotated[
+        list[str],
+        typer.Option("--score", metavar="STAGE=N", help="A stage's score on the rubric (repeat)."),
+    ],
+    minutes: Annotated[
+        int | None,
+        typer.Option("--minutes", help="Length of the mock (default: the stages' lengths)."),
+    ] = None,
+    notes: Annotated[str, typer.Option("--notes", help="Feedback, what to fix.")] = "",
+    on: Annotated[
+        str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="Default: today.")
+    ] = None,
+    pipeline: PipelineOption = None,
+    db: DbOption = None,
+    today_option: TodayOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record a mock interview: a score per stage on the pipeline's rubric."""
+    day = _date(on, "--date") if on else today(today_option)
+    if minutes is not None and minutes <= 0:
+        raise InputError(f"--minutes {minutes}: expected more than 0 minutes")
+    with Store(resolve_db(ctx, db)) as store:
+        repo = PrepRepository(store)
+        chosen = _pipeline_for(repo, pipeline)
+        parsed = _parse_scores(scores, chosen)
+        stages = [chosen.stage(s) for s, _ in parsed]
+        total = minutes if minutes is not None else sum(s.minutes for s in stages)
+        base, extra = divmod(total, len(stages))
+        rows = [
+            StageScore(stage.id, stage.primary_skill, score, base + (1 if i < extra else 0))
+            for i, (stage, (_, score)) in enumerate(zip(stages, parsed, strict=True))
+        ]
+        mock_id = repo.log_mock(day, chosen.name, rows, notes)
+    if as_json:
+        print_json({"id": mock_id, "date": day.isoformat(), "pipeline": chosen.name})
+        return
+    console.print(
+        f"logged mock #{mock_id} ({chosen.name}, {day.isoformat()}, {total} min): "
+        + ", ".join(f"{s.stage} {s.score}/{chosen.rubric.max}" for s in rows)
+    )
+
+
+# --- review and status ----------------------------------------------------------------------
+
+
+@prep_app.command("review")
+def review_command(
+    ctx: typer.Context,
+    card: Annotated[int, typer.Argument(help="The review card id (prep status lists them).")],
+    grade: Annotated[
+        int, typer.Option("--grade", help="How well you recalled it: 0 (blackout) to 5 (perfect).")
+    ],
+    on: Annotated[
+        str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="Default: today.")
+    ] = None,
+    db: DbOption = None,
+    today_option: TodayOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Grade a review of a logged mistake; SM-2 schedules the next one."""
+    day = _date(on, "--date") if on else today(today_option)
+    with Store(resolve_db(ctx, db)) as store:
+        state = PrepRepository(store).review_card(card, grade, day)
+    if as_json:
+        print_json(
+            {
+                "card": card,
+                "repetitions": state.repetitions,
+                "interval_days": state.interval_days,
+                "easiness": float(state.easiness),
+                "due_on": state.due_on.isoformat(),
+                "repeat_today": state.repeat_today,
+            }
+        )
+        return
+    again = " (and again today: graded below 4)" if state.repeat_today else ""
+    console.print(
+        f"card {card}: next review {state.due_on.isoformat()} in {state.interval_days} day(s), "
+        f"easiness {state.easiness}{again}"
+    )
+
+
+@prep_app.command("status")
+def status_command(
+    ctx: typer.Context,
+    plan_name: Annotated[
+        str | None, typer.Option("--plan", metavar="NAME", help="Saved plan (default: newest).")
+    ] = None,
+    pipeline: PipelineOption = None,
+    db: DbOption = None,
+    today_option: TodayOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Hours done against the plan, readiness per stage and overall, mistakes due today."""
+    now = today(today_option)
+    with Store(resolve_db(ctx, db)) as store:
+        repo = PrepRepository(store)
+        saved = repo.plan(plan_name)
+        chosen = (
+            resolve_pipeline(pipeline)
+            if pipeline
+            else (saved.pipeline if saved is not None else resolve_pipeline(None))
+        )
+        scores = repo.mock_scores(chosen.name)
+        done = repo.minutes_done()
+        due = repo.due_reviews(now)
+        counts = repo.practice_counts()
+    ready = readiness(chosen, scores)
+    prog = progress(saved.weeks if saved is not None else (), done, now)
+    doc: dict[str, Any] = {
+        "today": now.isoformat(),
+        "plan": saved.name if saved is not None else None,
+        "pipeline": chosen.name,
+        "interview_date": saved.interview_date.isoformat() if saved is not None else None,
+        "days_left": (saved.interview_date - now).days if saved is not None else None,
+        "hours": {
+            "planned_total": float(Decimal(prog.planned_total) / 60),
+            "planned_to_date": float(Decimal(prog.planned_to_date) / 60),
+            "done_to_date": float(Decimal(prog.done_to_date) / 60),
+            "done_outside_plan": float(Decimal(prog.done_outside_plan) / 60),
+            "by_skill_done": {
+                s: float(Decimal(sum(d.minutes for d in done if d.skill == s)) / 60) for s in SKILLS
+            },
+            "weeks": [
+                {
+                    "week": w.week,
+                    "start": w.start.isoformat(),
+                    "end": w.end.isoformat(),
+                    "planned": {s: float(Decimal(w.planned.get(s, 0)) / 60) for s in SKILLS},
+                    "done": {s: float(Decimal(w.done.get(s, 0)) / 60) for s in SKILLS},
+                }
+                for w in prog.weeks
+            ],
+        },
+        "readiness": {
+            "scale": [ready.scale_min, ready.scale_max],
+            "pass": ready.pass_score,
+            "overall": float(ready.overall) if ready.overall is not None else None,
+            "weakest": ready.weakest,
+            "ready": ready.ready,
+            "unmeasured": list(ready.unmeasured),
+            "stages": [
+                {
+                    "stage": r.stage,
+                    "name": r.name,
+                    "scores": list(r.scores),
+                    "level": float(r.level) if r.level is not None else None,
+                    "passing": r.passing,
+                }
+                for r in ready.stages
+            ],
+        },
+        "practice": counts,
+        "due": [
+            {
+                "card": d.id,
+                "problem": d.problem,
+                "mistake": d.mistake,
+                "skill": d.skill,
+                "stage": d.stage,
+                "logged_on": d.logged_on.isoformat(),
+                "due_on": d.state.due_on.isoformat(),
+                "repetitions": d.state.repetitions,
+                "interval_days": d.state.interval_days,
+                "easiness": float(d.state.easiness),
+            }
+            for d in due
+        ],
+    }
+    if as_json:
+        print_json(doc)
+        return
+    _print_status(doc, chosen)
+
+
+def _print_status(doc: dict[str, Any], pipeline: Pipeline) -> None:
+    hours = doc["hours"]
+    if doc["plan"] is not None:
+        console.print(
+            f"[bold]Plan {doc['plan']}[/bold] ({pipeline.title}): interview "
+            f"{doc['interview_date']}, {doc['days_left']} day(s) left. Hours done "
+            f"{hours['done_to_date']:g} of {hours['planned_to_date']:g} planned so far "
+            f"({hours['planned_total']:g} in the plan)"
+        )
+        table = Table(title="Hours by week (done / planned)", title_justify="left")
+        table.add_column("week", justify="right")
+        table.add_column("dates")
+        for skill in SKILLS:
+            table.add_column(SKILL_LABELS[skill], justify="right")
+        for week in hours["weeks"]:
+            table.add_row(
+                str(week["week"]),
+                f"{week['start']} - {week['end']}",
+                *(f"{week['done'][s]:g} / {week['planned'][s]:g}" for s in SKILLS),
+            )
+        console.print(table)
+    else:
+        console.print(
+            "No saved plan (prep plan --save NAME). Hours logged: "
+            + ", ".join(f"{s} {hours['by_skill_done'][s]:g}" for s in SKILLS)
+        )
+    if doc["practice"]:
+        parts = []
+        for skill in SKILLS:
+            outcomes = doc["practice"].get(skill)
+            if outcomes:
+                detail = ", ".join(f"{n} {o}" for o, n in sorted(outcomes.items()))
+                parts.append(f"{skill} {sum(outcomes.values())} ({detail})")
+        console.print("Practice sessions: " + "; ".join(parts), markup=False)
+    ready = doc["readiness"]
+    table = Table(
+        title=f"Readiness ({pipeline.name}, rubric {ready['scale'][0]}-{ready['scale'][1]}, "
+        f"pass {ready['pass']})",
+        title_justify="left",
+    )
+    for column in ("stage", "latest scores", "level", ""):
+        table.add_column(column)
+    for row in ready["stages"]:
+        level = "-" if row["level"] is None else f"{row['level']:g}"
+        mark = {None: "no mock yet", True: "pass", False: "below pass"}[row["passing"]]
+        scores = ", ".join(str(s) for s in row["scores"]) or "-"
+        table.add_row(row["stage"], scores, level, mark)
+    console.print(table)
+    if ready["overall"] is None:
+        console.print("Overall: unknown until a mock is scored (prep log mock --score STAGE=N)")
+    else:
+        line = f"Overall: {ready['overall']:g} (weakest stage: {ready['weakest']})"
+        if ready["unmeasured"]:
+            line += f"; not yet measured: {', '.join(ready['unmeasured'])}"
+        line += "; ready" if ready["ready"] else "; not ready yet"
+        console.print(line, markup=False)
+    if doc["due"]:
+        table = Table(title=f"Mistakes due for review today ({doc['today']})", title_justify="left")
+        for column in ("card", "problem", "what went wrong", "skill", "due"):
+            table.add_column(column, overflow="fold")
+        for d in doc["due"]:
+            table.add_row(str(d["card"]), d["problem"], d["mistake"], d["skill"], d["due_on"])
+        console.print(table)
+        console.print("Grade each with: offerlab prep review CARD --grade 0-5")
+    else:
+        console.print(f"No mistakes due for review today ({doc['today']}).")

@@ -1,0 +1,459 @@
+"""Income tax and payroll taxes on a year's wages, where the person lives.
+
+* United States: federal and state income tax from the ``tenforty`` package (its federal total
+  includes the 0.9% Additional Medicare Tax, shown on its own line); Social Security (6.2% up to
+  the year's wage base) and Medicare (1.45%) from our own dated table; state payroll levies
+  (CA SDI, WA Cares, WA paid family leave) and the New York City resident tax from the same
+  table (``data/tax/us_payroll.toml``).
+* United Kingdom: Income Tax and employee Class 1 National Insurance (``data/tax/uk.toml``).
+* India: income tax under the new regime, with rebate, surcharge and cess
+  (``data/tax/india.toml``).
+
+Everything an offer pays in a year (base, bonus, vests, signing, refreshers, other items) is
+taxed as wages of one tax year. Amounts are annual, gross in and tax out, in the residence's
+currency; results are exact Decimals except tenforty's, which are cents.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from importlib import resources
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from offerlab.errors import InputError
+from offerlab.money import CENT, Money, money_sum
+from offerlab.scenarios.residence import Residence
+from offerlab.validation import validate_document
+
+__all__ = [
+    "Filing",
+    "TaxLine",
+    "TaxResult",
+    "latest_tax_year",
+    "shipped_years",
+    "table_sources",
+    "tax_wages",
+    "tenforty_state_years",
+]
+
+Filing = Literal["single", "joint"]
+
+#: Tax years tenforty computes (federal and state income tax).
+TENFORTY_YEARS: tuple[int, ...] = tuple(range(2018, 2026))
+
+_PCT = Decimal(100)
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class _Band(_Table):
+    up_to: Decimal | None = None
+    rate_pct: Decimal
+
+
+class _LevyRate(_Table):
+    year: int
+    rate_pct: Decimal
+    wage_cap: Decimal | None = None
+
+
+class _Levy(_Table):
+    state: str
+    name: str
+    source: str
+    rates: list[_LevyRate]
+
+
+class _SocialSecurity(_Table):
+    source: str
+    rate_pct: Decimal
+    wage_base: dict[str, Decimal]
+
+
+class _Medicare(_Table):
+    source: str
+    rate_pct: Decimal
+    years: list[int]
+
+
+class _AdditionalMedicare(_Table):
+    source: str
+    rate_pct: Decimal
+    threshold_single: Decimal
+    threshold_joint: Decimal
+
+
+class _Nyc(_Table):
+    source: str
+    years: list[int]
+    single: list[_Band]
+    joint: list[_Band]
+
+
+class _UsPayroll(_Table):
+    currency: Literal["USD"]
+    social_security: _SocialSecurity
+    medicare: _Medicare
+    additional_medicare: _AdditionalMedicare
+    levy: list[_Levy]
+    nyc: _Nyc
+
+
+class _NiBand(_Table):
+    from_: Annotated[Decimal, Field(alias="from")]
+    up_to: Decimal | None = None
+    rate_pct: Decimal
+
+
+class _UkYear(_Table):
+    year: int
+    label: str
+    income_tax_source: str
+    personal_allowance: Decimal
+    allowance_taper_from: Decimal
+    bands: list[_Band]
+    ni_source: str
+    national_insurance: list[_NiBand]
+
+
+class _Uk(_Table):
+    currency: Literal["GBP"]
+    year: list[_UkYear]
+
+
+class _Surcharge(_Table):
+    above: Decimal
+    rate_pct: Decimal
+
+
+class _IndiaYear(_Table):
+    year: int
+    label: str
+    source: str
+    standard_deduction: Decimal
+    slabs: list[_Band]
+    rebate_income_limit: Decimal
+    rebate_max: Decimal
+    surcharge: list[_Surcharge]
+    cess_pct: Decimal
+
+
+class _India(_Table):
+    currency: Literal["INR"]
+    year: list[_IndiaYear]
+
+
+def _load(name: str) -> Any:
+    text = resources.files("offerlab").joinpath("data", "tax", name).read_text(encoding="utf-8")
+    return tomllib.loads(text, parse_float=Decimal)
+
+
+@functools.cache
+def _us() -> _UsPayroll:
+    return validate_document(_UsPayroll, _load("us_payroll.toml"), "us_payroll.toml", "tax table")
+
+
+@functools.cache
+def _uk() -> _Uk:
+    return validate_document(_Uk, _load("uk.toml"), "uk.toml", "tax table")
+
+
+@functools.cache
+def _india() -> _India:
+    return validate_document(_India, _load("india.toml"), "india.toml", "tax table")
+
+
+@dataclass(frozen=True, slots=True)
+class TaxLine:
+    """One tax or levy on a year's wages: ``key`` for JSON, ``label`` for tables."""
+
+    key: str
+    label: str
+    amount: Money
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaxResult:
+    """The taxes on one year's gross wages, line by line, in the residence's currency."""
+
+    gross: Money
+    lines: tuple[TaxLine, ...]
+    tax_year: int
+    residence: Residence
+    filing: Filing
+
+    @property
+    def total(self) -> Money:
+        """All taxes and levies of the year."""
+        return money_sum((line.amount for line in self.lines), self.gross.currency)
+
+    @property
+    def net(self) -> Money:
+        """Gross minus all taxes (annual, after tax)."""
+        return self.gross - self.total
+
+
+@functools.cache
+def tenforty_state_years() -> dict[str, tuple[int, ...]]:
+    """The tax years tenforty computes for each state (no-income-tax states: every year)."""
+    # tenforty's own tables of the forms it ships; read rather than copied so that an upgrade
+    # that adds a state or a year is picked up.
+    from tenforty.core import NATURAL_FORM_CONFIG
+    from tenforty.models import STATE_TO_FORM
+
+    out: dict[str, tuple[int, ...]] = {}
+    for state, form in STATE_TO_FORM.items():
+        if state.value is None:
+            continue
+        years = tuple(y for y in TENFORTY_YEARS if form is None or (y, form) in NATURAL_FORM_CONFIG)
+        if years:
+            out[str(state.value)] = years
+    return out
+
+
+def shipped_years(residence: Residence) -> tuple[int, ...]:
+    """Tax years offerlab can compute for ``residence`` (empty: a state tenforty lacks)."""
+    if residence.country == "US":
+        payroll = _us()
+        assert residence.state is not None
+        years = set(tenforty_state_years().get(residence.state, ()))
+        years &= {int(y) for y in payroll.social_security.wage_base}
+        years &= set(payroll.medicare.years)
+        if residence.nyc:
+            years &= set(payroll.nyc.years)
+        return tuple(sorted(years))
+    if residence.country == "GB":
+        return tuple(sorted(y.year for y in _uk().year))
+    return tuple(sorted(y.year for y in _india().year))
+
+
+def latest_tax_year(residence: Residence) -> int:
+    """The default tax year: the latest one shipped for ``residence``."""
+    years = shipped_years(residence)
+    if not years:
+        _check_year(residence, 0)  # raises, naming the states covered
+    return years[-1]
+
+
+def _check_year(residence: Residence, tax_year: int) -> None:
+    years = shipped_years(residence)
+    if not years:
+        covered = ", ".join(sorted(tenforty_state_years()))
+        raise InputError(
+            f"offerlab cannot compute {residence.state} income tax for {residence.label!r}: "
+            f"tenforty has no {residence.state} forms; US states covered: {covered}"
+        )
+    if tax_year not in years:
+        country = {"US": "the United States", "GB": "the United Kingdom", "IN": "India"}
+        raise InputError(
+            f"tax year {tax_year} is not shipped for {country[residence.country]}; "
+            f"tax years available: {years[0]}-{years[-1]}"
+            + (" (UK years start on 6 April of that year)" if residence.country == "GB" else "")
+            + (" (Indian financial years start on 1 April)" if residence.country == "IN" else "")
+        )
+
+
+def _bands(amount: Decimal, bands: list[_Band]) -> Decimal:
+    """Tax on ``amount`` through consecutive bands (each ``up_to`` a cumulative upper bound)."""
+    tax = Decimal(0)
+    lower = Decimal(0)
+    for band in bands:
+        upper = band.up_to
+        if amount <= lower:
+            break
+        top = amount if upper is None else min(amount, upper)
+        tax += (top - lower) * band.rate_pct / _PCT
+        if upper is None:
+            break
+        lower = upper
+    return tax
+
+
+def _capped(wages: Decimal, rate_pct: Decimal, cap: Decimal | None) -> Decimal:
+    base = wages if cap is None else min(wages, cap)
+    return base * rate_pct / _PCT
+
+
+@functools.lru_cache(maxsize=4096)
+def _tenforty(year: int, state: str | None, filing: Filing, cents: int) -> tuple[Any, ...]:
+    """tenforty's federal total, Additional Medicare, state total and state taxable income."""
+    import tenforty  # a compiled package: imported only when a US tax is asked for
+
+    status = "Single" if filing == "single" else "Married/Joint"
+    result = tenforty.evaluate_return(
+        year=year, state=state, filing_status=status, w2_income=cents / 100
+    )
+    return (
+        result.federal_total_tax,
+        result.federal_additional_medicare_tax,
+        result.state_total_tax,
+        result.state_taxable_income,
+    )
+
+
+def _dollars(value: float) -> Decimal:
+    return Decimal(repr(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def us_federal_state(
+    wages: Decimal, state: str, filing: Filing, tax_year: int
+) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    """(federal total incl. Additional Medicare, Additional Medicare, state income tax,
+    state taxable income), USD, from tenforty for W-2 wages only and the standard deduction."""
+    cents = int(wages.quantize(CENT, rounding=ROUND_HALF_UP) * 100)
+    federal, additional, state_tax, state_taxable = _tenforty(tax_year, state, filing, cents)
+    return _dollars(federal), _dollars(additional), _dollars(state_tax), _dollars(state_taxable)
+
+
+def _us_lines(wages: Decimal, residence: Residence, filing: Filing, year: int) -> list[TaxLine]:
+    assert residence.state is not None
+    table = _us()
+    usd = "USD"
+    tenforty_source = f"tenforty (Open Tax Solver) {year} federal 1040 and state forms"
+    federal, additional, state_tax, state_taxable = us_federal_state(
+        wages, residence.state, filing, year
+    )
+    extra = table.additional_medicare
+    threshold = extra.threshold_single if filing == "single" else extra.threshold_joint
+    ours = max(Decimal(0), wages - threshold) * extra.rate_pct / _PCT
+    income_tax = federal - additional
+    additional_source = tenforty_source
+    if additional == 0 and ours > 0:
+        # tenforty has no Form 8959 for this year: its federal total leaves the tax out.
+        additional, additional_source = ours, extra.source
+    lines = [
+        TaxLine("federal_income_tax", "federal income tax", Money(income_tax, usd),
+                tenforty_source),
+        TaxLine("additional_medicare", "additional Medicare (0.9%)", Money(additional, usd),
+                additional_source),
+        TaxLine("state_income_tax", f"{residence.state} income tax", Money(state_tax, usd),
+                tenforty_source),
+    ]  # fmt: skip
+    if residence.nyc:
+        bands = table.nyc.single if filing == "single" else table.nyc.joint
+        nyc = _bands(max(state_taxable, Decimal(0)), bands)
+        lines.append(
+            TaxLine("local_income_tax", "NYC income tax", Money(nyc, usd), table.nyc.source)
+        )
+    ss = table.social_security
+    lines.append(
+        TaxLine(
+            "social_security",
+            "social security (6.2%)",
+            Money(_capped(wages, ss.rate_pct, ss.wage_base[str(year)]), usd),
+            ss.source,
+        )
+    )
+    med = table.medicare
+    lines.append(
+        TaxLine("medicare", "medicare (1.45%)", Money(wages * med.rate_pct / _PCT, usd), med.source)
+    )
+    for levy in table.levy:
+        if levy.state != residence.state:
+            continue
+        for rate in levy.rates:
+            if rate.year == year:
+                key = levy.name.lower().replace(" ", "_")
+                amount = Money(_capped(wages, rate.rate_pct, rate.wage_cap), usd)
+                lines.append(TaxLine(key, levy.name, amount, levy.source))
+    return lines
+
+
+def _uk_lines(wages: Decimal, year: int) -> list[TaxLine]:
+    table = next(y for y in _uk().year if y.year == year)
+    allowance = table.personal_allowance
+    if wages > table.allowance_taper_from:
+        allowance = max(Decimal(0), allowance - (wages - table.allowance_taper_from) / 2)
+    taxable = max(Decimal(0), wages - allowance)
+    income_tax = _bands(taxable, table.bands)
+    ni = Decimal(0)
+    for band in table.national_insurance:
+        top = wages if band.up_to is None else min(wages, band.up_to)
+        if top > band.from_:
+            ni += (top - band.from_) * band.rate_pct / _PCT
+    source = f"{table.label}: {table.income_tax_source}"
+    return [
+        TaxLine("income_tax", "income tax", Money(income_tax, "GBP"), source),
+        TaxLine("national_insurance", "national insurance", Money(ni, "GBP"),
+                f"{table.label}: {table.ni_source}"),
+    ]  # fmt: skip
+
+
+def india_tax(wages: Decimal, year: int) -> tuple[Decimal, Decimal, Decimal]:
+    """(income tax after rebate, surcharge, cess) in INR under the new regime."""
+    table = next(y for y in _india().year if y.year == year)
+    taxable = max(Decimal(0), wages - table.standard_deduction)
+    tax = _bands(taxable, table.slabs)
+    if taxable <= table.rebate_income_limit:
+        tax = max(Decimal(0), tax - table.rebate_max)
+    else:
+        # Marginal relief on the rebate: tax never exceeds the income above the limit.
+        tax = min(tax, taxable - table.rebate_income_limit)
+    surcharge = Decimal(0)
+    for index, level in enumerate(table.surcharge):
+        upper = table.surcharge[index + 1].above if index + 1 < len(table.surcharge) else None
+        if taxable > level.above and (upper is None or taxable <= upper):
+            surcharge = tax * level.rate_pct / _PCT
+            # Marginal relief: tax + surcharge exceeds that at the threshold by at most the
+            # income above the threshold.
+            at_threshold = _bands(level.above, table.slabs)
+            below_rate = table.surcharge[index - 1].rate_pct if index > 0 else Decimal(0)
+            ceiling = at_threshold * (1 + below_rate / _PCT) + (taxable - level.above)
+            surcharge = max(Decimal(0), min(surcharge, ceiling - tax))
+    cess = (tax + surcharge) * table.cess_pct / _PCT
+    return tax, surcharge, cess
+
+
+def _india_lines(wages: Decimal, year: int) -> list[TaxLine]:
+    table = next(y for y in _india().year if y.year == year)
+    tax, surcharge, cess = india_tax(wages, year)
+    source = f"{table.label}: {table.source}"
+    return [
+        TaxLine("income_tax", "income tax", Money(tax, "INR"), source),
+        TaxLine("surcharge", "surcharge", Money(surcharge, "INR"), source),
+        TaxLine("cess", f"cess ({table.cess_pct}%)", Money(cess, "INR"), source),
+    ]
+
+
+def tax_wages(wages: Money, residence: Residence, filing: Filing, tax_year: int) -> TaxResult:
+    """Taxes on one tax year's ``wages`` (gross, annual) for ``residence``.
+
+    ``wages`` must be in the residence's currency (convert first: see
+    :mod:`offerlab.scenarios.currency`). ``joint`` is a US filing status and assumes one earner.
+    """
+    _check_year(residence, tax_year)
+    if wages.currency != residence.currency:
+        raise InputError(
+            f"wages are in {wages.currency} and taxes in {residence.label} are computed in "
+            f"{residence.currency}; convert with a dated rate first (--rate or --rates)"
+        )
+    if wages.amount < 0:
+        raise InputError("wages must not be negative")
+    if residence.country == "US":
+        lines = _us_lines(wages.amount, residence, filing, tax_year)
+    elif filing != "single":
+        raise InputError(
+            "joint filing exists only in the United States; in the United Kingdom and India "
+            "each person is taxed on their own income (use --filing single)"
+        )
+    elif residence.country == "GB":
+        lines = _uk_lines(wages.amount, tax_year)
+    else:
+        lines = _india_lines(wages.amount, tax_year)
+    return TaxResult(wages, tuple(lines), tax_year, residence, filing)
+
+
+def table_sources(residence: Residence, tax_year: int) -> list[str]:
+    """The source of every table used for ``residence`` in ``tax_year`` (for notes and docs)."""
+    _check_year(residence, tax_year)
+    zero = Money.zero(residence.currency)
+    return list(dict.fromkeys(line.source for line in tax_wages(zero, residence, "single",
+                                                               tax_year).lines))  # fmt: skip

@@ -1,0 +1,119 @@
+"""Pipelines as data: the bundled loops carry the seeds' facts; user files are validated."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from offerlab.errors import NotFoundError, ProblemsError
+from offerlab.prep.pipeline import (
+    bundled_pipelines,
+    bundled_templates,
+    load_pipeline,
+    load_pipeline_file,
+    load_template,
+    resolve_pipeline,
+)
+
+
+def test_microsoft_loop_from_the_seeds():
+    ml = load_pipeline("microsoft-ml-engineer")
+    by_id = {s.id: s for s in ml.stages}
+    assert list(by_id) == [
+        "online_assessment",
+        "recruiter_screen",
+        "phone_technical",
+        "onsite_coding",
+        "onsite_system_design",
+        "onsite_ml_case_study",
+        "leadership_fit",
+    ]
+    assert by_id["recruiter_screen"].minutes == 15
+    assert by_id["phone_technical"].minutes == 45
+    assert set(by_id["phone_technical"].skills) == {"coding", "ml"}
+    onsite = [s for s in ml.stages if s.group == "onsite"]
+    assert sum(s.rounds for s in onsite) == 4
+    assert all(s.minutes == 45 for s in onsite)
+    assert by_id["onsite_coding"].rounds == 2
+    assert by_id["leadership_fit"].minutes == 30
+    assert not by_id["online_assessment"].minutes_stated  # the seed gives no length
+    assert (ml.rubric.min, ml.rubric.max, ml.rubric.pass_score) == (1, 4, 3)
+    publishers = {(s.publisher, s.date) for s in ml.sources}
+    assert publishers == {("AI Engineers Editorial", "2026-06"), ("Valenx Press", "2026-06")}
+
+
+def test_six_week_template():
+    template = load_template("six-week-ml")
+    assert [w.week for w in template.weeks] == [1, 2, 3, 4, 5, 6]
+    assert template.weeks[0].deliverables[0].count == 30
+    assert template.weeks[-1].mock
+    assert template.system_design_min_share == Decimal("0.30")
+    assert template.source.publisher == "AI Engineers Editorial"
+
+
+def test_every_bundled_file_loads():
+    assert set(bundled_pipelines()) >= {"microsoft-ml-engineer", "big-tech-swe"}
+    for name in bundled_pipelines():
+        assert load_pipeline(name).stages
+    for name in bundled_templates():
+        assert load_template(name).weeks
+
+
+def test_unknown_pipeline():
+    with pytest.raises(NotFoundError, match=r"unknown pipeline 'google'.*big-tech-swe"):
+        resolve_pipeline("google")
+
+
+GOOD = """
+name = "my-loop"
+title = "My loop"
+template = "six-week-swe"
+[[stages]]
+id = "coding"
+name = "Coding"
+minutes = 60
+skills = { coding = 1 }
+[[stages]]
+id = "design"
+name = "Design"
+minutes = 60
+skills = { system_design = 1 }
+"""
+
+
+def test_user_file(tmp_path: Path):
+    path = tmp_path / "loop.toml"
+    path.write_text(GOOD)
+    pipeline = resolve_pipeline(str(path))
+    assert pipeline.name == "my-loop"
+    assert pipeline.stage("design").primary_skill == "system_design"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("name = 'x'\ntitle = = 'y'\n", "line 2"),
+        (GOOD.replace("minutes = 60", "minutes = 0", 1), "stages[0].minutes"),
+        (GOOD.replace("coding = 1", "cooking = 1"), "stages[0].skills"),
+        (
+            GOOD.replace('id = "design"', 'id = "coding"'),
+            "stages[1].id: stage id 'coding' is used twice",
+        ),
+        (GOOD.replace("six-week-swe", "ten-week"), "template: unknown template 'ten-week'"),
+        (GOOD + "\ncolour = 'red'\n", "unknown key 'colour'"),
+        (GOOD + "\n[rubric]\nmin = 1\nmax = 4\npass = 7\n", "rubric.pass"),
+        ('name = "x"\ntitle = "x"\nstages = []\n', "stages"),
+    ],
+)
+def test_bad_user_file_is_located(tmp_path: Path, text: str, expected: str):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(ProblemsError) as info:
+        load_pipeline_file(path)
+    assert expected in str(info.value)
+    assert str(path) in str(info.value)
+
+
+def test_missing_file(tmp_path: Path):
+    with pytest.raises(ProblemsError, match="no such file"):
+        resolve_pipeline(str(tmp_path / "nope.toml"))

@@ -1,0 +1,275 @@
+"""Plans: scaling to 1, 3, 6 and 10 weeks, the hour budget, system design share, weak stages,
+mocks before the day, and the iCalendar file."""
+
+import itertools
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from icalendar import Calendar
+
+from offerlab.errors import InputError, NotFoundError
+from offerlab.prep.export import plan_ics, plan_json
+from offerlab.prep.pipeline import SKILLS, Pipeline, load_pipeline, load_template
+from offerlab.prep.plan import PlanRequest, StudyPlan, build_plan, layout_weeks
+
+TODAY = date(2026, 11, 22)
+ML = load_pipeline("microsoft-ml-engineer")
+SWE = load_pipeline("big-tech-swe")
+
+
+def make(
+    weeks: int = 6,
+    hours: str = "10",
+    weak: Sequence[str] = (),
+    pipeline: Pipeline = ML,
+    days: int = 0,
+    start: date = TODAY,
+    per_week: int = 6,
+) -> StudyPlan:
+    request = PlanRequest(
+        start=start,
+        interview_date=start + timedelta(days=7 * weeks + days),
+        hours_per_week=Decimal(hours),
+        today=TODAY,
+        weak=tuple(weak),
+        study_days_per_week=per_week,
+    )
+    return build_plan(request, pipeline, load_template(pipeline.template))
+
+
+@pytest.mark.parametrize(
+    ("weeks", "kinds"),
+    [
+        (1, ["mock"]),
+        (3, ["study", "study", "mock"]),
+        (6, ["study"] * 5 + ["mock"]),
+        (10, ["study", "review"] * 4 + ["study", "mock"]),
+    ],
+)
+def test_scaling(weeks, kinds):
+    plan = make(weeks)
+    assert [w.kind for w in plan.weeks] == kinds
+    covered = [n for w in plan.weeks if w.kind != "review" for n in w.template_weeks]
+    assert covered == [1, 2, 3, 4, 5, 6]  # every template week once, in order
+    assert plan.weeks[0].start == TODAY
+    assert plan.weeks[-1].end == plan.interview_date - timedelta(days=1)
+    assert all(w.deliverables for w in plan.weeks)
+
+
+def test_compressed_week_has_several_focuses():
+    plan = make(3)
+    assert len(plan.weeks[0].focus) == 3
+    assert plan.weeks[0].focus[0] == "Core data structures and algorithms"
+    assert make(1).weeks[0].focus[-1] == "Full mock interview series"
+
+
+def test_review_weeks_review_what_came_before():
+    plan = make(10)
+    review = plan.weeks[1]
+    assert review.focus == ("Review: Core data structures and algorithms",)
+    assert review.mocks  # a review week rehearses one stage
+
+
+def test_layout_extremes():
+    assert [x.kind for x in layout_weeks(2, 6)] == ["study", "mock"]
+    assert layout_weeks(2, 6)[0].template_weeks == (1, 2, 3, 4, 5)
+    many = layout_weeks(20, 6)
+    assert len(many) == 20
+    assert many[-1].kind == "mock"
+    assert sum(1 for x in many if x.kind == "review") == 14
+
+
+def test_deliverable_counts_scale_with_hours():
+    assert make(6, "10").weeks[0].deliverables[0].startswith("30 coding problems")
+    assert make(6, "5").weeks[0].deliverables[0].startswith("15 coding problems")
+
+
+@pytest.mark.parametrize("weeks", [1, 3, 6, 10])
+@pytest.mark.parametrize("hours", ["0.5", "3", "7.3", "10", "25"])
+def test_never_more_hours_than_given(weeks, hours):
+    plan = make(weeks, hours, days=3)
+    given_minutes = Decimal(hours) * 60
+    for week in plan.weeks:
+        assert week.total_minutes <= week.budget_minutes <= given_minutes
+        assert sum(d.minutes for d in week.days) == week.total_minutes
+        assert all(d.minutes <= 24 * 60 for d in week.days)
+    assert plan.total_minutes <= given_minutes * len(plan.weeks)
+    doc = plan_json(plan, ML)
+    assert doc["total_hours"] <= float(hours) * len(doc["weeks"])
+    for week in doc["weeks"]:
+        assert sum(week["hours"].values()) <= float(hours)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    weeks=st.integers(1, 16),
+    extra=st.integers(0, 6),
+    quarter_hours=st.integers(1, 160),
+    per_week=st.integers(1, 7),
+    weak=st.sets(st.sampled_from([s.id for s in ML.stages]), max_size=3),
+)
+def test_budget_and_system_design_share_hold_everywhere(
+    weeks, extra, quarter_hours, per_week, weak
+):
+    hours = Decimal(quarter_hours) / 4
+    try:
+        plan = make(weeks, str(hours), weak=sorted(weak), days=extra, per_week=per_week)
+    except InputError:
+        return  # too few hours for one 15-minute session
+    for week in plan.weeks:
+        assert week.total_minutes <= hours * 60
+        # at least 30% system design in every week, so in total too
+        assert week.minutes["system_design"] * 10 >= 3 * week.total_minutes
+    assert all(m.day < plan.interview_date for m in plan.sessions)
+
+
+@pytest.mark.parametrize("weeks", [1, 3, 6, 10])
+@pytest.mark.parametrize("pipeline", [ML, SWE], ids=["ml", "swe"])
+def test_system_design_at_least_30_percent(weeks, pipeline):
+    by_skill = make(weeks, "10", pipeline=pipeline).minutes_by_skill()
+    total = sum(by_skill.values())
+    assert by_skill["system_design"] / total >= 0.30
+
+
+def test_swe_loop_plans_no_ml_hours():
+    assert make(6, pipeline=SWE).minutes_by_skill()["ml"] == 0
+
+
+@pytest.mark.parametrize(
+    "stage", ["onsite_system_design", "onsite_ml_case_study", "onsite_coding", "leadership_fit"]
+)
+def test_weak_stage_gets_more_hours(stage):
+    skill = ML.stage(stage).primary_skill
+    base = make(6, "10").minutes_by_skill()[skill]
+    weak = make(6, "10", weak=[stage]).minutes_by_skill()[skill]
+    assert weak > base
+
+
+def test_weak_stage_is_mocked_first():
+    plan = make(6, "10", weak=["onsite_ml_case_study"])
+    assert "onsite_ml_case_study" in [m.stage for m in plan.weeks[-1].mocks]
+
+
+@pytest.mark.parametrize("weeks", [1, 3, 6, 10])
+def test_mocks_before_the_date(weeks):
+    plan = make(weeks, "10")
+    assert plan.mocks
+    assert all(m.day < plan.interview_date for m in plan.mocks)
+    # the eve is a rest day
+    assert all(d.day < plan.interview_date - timedelta(days=1) for w in plan.weeks for d in w.days)
+
+
+def test_short_first_week_is_pro_rata():
+    plan = make(2, "14", days=3)  # 17 days: a 3-day week, then two full ones
+    first = plan.weeks[0]
+    assert (first.end - first.start).days + 1 == 3
+    assert first.budget_minutes == 6 * 60  # 14 h * 3/7
+    assert len(plan.weeks) == 3
+
+
+def test_days_are_dated_and_inside_their_week():
+    plan = make(3, "10")
+    for week in plan.weeks:
+        for day in week.days:
+            assert week.start <= day.day <= week.end
+        assert sum(s.minutes for d in week.days for s in d.sessions) == week.total_minutes
+
+
+def test_ics_parses_back():
+    plan = make(3, "10")
+    cal = Calendar.from_ical(plan_ics(plan, ML))
+    events = list(cal.walk("VEVENT"))
+    study_days = sum(
+        1 for w in plan.weeks for d in w.days if any(s.kind != "mock" for s in d.sessions)
+    )
+    mocks = [e for e in events if str(e["SUMMARY"]).startswith("Mock interview")]
+    assert len(mocks) == len(plan.mocks)
+    assert len(events) == study_days + len(plan.mocks) + 1  # + the interview itself
+    uids = [str(e["UID"]) for e in events]
+    assert len(set(uids)) == len(uids)
+    interview = [e for e in events if str(e["SUMMARY"]).startswith("Interview")]
+    assert interview[0].decoded("DTSTART") == plan.interview_date
+    assert all(e.decoded("DTSTART") < plan.interview_date for e in mocks)
+
+
+def test_json_contract():
+    doc = plan_json(make(3, "10"), ML)
+    assert {"weeks", "total_hours"} <= set(doc)
+    for index, week in enumerate(doc["weeks"], start=1):
+        assert week["week"] == index
+        date.fromisoformat(week["start"])
+        assert isinstance(week["focus"], list)
+        assert week["focus"]
+        assert set(week["hours"]) == set(SKILLS)
+        assert isinstance(week["deliverables"], list)
+    assert doc["total_hours"] == sum(sum(w["hours"].values()) for w in doc["weeks"])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"interview_date": date(2026, 11, 1)}, "in the past"),
+        ({"start": date(2026, 12, 10), "interview_date": date(2026, 12, 1)}, "not after the start"),
+        ({"start": date(2026, 12, 1), "interview_date": date(2026, 12, 1)}, "not after the start"),
+        ({"hours_per_week": Decimal(0)}, "must be more than 0"),
+        ({"hours_per_week": Decimal(-3)}, "must be more than 0"),
+        ({"hours_per_week": Decimal("0.01")}, "no 15-minute session"),
+        ({"study_days_per_week": 0}, "1 to 7"),
+    ],
+)
+def test_bad_requests(kwargs, message):
+    fields: dict[str, Any] = {
+        "start": TODAY,
+        "interview_date": date(2026, 12, 20),
+        "hours_per_week": Decimal(10),
+        "today": TODAY,
+    }
+    fields.update(kwargs)
+    with pytest.raises(InputError, match=message):
+        build_plan(PlanRequest(**fields), ML, load_template(ML.template))
+
+
+def test_unknown_weak_stage():
+    with pytest.raises(NotFoundError, match=r"unknown stage 'onsite_dance'.*onsite_coding"):
+        make(3, weak=["onsite_dance"])
+
+
+def test_no_study_day_left():
+    with pytest.raises(InputError, match="no study day is left"):
+        make(0, days=1)
+    assert make(0, days=1, per_week=7).total_minutes > 0  # the eve becomes a study day
+
+
+def test_singular_deliverables_and_session_titles():
+    plan = make(1, "3")
+    assert "1 timed phone-screen simulation" in plan.weeks[0].deliverables
+    titles = {s.title for s in plan.sessions if s.kind != "mock"}
+    assert all(" / " not in t for t in titles)
+    assert all(s.minutes >= 15 for s in plan.sessions)
+
+
+def test_ics_timed_sessions():
+    plan = make(1, "6")
+    cal = Calendar.from_ical(plan_ics(plan, ML, at=time(19, 0)))
+    events = [e for e in cal.walk("VEVENT") if not str(e["SUMMARY"]).startswith("Interview")]
+    assert len(events) == len(plan.sessions)
+    first_day = plan.weeks[0].days[0]
+    mine = sorted(
+        (e for e in events if e.decoded("DTSTART").date() == first_day.day),
+        key=lambda e: e.decoded("DTSTART"),
+    )
+    assert mine[0].decoded("DTSTART") == datetime.combine(first_day.day, time(19, 0))
+    for before, after in itertools.pairwise(mine):
+        assert before.decoded("DTEND") == after.decoded("DTSTART")
+    total = sum((e.decoded("DTEND") - e.decoded("DTSTART")).total_seconds() for e in events)
+    assert total / 60 == plan.total_minutes
+
+
+def test_too_few_hours_is_not_called_no_study_day():
+    with pytest.raises(InputError, match="leaves no 15-minute session"):
+        make(0, hours="0.25", days=1, per_week=7)
