@@ -50,24 +50,35 @@ def pg_url() -> Iterator[str]:
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
+    pytest.param("sqlite-sql", id="sqlite-records-in-sql"),
     pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
 ]
 
 
 @pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """sqlite (records in DuckDB, the default), sqlite-sql (records in SQLite), postgres."""
+    name: str = request.param
+    return name
+
+
+@pytest.fixture
 def store_url(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    backend: str,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> str:
     """A database URL for an empty store on each backend; OFFERLAB_HOME is a temp dir."""
     monkeypatch.setenv("OFFERLAB_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("OFFERLAB_DATABASE_URL", raising=False)
-    if request.param == "sqlite":
+    if backend.startswith("sqlite"):
         return f"sqlite:///{tmp_path / 'home' / 'offerlab.sqlite3'}"
     url: str = request.getfixturevalue("pg_url")
     return url
 
 
 @pytest.fixture
-def repo(store_url: str) -> Iterator[MarketRepository]:
-    with Store(store_url) as store:
+def repo(store_url: str, backend: str) -> Iterator[MarketRepository]:
+    with Store(store_url, columnar=False if backend == "sqlite-sql" else None) as store:
         yield MarketRepository(store)

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
@@ -107,6 +108,15 @@ STAGE_COLUMNS: Final = (
     "years_at_company",
     "reported_on",
 )
+
+
+def _plain(value: Any) -> Any:
+    """A value SQLite's driver binds as is: Decimal as its exact text, a date as ISO text."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def _unmask(values: Any) -> NDArray[Any]:
@@ -573,7 +583,10 @@ class SqlRecords(RecordStore):
         statement = text(f"INSERT INTO offerlab_stage ({columns}) VALUES ({marks})")
         cursor = stage.execute(f"SELECT {columns} FROM records")
         while batch := cursor.fetchmany(50_000):
-            conn.execute(statement, [dict(zip(names, row, strict=True)) for row in batch])
+            conn.execute(
+                statement,
+                [{n: _plain(v) for n, v in zip(names, row, strict=True)} for row in batch],
+            )
 
     def commit(self) -> None:
         self._conn = None
