@@ -133,3 +133,16 @@ def test_queries_see_later_imports(repo: MarketRepository, tmp_path: Path) -> No
     more = [r.replace("Software Engineer", "Data Scientist") for r in sample_rows(4)]
     repo.import_file(write_csv(tmp_path / "b.csv", more))
     assert band(repo, company="Microsoft", level="62").n == 10
+
+
+def test_progress_is_reported(repo: MarketRepository, tmp_path: Path) -> None:
+    seen: list[tuple[str, float]] = []
+    repo.import_file(
+        write_csv(tmp_path / "a.csv", sample_rows(5)),
+        progress=lambda stage, fraction: seen.append((stage, fraction)),
+    )
+    stages = [stage for stage, _ in seen]
+    assert stages[0] == "reading"
+    assert "storing" in stages
+    assert seen[-1] == ("done", 1.0)
+    assert all(0.0 <= fraction <= 1.0 for _, fraction in seen)
