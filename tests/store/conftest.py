@@ -67,12 +67,24 @@ def store_url(
     return url
 
 
-@pytest.fixture(params=["default", "sql"], ids=["records-default", "records-in-sql"])
-def repo(store_url: str, request: pytest.FixtureRequest) -> Iterator[MarketRepository]:
-    """A repository per backend; on SQLite also with the records in SQLite itself (the
-    default keeps them in the DuckDB file beside it)."""
-    in_sql = request.param == "sql"
-    if in_sql and not store_url.startswith("sqlite"):
-        pytest.skip("PostgreSQL keeps its records in SQL already (same as records-default)")
-    with Store(store_url, columnar=False if in_sql else None) as store:
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite-duckdb"),
+        pytest.param("sqlite-sql", id="sqlite-records-in-sql"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ]
+)
+def repo(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[MarketRepository]:
+    """A repository per set-up: SQLite with its records in the DuckDB file beside it (the
+    default), SQLite with the records in SQLite itself, and PostgreSQL."""
+    monkeypatch.setenv("OFFERLAB_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("OFFERLAB_DATABASE_URL", raising=False)
+    if request.param == "postgres":
+        url: str = request.getfixturevalue("pg_url")
+    else:
+        url = f"sqlite:///{tmp_path / 'home' / 'offerlab.sqlite3'}"
+    columnar = False if request.param == "sqlite-sql" else None
+    with Store(url, columnar=columnar) as store:
         yield MarketRepository(store)

@@ -309,7 +309,7 @@ def _bundled(
             components[name] = ComponentBand(pct.n, values if pct.n >= min_n else None)
     note = f"bundled band for {found.company} {found.level}"
     if found.metro:
-        note += f" in the {found.metro} metro"
+        note += f" in the {found.metro}"
     elif found.country:
         note += f" in {found.country}"
     if found.specialty:

@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import Connection, Engine, insert, text
 
+from offerlab.market.importer import RECORD_COLUMNS
 from offerlab.store.columnar import connect_columnar
 from offerlab.store.models import Base
 
@@ -90,24 +91,6 @@ SUBSET_CACHE: Final = 4
 #: Loads of at least this many rows rebuild the indexes instead of updating them.
 BULK_ROWS: Final = 100_000
 _PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
-STAGE_COLUMNS: Final = (
-    "source_id",
-    "record_key",
-    "external_id",
-    "company_raw",
-    "title_raw",
-    "tag_raw",
-    "level_raw",
-    "location_raw",
-    "currency",
-    "base",
-    "stock",
-    "bonus",
-    "total",
-    "years_experience",
-    "years_at_company",
-    "reported_on",
-)
 
 
 def _plain(value: Any) -> Any:
@@ -518,7 +501,7 @@ class SqlRecords(RecordStore):
         assert self._conn is not None, "publish runs inside an import"
         conn = self._conn
         stage = self.staging()
-        columns = ", ".join(STAGE_COLUMNS)
+        columns = ", ".join(RECORD_COLUMNS)
         row = stage.execute("SELECT count(*) FROM records").fetchone()
         staged = int(row[0]) if row else 0
         conn.execute(
@@ -578,7 +561,7 @@ class SqlRecords(RecordStore):
     def _insert_batches(
         self, conn: Connection, stage: duckdb.DuckDBPyConnection, columns: str
     ) -> None:
-        names = list(STAGE_COLUMNS)
+        names = list(RECORD_COLUMNS)
         marks = ", ".join(f":{n}" for n in names)
         statement = text(f"INSERT INTO offerlab_stage ({columns}) VALUES ({marks})")
         cursor = stage.execute(f"SELECT {columns} FROM records")
