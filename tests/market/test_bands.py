@@ -174,12 +174,36 @@ def test_growth_needs_two_years(repo: MarketRepository, tmp_path: Path) -> None:
         band(repo, company="Microsoft", level="62", as_of=date(2022, 1, 1))
 
 
+def test_growth_is_measured_level_by_level(repo: MarketRepository, tmp_path: Path) -> None:
+    # Two levels, each paid 5% more every year, while the mix shifts towards the junior one:
+    # the median of all records falls, the level-by-level rate is 5%.
+    rows = []
+    for k, year in enumerate((2018, 2019, 2020, 2021)):
+        for level, pay, count in (("E3", 100000, 20 + 30 * k), ("E5", 200000, 110 - 30 * k)):
+            median = pay * 1.05**k
+            for i in range(count):
+                rows.append(
+                    f"Acme,Engineer,,{level},,USD,,,,{median + (i - count // 2):.2f},,{year}-06-01"
+                )
+    repo.import_file(write_csv(tmp_path / "a.csv", rows))
+    yearly = repo.yearly_totals(RecordQuery(company="Acme"))
+    everyone = [yearly[y][1] for y in sorted(yearly)]
+    assert everyone[-1] < everyone[0]  # the naive yearly median falls
+    rate = growth_rate(repo, RecordQuery(company="Acme"))
+    assert rate.rate == pytest.approx(0.05, abs=2e-3)
+    assert "level by level" in rate.detail
+
+
 def test_measured_growth_on_the_real_data(real_repo: MarketRepository) -> None:
-    rate = growth_rate(real_repo, RecordQuery(company="Microsoft"))
-    assert sorted(rate.medians) == [2017, 2018, 2019, 2020, 2021]
-    medians = [float(rate.medians[y]) for y in sorted(rate.medians)]
-    slope = np.polyfit(np.arange(2017, 2022), np.log(medians), 1)[0]
-    assert rate.rate == pytest.approx(float(np.expm1(slope)))
+    # Microsoft's yearly medians over all levels and places fall (2017-2021); level by level
+    # in Redmond they rise a little.
+    naive = real_repo.yearly_totals(RecordQuery(company="Microsoft"))
+    years = [y for y in sorted(naive) if naive[y][0] >= 20]
+    medians = [naive[y][1] for y in years]
+    assert np.polyfit(years, np.log(medians), 1)[0] < 0
+    rate = growth_rate(real_repo, RecordQuery(company="Microsoft", location="Redmond"))
+    assert 0 < rate.rate < 0.05
+    assert "Microsoft records in Redmond level by level" in rate.detail
 
 
 def test_bundled_answers_when_no_record_matches(repo: MarketRepository) -> None:

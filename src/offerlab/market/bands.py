@@ -8,7 +8,7 @@ A band from fewer than ``min_n`` records is never shown: the answer says how man
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -139,17 +139,50 @@ def growth_rate(
 ) -> GrowthRate:
     """The yearly comp-growth rate for restating: ``given_pct`` if given, else measured.
 
-    Measured: the median total of each calendar year with at least 20 records, over the
-    records of the query's company (all levels and places, to have enough years) or of the
-    whole store without a company; the rate is exp(slope) - 1 of a least-squares line
-    through log(median) by year.
+    Measured with the level (and the query's place, if any) held fixed: for each level of the
+    query's company, in the query's location when it names one, a least-squares line through
+    log(median total) by calendar year (years with at least 20 records); the rate is
+    exp(slope) - 1 of the median slope, weighted by records. (Across all levels the yearly
+    medians mix juniors and seniors differently each year.) Without a company, or when no
+    level has two such years, one line through all the records' medians.
     """
     if given_pct is not None:
         if not -50 < given_pct < 100:
             raise InputError(f"--growth {given_pct}: expected a yearly percentage such as 5")
         return GrowthRate(given_pct / 100, "given", f"--growth {given_pct:g}% a year")
-    scope = RecordQuery(company=query.company, currency=query.currency)
     label = f"{canonical_company(query.company)} records" if query.company else "all records"
+    slopes: list[tuple[float, int, dict[int, float]]] = []
+    levels = level_stats(repo, query.company) if query.company else []
+    for stat in levels:
+        scope = RecordQuery(
+            company=query.company,
+            level=stat.level,
+            location=query.location,
+            currency=query.currency,
+        )
+        fitted = _fit(repo.yearly_totals(scope))
+        if fitted is not None:
+            slopes.append(fitted)
+    if slopes:
+        # Each level's own trend, so a shift of the mix between levels is not read as growth.
+        slopes.sort(key=lambda item: item[0])
+        total = sum(n for _, n, _ in slopes)
+        running = 0
+        for candidate, n, points in slopes:
+            running += n
+            if running >= total / 2:
+                slope, medians = candidate, points
+                break
+        rate = float(np.expm1(slope))
+        where = f" in {query.location}" if query.location else ""
+        detail = (
+            f"measured from {label}{where} level by level: median total by year at each of "
+            f"{len(slopes)} levels, log-linear fits, the median slope weighted by records: "
+            f"{rate * 100:.1f}% a year"
+        )
+        # The medians shown are those of the level whose slope is the weighted median.
+        return GrowthRate(rate, "measured", detail, {y: _cents(v) for y, v in medians.items()})
+    scope = RecordQuery(company=query.company, currency=query.currency)
     yearly = repo.yearly_totals(scope)
     medians = {y: m for y, (n, m) in sorted(yearly.items()) if n >= GROWTH_MIN_PER_YEAR}
     if len(medians) < 2:
@@ -167,6 +200,18 @@ def growth_rate(
         f"log-linear fit, {rate * 100:.1f}% a year"
     )
     return GrowthRate(rate, "measured", detail, {y: _cents(v) for y, v in medians.items()})
+
+
+def _fit(yearly: Mapping[int, tuple[int, float]]) -> tuple[float, int, dict[int, float]] | None:
+    """(log-linear slope of the yearly medians, records behind them, the medians), or None
+    with fewer than two years of :data:`GROWTH_MIN_PER_YEAR` records."""
+    points = {y: m for y, (n, m) in yearly.items() if n >= GROWTH_MIN_PER_YEAR}
+    if len(points) < 2:
+        return None
+    xs = np.array(sorted(points), dtype=np.float64)
+    ys = np.log(np.array([float(points[int(y)]) for y in xs]))
+    slope = float(np.polyfit(xs, ys, 1)[0])
+    return slope, sum(yearly[y][0] for y in points), {y: float(m) for y, m in points.items()}
 
 
 def band(

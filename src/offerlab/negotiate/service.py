@@ -12,9 +12,9 @@ from datetime import date
 from decimal import Decimal
 
 from offerlab.config import database_url
-from offerlab.errors import NotFoundError
+from offerlab.errors import InputError, NotFoundError
 from offerlab.market.bands import band as market_band
-from offerlab.market.bands import level_stats
+from offerlab.market.bands import growth_rate, level_stats
 from offerlab.market.bundled import BundledBand, bundled_band, bundled_growth
 from offerlab.market.bundled import Percentiles as BundledPercentiles
 from offerlab.market.levels import company_levels, map_level
@@ -29,7 +29,7 @@ from offerlab.negotiate.band import (
     MarketView,
     Percentiles,
 )
-from offerlab.store import MarketRepository, Store
+from offerlab.store import MarketRepository, RecordQuery, Store
 
 __all__ = ["MarketDataView", "StoreMarketView", "open_market_view"]
 
@@ -170,7 +170,7 @@ class StoreMarketView:
     def band(self, query: BandQuery) -> BandLookup:
         if not self._has_records(query.company):
             return self.bundled.band(query)
-        rate, rate_basis = self._rate()
+        rate, rate_basis = self._rate(query)
         try:
             found = market_band(
                 self.repo,
@@ -202,15 +202,21 @@ class StoreMarketView:
             )
         return BandLookup(query, MarketBand.from_contract(data), found.n, note)
 
-    def _rate(self) -> tuple[Decimal | None, str]:
-        """The growth rate to restate records with: given, else the one measured with the
-        mix held fixed (the records' own yearly medians mix juniors and places over time)."""
+    def _rate(self, query: BandQuery) -> tuple[Decimal | None, str]:
+        """The growth rate to restate records with, as ``market bands --as-of`` would use it
+        for the same filters: given, else measured from the records (level and place held
+        fixed), else the bundled records' rate when the store has too few years."""
         if self.growth_pct is not None:
             return self.growth_pct / 100, "given with --growth"
-        measured = bundled_growth()
-        if measured is None:
-            return None, ""
-        return measured.rate, "measured from the levels.fyi records with the mix held fixed"
+        scope = RecordQuery(company=query.company, location=_place(query.location))
+        try:
+            measured = growth_rate(self.repo, scope)
+        except InputError:
+            bundled = bundled_growth()
+            if bundled is None:
+                return None, ""
+            return bundled.rate, "measured from the bundled levels.fyi records (too few here)"
+        return Decimal(repr(measured.rate)), measured.detail
 
     def ladder(self, company: str) -> Sequence[LevelInfo]:
         stats = level_stats(self.repo, company)
