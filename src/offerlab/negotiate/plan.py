@@ -371,9 +371,12 @@ def _equity_lever(
     )
     target = max(initial, offer.money(target_value))
     stretch = max(target, offer.money(stretch_value))
+    stretch_text = (
+        f", stretch to {stretch_why}" if stretch_value > target_value else ", also the stretch"
+    )
     reason = (
-        f"equity is {_fmt(initial)}/yr over the first four years; ask for {target_why}, "
-        f"stretch to {stretch_why}. Equity is usually the largest lever"
+        f"equity is {_fmt(initial)}/yr over the first four years; ask for {target_why}"
+        f"{stretch_text}. Equity is usually the largest lever"
     )
     if target == initial:
         reason = f"equity {_fmt(initial)}/yr already meets {target_why}: keep it"

@@ -59,7 +59,14 @@ def _context(plan: NegotiationPlan) -> dict[str, Any]:
             phrases.append(f"the base could go to {money(lever.stretch.amount)}")
         elif lever.lever == "equity" and lever.grant_stretch is not None:
             phrases.append(f"the grant could go to {money(lever.grant_stretch.amount)}")
+
+    def about(value: Decimal | int) -> str:
+        """A market figure as said aloud: to the nearest thousand."""
+        rounded = (Decimal(value) / 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP) * 1000
+        return money(rounded)
+
     return {
+        "about": about,
         "offer": plan.offer,
         "closer_text": " and ".join(phrases),
         "profile": plan.profile,
