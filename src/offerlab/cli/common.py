@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -13,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
-from offerlab.errors import OfferlabError
+from offerlab.errors import InputError, OfferlabError
 from offerlab.money import Money, to_cents
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "err_console",
     "fmt_money",
     "print_json",
+    "write_file",
 ]
 
 console = Console(highlight=False)
@@ -74,6 +77,25 @@ def fmt_money(value: Money, *, currency: bool = False) -> str:
     """An amount for a table: thousands separators, cents, optional currency code."""
     text = f"{to_cents(value.amount):,.2f}"
     return f"{text} {value.currency}" if currency else text
+
+
+def write_file(path: Path, data: str | bytes, option: str) -> None:
+    """Write an output file all or nothing: a temporary file beside it, then an atomic rename.
+    ``option`` names the flag that gave the path, for the error message."""
+    if path.is_dir():
+        raise InputError(f"{option} {path}: is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise InputError(f"{option} {path}: the folder {path.parent} does not exist")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        if isinstance(data, bytes):
+            temporary.write_bytes(data)
+        else:
+            temporary.write_text(data, encoding="utf-8")
+        temporary.replace(path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise InputError(f"{option} {path}: cannot write ({error.strerror})") from None
 
 
 def _width(label: str, headers: list[str], rows: list[tuple[str, list[str]]]) -> int:

@@ -12,7 +12,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from offerlab.cli.common import amount_table, console, print_json
+from offerlab.cli.common import amount_table, console, print_json, write_file
 from offerlab.cli.db import DbOption, resolve_db
 from offerlab.errors import InputError
 from offerlab.negotiate import (
@@ -96,19 +96,8 @@ def negotiate(
     if out is None:
         typer.echo(text, nl=False)
         return
-    _write(out, text)
+    write_file(out, text, "--out")
     console.print(f"wrote {out}", markup=False)
-
-
-def _write(path: Path, text: str) -> None:
-    """Write all or nothing: a temporary file beside the target, then an atomic rename."""
-    if path.is_dir():
-        raise InputError(f"{path} is a folder; give a file name for --out")
-    if not path.parent.exists():
-        raise InputError(f"the folder {path.parent} does not exist; create it or pick another")
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
 
 
 def _money(value: float | None) -> str:

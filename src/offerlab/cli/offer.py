@@ -12,7 +12,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from offerlab.cli.common import amount_table, console, fmt_money, print_json
+from offerlab.cli.common import amount_table, console, fmt_money, print_json, write_file
 from offerlab.errors import InputError
 from offerlab.money import CURRENCIES, allocate_cents, to_cents
 from offerlab.offers import (
@@ -565,10 +565,7 @@ def simulate_offers(
         [exposure(e) for e in evaluations], paths, mu, sigma, used_seed, model, correlation
     )
     if html_path is not None:
-        try:
-            html_path.write_text(simulation_html(result, model), encoding="utf-8")
-        except OSError as error:
-            raise InputError(f"cannot write {html_path}: {error.strerror}") from None
+        write_file(html_path, simulation_html(result, model), "--html")
     if as_json:
         data = result.as_json()
         if restated:

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Final, cast
 import typer
 from rich.table import Table
 
-from offerlab.cli.common import console, print_json
+from offerlab.cli.common import console, print_json, write_file
 from offerlab.cli.db import DbOption, resolve_db
 from offerlab.errors import InputError
 from offerlab.prep.export import plan_ics, plan_json, plan_markdown
@@ -229,10 +229,7 @@ def plan_command(
     plan = build_plan(request, chosen, load_template(chosen.template))
     document = plan_json(plan, chosen)
     if ics is not None:
-        try:
-            ics.write_bytes(plan_ics(plan, chosen, at=at))
-        except OSError as error:
-            raise InputError(f"--ics {ics}: cannot write ({error.strerror})") from None
+        write_file(ics, plan_ics(plan, chosen, at=at), "--ics")
     if save is not None:
         with Store(resolve_db(ctx, db)) as store:
             replaced = PrepRepository(store).save_plan(
@@ -253,10 +250,7 @@ def plan_command(
         text = plan_markdown(plan, chosen)
     if text is not None:
         if out is not None:
-            try:
-                out.write_text(text, encoding="utf-8")
-            except OSError as error:
-                raise InputError(f"--out {out}: cannot write ({error.strerror})") from None
+            write_file(out, text, "--out")
         else:
             typer.echo(text, nl=False)
     else:
