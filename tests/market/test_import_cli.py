@@ -213,3 +213,13 @@ def test_db_option_selects_the_store(home: Path, tmp_path: Path) -> None:
     code, _, err = run("market", "import", str(path), "--db", "mysql://x")
     assert code == 2
     assert "unsupported database URL" in err
+
+
+def test_imported_files_are_listed_as_sources(home: Path, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "mine.csv", sample_rows(6))
+    assert run("market", "import", str(path), "--licence", "CC-BY")[0] == 0
+    code, out, _ = run("market", "sources", "--json")
+    assert code == 0
+    imported = [s for s in json.loads(out)["sources"] if s["kind"] == "imported"]
+    assert [(s["name"], s["licence"]) for s in imported] == [("mine.csv", "CC-BY")]
+    assert "6 records added from 6 rows" in imported[0]["description"]

@@ -196,7 +196,7 @@ def test_parse_location_shapes() -> None:
         ("Bangalore, KA, India", "Bengaluru", True),
         ("Bengaluru, KA, India", "Bangalore", True),
         ("San Jose, CA", "Bay Area", True),
-        ("Portland, OR", "Portland, OR", False),
+        ("Portland, OR", "Portland, OR", True),  # a full place names the city
         ("London, EN, United Kingdom", "UK", True),
     ],
 )
@@ -284,3 +284,17 @@ def test_every_ladder_level_normalises_to_itself(data: st.DataObject) -> None:
         prefix = data.draw(st.sampled_from(["L", "l", "Level ", "SDE ", "L "]))
         assert normalize_level(company, f"{prefix}{level}") == level
     assert level_label(company, level)
+
+
+def test_a_state_name_means_the_state_and_a_full_place_the_city() -> None:
+    from offerlab.market.normalize import location_matches, parse_location
+
+    dc = parse_location("Washington, DC")
+    seattle = parse_location("Seattle, WA")
+    redmond_ut = parse_location("Redmond, UT")
+    assert not location_matches(dc, "Washington")
+    assert location_matches(seattle, "Washington")
+    assert location_matches(dc, "Washington, DC")
+    assert not location_matches(seattle, "Washington, DC")
+    assert location_matches(parse_location("Redmond, WA"), "Redmond, WA")
+    assert not location_matches(redmond_ut, "Redmond, WA")

@@ -13,12 +13,14 @@ import typer
 from rich.table import Table
 
 from offerlab.cli.common import console, print_json
+from offerlab.cli.db import DbOption, resolve_db
 from offerlab.errors import InputError
 from offerlab.market.audit import Finding, audit
 from offerlab.market.bundled import level_medians_2022
 from offerlab.market.levels import LevelMapping, company_levels, map_level
 from offerlab.market.normalize import canonical_company, specialty
-from offerlab.market.sources import sources
+from offerlab.market.sources import Source, sources
+from offerlab.store import MarketRepository, Store
 
 __all__ = ["register"]
 
@@ -44,14 +46,15 @@ def _split_ref(text: str, option: str) -> tuple[str, str]:
     return company.strip(), level.strip()
 
 
-def sources_command(as_json: JsonOption = False) -> None:
-    """List the market sources: seed guides and the bundled derived records."""
-    found = sources()
+def sources_command(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List the market sources: seed guides, the bundled derived records, imported files."""
+    found = sources(_imported(resolve_db(ctx, db)))
     if as_json:
         print_json({"sources": [s.as_dict() for s in found]})
         return
     table = Table(title="Market sources", title_justify="left")
-    for column in ("name", "kind", "publisher", "date"):
+    table.add_column("name", no_wrap=True)
+    for column in ("kind", "publisher", "date"):
         table.add_column(column, overflow="fold")
     for s in found:
         table.add_row(s.name, s.kind, s.publisher, s.date)
@@ -63,6 +66,29 @@ def sources_command(as_json: JsonOption = False) -> None:
         console.print(f"  licence:  {s.licence}", markup=False)
         if s.description:
             console.print(f"  contents: {s.description}", markup=False)
+
+
+def _imported(url: str) -> list[Source]:
+    """The files imported into the store at ``url``, as sources of kind ``imported``."""
+    with Store(url) as store:
+        infos = MarketRepository(store).sources()
+    return [
+        Source(
+            name=info.name,
+            title=f"{info.format} file imported {info.imported_at:%Y-%m-%d %H:%M} UTC",
+            publisher="imported by you",
+            date=info.imported_at.date().isoformat(),
+            licence=info.licence or "not stated",
+            location=info.location,
+            kind="imported",
+            description=(
+                f"{info.rows_added:,} records added from {info.rows_read:,} rows "
+                f"({info.rows_duplicate:,} already there, {info.rows_skipped:,} bad rows "
+                f"skipped); SHA-256 {info.content_hash}"
+            ),
+        )
+        for info in infos
+    ]
 
 
 def _print_finding(finding: Finding) -> None:

@@ -419,12 +419,27 @@ def location_matches(loc: Location, query: str) -> bool:
 
     ``"Redmond"`` matches the city, ``"Seattle metro"`` (or ``"Bay Area"``-style aliases) the
     metro, ``"WA"`` or ``"Washington"`` the US state, ``"India"``/``"USA"`` the country.
-    A name that is several kinds of place matches any of them.
+    A US state's name means the state, not a city of the same name (``"Washington"`` is not
+    Washington, DC; write ``"Washington, DC"`` for the city); another name that is several
+    kinds of place matches any of them.
     """
     key = _key(query)
     if not key:
         return False
     rules = _place_rules()
+    state = rules.state_codes.get(key)
+    if state is not None and "," not in query:
+        return loc.country == "United States" and loc.region == state
+    if "," in query:
+        # A full place ("Washington, DC", "Redmond, WA", "London, United Kingdom").
+        place = parse_location(query)
+        if place.city is not None:
+            return (
+                loc.city is not None
+                and _key(loc.city) == _key(place.city)
+                and (place.region is None or loc.region == place.region)
+                and (place.country is None or loc.country == place.country)
+            )
     if loc.city is not None and _key(loc.city) == _key(_city(query)):
         return True
     if loc.metro is not None and rules.metros.get(key) == loc.metro:
