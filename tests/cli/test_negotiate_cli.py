@@ -105,7 +105,7 @@ def test_unknown_company_still_gets_a_plan_from_competing_offers(
     [
         (["--competing", "nope.toml"], "nope.toml: no such file"),
         (["--profile", "PROFILE"], "favourite: unknown key 'favourite'"),
-        (["--competing", "GBP"], "cannot compare the offer with the competing offer"),
+        (["--competing", "MNT"], "no exchange rate for MNT to USD"),
         (["--json", "--format", "md"], "give --json or --format, not both"),
         (["--out", "OUT"], "--out needs --json or --format md|html"),
     ],
@@ -113,12 +113,12 @@ def test_unknown_company_still_gets_a_plan_from_competing_offers(
 def test_bad_input_exits_2(tmp_path: Path, examples: Path, extra: list[str], expected: str) -> None:
     profile = tmp_path / "me.toml"
     profile.write_text("favourite = 1\n")
-    london = tmp_path / "london.toml"
-    london.write_text(
-        'company = "Google"\ntitle = "SWE"\nlevel = "L5"\nlocation = "London"\n'
-        'currency = "GBP"\nbase = 120000\n'
+    far = tmp_path / "ulaanbaatar.toml"
+    far.write_text(
+        'company = "Khan Tech"\ntitle = "SWE"\nlevel = "Senior"\nlocation = "Ulaanbaatar"\n'
+        'currency = "MNT"\nbase = 90000000\n'
     )
-    mapping = {"PROFILE": str(profile), "GBP": str(london), "OUT": str(tmp_path / "x.txt")}
+    mapping = {"PROFILE": str(profile), "MNT": str(far), "OUT": str(tmp_path / "x.txt")}
     args = [mapping.get(a, str(tmp_path / a) if a.endswith(".toml") else a) for a in extra]
     code, _, err = run("negotiate", str(examples / "msft-l62-initial.toml"), *args)
     assert code == 2
@@ -168,3 +168,20 @@ def test_imported_records_take_over_from_the_bundled_band(tmp_path: Path, exampl
     # Growth 0: the band is the records' own percentiles (NumPy's linear interpolation).
     assert band["base"]["p50"] == 162500
     assert band["base"]["p90"] == pytest.approx(172500)
+
+
+def test_competing_offer_in_another_currency_is_restated_with_a_dated_rate(
+    examples: Path,
+) -> None:
+    offer = str(examples / "msft-l62-initial.toml")
+    london = str(examples / "google-l5-london.toml")
+    code, out, err = run(
+        "negotiate", offer, "--competing", london, "--rate", "GBP:USD=1.25", "--json"
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["competing"][0]["currency"] == "USD"
+    assert any("restated in USD at 1 GBP = 1.25 USD" in note for note in data["notes"])
+    code, out, _ = run("negotiate", offer, "--competing", london, "--json")
+    assert code == 0
+    assert any("European Central Bank" in note for note in json.loads(out)["notes"])

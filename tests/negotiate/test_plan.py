@@ -305,3 +305,15 @@ def test_stretch_at_least_target_at_least_initial(
     band_top = Decimal(200000)
     if with_market and target.offer.base > band_top:
         assert offer.base >= band_top or any(r.base > band_top for r in rivals)
+
+
+def test_a_passed_deadline_is_flagged_and_left_out_of_the_email() -> None:
+    from datetime import date
+
+    profile = Profile(deadline=date(2026, 12, 1), unvested_equity=Decimal(50000))
+    ahead = plan_negotiation(microsoft(), FakeMarket(), profile=profile, today=date(2026, 11, 1))
+    assert any("Answer by 2026-12-01" in note for note in ahead.notes)
+    assert "before 2026-12-01" in plan_json(ahead)["email"]
+    passed = plan_negotiation(microsoft(), FakeMarket(), profile=profile, today=date(2026, 12, 2))
+    assert any("has passed" in note for note in passed.notes)
+    assert "2026-12-01" not in plan_json(passed)["email"]

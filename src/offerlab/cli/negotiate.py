@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -28,7 +29,8 @@ from offerlab.negotiate import (
 )
 from offerlab.negotiate.report import PACKAGES
 from offerlab.negotiate.service import open_market_view
-from offerlab.offers import load_offers
+from offerlab.offers import Offer, load_offers
+from offerlab.scenarios.currency import convert_offer, load_table
 
 __all__ = ["negotiate"]
 
@@ -57,6 +59,16 @@ def negotiate(
     out: Annotated[
         Path | None, typer.Option("--out", help="Write the report or JSON to this file.")
     ] = None,
+    rates_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--rates", help="Exchange rates file for competing offers in another currency."
+        ),
+    ] = None,
+    rate: Annotated[
+        list[str] | None,
+        typer.Option("--rate", metavar="FROM:TO=VALUE", help="An exchange rate (repeatable)."),
+    ] = None,
     growth: Annotated[
         float | None,
         typer.Option(
@@ -71,11 +83,17 @@ def negotiate(
     """Plan a negotiation: benchmark, levers with asks and scripts, three packages."""
     if as_json and fmt is not None:
         raise InputError("give --json or --format, not both")
+    if fmt is ReportFormat.html and out is None and sys.stdout.isatty():
+        raise InputError(
+            "--format html writes a page of several MB (the chart's code is inside it): "
+            "give --out PATH, or redirect the output to a file"
+        )
     offers = load_offers([offer_file, *(competing or [])])
+    rivals, notes = _in_currency(offers[0].currency, offers[1:], rates_file, rate)
     profile = load_profile(profile_file) if profile_file is not None else None
-    rate = Decimal(str(growth)) if growth is not None else None
-    with open_market_view(resolve_db(ctx, db), rate) as market:
-        plan = plan_negotiation(offers[0], market, competing=offers[1:], profile=profile)
+    growth_rate = Decimal(str(growth)) if growth is not None else None
+    with open_market_view(resolve_db(ctx, db), growth_rate) as market:
+        plan = plan_negotiation(offers[0], market, competing=rivals, profile=profile, notes=notes)
     text: str | None = None
     if as_json:
         if out is None:
@@ -98,6 +116,26 @@ def negotiate(
         return
     write_file(out, text, "--out")
     console.print(f"wrote {out}", markup=False)
+
+
+def _in_currency(
+    currency: str, rivals: list[Offer], rates_file: Path | None, flags: list[str] | None
+) -> tuple[list[Offer], list[str]]:
+    """Competing offers restated in the offer's currency with a dated rate, and a note for
+    each conversion (the shipped rates table, a --rates file, or --rate flags)."""
+    if all(rival.currency == currency for rival in rivals):
+        return list(rivals), []
+    table = load_table(rates_file, flags)
+    out: list[Offer] = []
+    notes: list[str] = []
+    for rival in rivals:
+        if rival.currency == currency:
+            out.append(rival)
+            continue
+        rate = table.rate(rival.currency, currency)
+        out.append(convert_offer(rival, rate))
+        notes.append(f"{rival.display_name} is restated in {currency} at {rate.describe()}.")
+    return out, notes
 
 
 def _money(value: float | None) -> str:

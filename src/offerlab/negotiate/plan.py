@@ -141,6 +141,8 @@ class NegotiationPlan:
     levers: tuple[Lever | LevelLever, ...]
     packages: tuple[Package, ...]
     notes: tuple[str, ...]
+    #: The day the plan was made (a deadline before it has passed).
+    today: date
 
     def package(self, name: str) -> Package:
         for package in self.packages:
@@ -596,6 +598,8 @@ def plan_negotiation(
     competing: Sequence[Offer] = (),
     profile: Profile | None = None,
     as_of: date | None = None,
+    notes: Sequence[str] = (),
+    today: date | None = None,
 ) -> NegotiationPlan:
     """Plan the negotiation of ``offer``: benchmark, levers and three evaluated packages."""
     when = as_of or offer.start_date or date.today()
@@ -636,7 +640,7 @@ def plan_negotiation(
         Package("target", target_offer, evaluate(target_offer)),
         Package("stretch", stretch_offer, evaluate(stretch_offer)),
     )
-    notes: list[str] = []
+    notes = list(notes)
     if band is None:
         notes.append(
             f"No market band was found: {benchmark.why}. The plan rests on the "
@@ -648,8 +652,17 @@ def plan_negotiation(
             f"({_fmt(leverage.evaluation.annualized_total)} a year annualized, "
             f"{_fmt(leverage.evaluation.year1_total)} in Year 1)."
         )
+    made_on = today or date.today()
     if profile is not None and profile.deadline is not None:
-        notes.append(f"Answer by {profile.deadline.isoformat()}: ask for everything in one email.")
+        if profile.deadline >= made_on:
+            notes.append(
+                f"Answer by {profile.deadline.isoformat()}: ask for everything in one email."
+            )
+        else:
+            notes.append(
+                f"Your deadline {profile.deadline.isoformat()} has passed: ask the recruiter "
+                "for a new date before you negotiate; the email leaves the date out."
+            )
     return NegotiationPlan(
         offer=offer,
         profile=profile,
@@ -660,6 +673,7 @@ def plan_negotiation(
         levers=(base, equity, signing, level),
         packages=packages,
         notes=tuple(notes),
+        today=made_on,
     )
 
 

@@ -69,6 +69,10 @@ def _context(plan: NegotiationPlan) -> dict[str, Any]:
         "about": about,
         "offer": plan.offer,
         "closer_text": " and ".join(phrases),
+        "closer_count": len(phrases),
+        "deadline_ahead": bool(
+            plan.profile and plan.profile.deadline and plan.profile.deadline >= plan.today
+        ),
         "profile": plan.profile,
         "band": band,
         "band_label": query.describe() if query is not None else "",
