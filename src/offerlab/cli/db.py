@@ -8,7 +8,6 @@ import typer
 
 from offerlab.cli.common import console
 from offerlab.config import database_url
-from offerlab.store.database import current_revision, head_revision, make_engine, upgrade
 
 __all__ = ["DbOption", "db_app", "resolve_db"]
 
@@ -37,6 +36,9 @@ def resolve_db(ctx: typer.Context, db: str | None) -> str:
 def upgrade_command(ctx: typer.Context, db: DbOption = None) -> None:
     """Create the database or migrate it to the newest schema."""
     url = resolve_db(ctx, db)
+    # The store (SQLAlchemy, Alembic) loads only for the commands that use it.
+    from offerlab.store.database import current_revision, head_revision, make_engine, upgrade
+
     engine = make_engine(url)
     try:
         before = current_revision(engine)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
@@ -14,9 +14,10 @@ from offerlab.cli.common import console, err_console, print_json
 from offerlab.cli.db import DbOption, resolve_db
 from offerlab.cli.market_reference import register as register_reference
 from offerlab.errors import InputError
-from offerlab.market.bands import COMPONENTS, PERCENTILES, Band, band
-from offerlab.market.importer import FORMATS, parse_mappings
-from offerlab.store import MarketRepository, Store
+from offerlab.market.records import FORMATS
+
+if TYPE_CHECKING:
+    from offerlab.market.bands import Band
 
 __all__ = ["market_app"]
 
@@ -55,6 +56,10 @@ def import_command(
     as_json: JsonOption = False,
 ) -> None:
     """Import records from FILE: all of them or none (unless --skip-bad); twice adds nothing."""
+    # The store and DuckDB load only for the commands that use them.
+    from offerlab.market.importer import parse_mappings
+    from offerlab.store import MarketRepository, Store
+
     mapping = parse_mappings(maps or [])
     with Store(resolve_db(ctx, db)) as store:
         repo = MarketRepository(store)
@@ -143,6 +148,9 @@ def bands_command(
     as_of_day = _date(as_of, "--as-of")
     if growth is not None and as_of_day is None:
         raise InputError("--growth applies to --as-of; give --as-of DATE too")
+    from offerlab.market.bands import band
+    from offerlab.store import MarketRepository, Store
+
     with Store(resolve_db(ctx, db)) as store:
         result = band(
             MarketRepository(store),
@@ -165,6 +173,8 @@ def bands_command(
 
 
 def _print_band(result: Band) -> None:
+    from offerlab.market.bands import COMPONENTS, PERCENTILES
+
     described = ", ".join(
         f"{k} {v}" for k, v in result.filters.items() if v is not None and k != "min_n"
     )

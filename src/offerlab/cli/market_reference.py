@@ -20,7 +20,6 @@ from offerlab.market.bundled import level_medians_2022
 from offerlab.market.levels import LevelMapping, company_levels, map_level
 from offerlab.market.normalize import canonical_company, specialty
 from offerlab.market.sources import Source, sources
-from offerlab.store import MarketRepository, Store
 
 __all__ = ["register"]
 
@@ -70,6 +69,8 @@ def sources_command(ctx: typer.Context, db: DbOption = None, as_json: JsonOption
 
 def _imported(url: str) -> list[Source]:
     """The files imported into the store at ``url``, as sources of kind ``imported``."""
+    from offerlab.store import MarketRepository, Store
+
     with Store(url) as store:
         infos = MarketRepository(store).sources()
     return [

@@ -28,7 +28,6 @@ from offerlab.negotiate import (
     render_script,
 )
 from offerlab.negotiate.report import PACKAGES
-from offerlab.negotiate.service import open_market_view
 from offerlab.offers import Offer, load_offers
 from offerlab.scenarios.currency import convert_offer, load_table
 
@@ -92,6 +91,8 @@ def negotiate(
     rivals, notes = _in_currency(offers[0].currency, offers[1:], rates_file, rate)
     profile = load_profile(profile_file) if profile_file is not None else None
     growth_rate = Decimal(str(growth)) if growth is not None else None
+    from offerlab.negotiate.service import open_market_view  # loads the store
+
     with open_market_view(resolve_db(ctx, db), growth_rate) as market:
         plan = plan_negotiation(offers[0], market, competing=rivals, profile=profile, notes=notes)
     text: str | None = None

@@ -22,7 +22,7 @@ from typing import Any, Final, Literal
 import duckdb
 
 from offerlab.errors import InputError, Problem
-from offerlab.market.records import AMOUNT_FIELDS, FIELDS, REQUIRED_FIELDS, YEAR_FIELDS
+from offerlab.market.records import AMOUNT_FIELDS, FIELDS, FORMATS, REQUIRED_FIELDS, YEAR_FIELDS
 from offerlab.money import CURRENCIES
 
 __all__ = [
@@ -40,7 +40,6 @@ __all__ = [
 ]
 
 Format = Literal["levelsfyi", "csv", "json"]
-FORMATS: Final = ("levelsfyi", "csv", "json")
 
 #: Called with a stage description and the fraction done (0..1) of that stage.
 ProgressFn = Callable[[str, float], None]

@@ -12,10 +12,14 @@ from offerlab.market.normalize import Location
 __all__ = [
     "AMOUNT_FIELDS",
     "FIELDS",
+    "FORMATS",
     "REQUIRED_FIELDS",
     "YEAR_FIELDS",
     "MarketRecord",
 ]
+
+#: The file formats `market import` reads.
+FORMATS: Final = ("levelsfyi", "csv", "json")
 
 #: The fields of an imported record, as a generic CSV's header or a JSON object's keys name them.
 FIELDS: Final = (
