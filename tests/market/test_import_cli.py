@@ -223,3 +223,15 @@ def test_imported_files_are_listed_as_sources(home: Path, tmp_path: Path) -> Non
     imported = [s for s in json.loads(out)["sources"] if s["kind"] == "imported"]
     assert [(s["name"], s["licence"]) for s in imported] == [("mine.csv", "CC-BY")]
     assert "6 records added from 6 rows" in imported[0]["description"]
+
+
+def test_bands_name_an_unknown_level_and_why_nothing_answers(home: Path) -> None:
+    code, _, err = run("market", "bands", "--company", "Microsoft", "--level", "99")
+    assert code == 2
+    assert "'99' is not a Microsoft level; Microsoft's levels are 59, 60" in err
+    code, _, err = run(
+        "market", "bands", "--company", "Microsoft", "--level", "62", "--since", "2020-01-01"
+    )
+    assert code == 2
+    assert "the bundled bands answer only company + level" in err
+    assert "import records" in err

@@ -201,6 +201,9 @@ def _print_band(result: Band) -> None:
     console.print(table)
     if result.growth is not None and result.as_of is not None:
         console.print(f"Restated to {result.as_of.isoformat()}: {result.growth.detail}")
+        if result.growth.medians:
+            medians = ", ".join(f"{y}: {m:,.0f}" for y, m in sorted(result.growth.medians.items()))
+            console.print(f"  yearly median totals behind it: {medians}")
     for src in result.sources:
         console.print(f"source: {src['name']}" + (f" ({src['file']})" if src.get("file") else ""))
 

@@ -237,6 +237,7 @@ def band(
     """
     if min_n < 1:
         raise InputError(f"--min-n {min_n}: expected 1 or more")
+    _check_level(company, level)
     query = RecordQuery(
         company=company,
         level=level,
@@ -280,11 +281,21 @@ def band(
                 fallback.currency,
                 note=fallback.note,
             )
+        why = (
+            "; the bundled bands answer only company + level (+ location, specialty) queries "
+            "without --since, --as-of, --title or --source"
+            if since or as_of or title or sources
+            else ""
+        )
+        hint = (
+            "widen the query"
+            if repo.count() > 0
+            else "import records with `offerlab market import FILE` or widen the query"
+        )
         raise NotFoundError(
             "no records match "
             + ", ".join(f"{k} {v}" for k, v in filters.items() if v and k != "min_n")
-            + " and there is no bundled band for it; import records with "
-            "`offerlab market import FILE` or widen the query"
+            + f" and there is no bundled band for it{why}; {hint}"
         )
     if len(summary.currencies) > 1:
         raise InputError(
@@ -313,6 +324,21 @@ def band(
     return Band(
         n, min_n, components, filters, "records", listed, summary.currencies[0], as_of, growth
     )
+
+
+def _check_level(company: str, level: str | None) -> None:
+    """A level the company's ladder does not have is an error that lists the ladder."""
+    if level is None:
+        return
+    name = canonical_company(company)
+    try:
+        ladder = level_order(name)
+    except NotFoundError:
+        return  # no curated ladder: any level the records use is fine
+    if normalize_level(name, level) not in ladder:
+        raise NotFoundError(
+            f"{level!r} is not a {name} level; {name}'s levels are {', '.join(ladder)}"
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,7 +119,12 @@ class MarketDataView:
         if found is None:
             return BandLookup(query, None, 0, "no bundled band with 5 or more records")
         band = _from_bundled(found, query)
-        note = f"bundled band of records from {found.first.isoformat()} to {found.last.isoformat()}"
+        place = f" for the {found.metro}" if found.metro else ""
+        place = place or (f" for {found.country}" if found.country else "")
+        note = (
+            f"bundled band{place} of records from {found.first.isoformat()} to "
+            f"{found.last.isoformat()}"
+        )
         if query.as_of is not None:
             band, restated = self._restate(band, found.median_date, query.as_of)
             note += f", {restated}"
