@@ -135,3 +135,62 @@ def test_compare_after_tax_each_offer_where_it_is(examples: Path) -> None:
     assert code == 0
     assert "Four-year after tax" in out
     assert out.count("Austin, TX (United States: Texas)") == 2
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [
+            "career",
+            "project",
+            "msft-l62-target.toml",
+            "--years",
+            "10",
+            "--refresher",
+            "80000",
+            "--compare",
+            "google-l5-kirkland.toml",
+        ],
+        ["career", "project", "msft-l63-stretch.toml", "--years", "20", "--growth", "10"],
+        [
+            "offer",
+            "simulate",
+            "msft-l62-target.toml",
+            "google-l5-kirkland.toml",
+            "--paths",
+            "500",
+            "--seed",
+            "7",
+            "--years",
+            "10",
+        ],
+        ["offer", "simulate", "msft-l63-stretch.toml", "startup-senior-ml.toml", "--growth", "30"],
+    ],
+)
+def test_scenario_tables_at_80_columns_cut_no_amount(
+    examples: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    import io
+    import re
+
+    from rich.console import Console
+
+    from offerlab.cli import career, common, offer
+
+    args = [str(examples / a) if a.endswith(".toml") else a for a in args]
+    wide = Console(width=400, highlight=False, file=io.StringIO())
+    narrow = Console(width=80, highlight=False, file=io.StringIO())
+    texts = []
+    for console in (wide, narrow):
+        for module in (common, career, offer):
+            monkeypatch.setattr(module, "console", console)
+        code, _, err = run(*args)
+        assert code == 0, err
+        texts.append(console.file.getvalue())  # type: ignore[attr-defined]
+    whole, text = texts
+    assert "…" not in text
+    assert max(len(line) for line in text.splitlines()) <= 80
+    amounts = re.findall(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+\.\d{2}\b", whole)
+    assert amounts
+    shown = set(re.findall(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+\.\d{2}\b", text))
+    assert set(amounts) <= shown

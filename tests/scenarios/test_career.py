@@ -164,3 +164,104 @@ def test_career_bad_input(examples: Path, args: list[str], says: str) -> None:
     assert code == 2
     assert says in err
     assert "Traceback" not in out + err
+
+
+def test_a_constant_amount_shows_the_same_cents(examples: Path) -> None:
+    # Microsoft 62 promoted to 64 in year 7: a base of 278,833.33... in years 7-9, which
+    # rounding over running totals showed as .33 / .33 / .34.
+    path = project(
+        load_offer(examples / "msft-l62-target.toml"), 10, None, Decimal(0), None, Decimal(80000)
+    )
+    shown = path.shown()
+    assert [row["base"] for row in shown[6:9]] == [Decimal("278833.33")] * 3
+    for year, row in zip(path.years, shown, strict=True):
+        for part in ("base", "bonus", "equity", "refresher", "signing", "other"):
+            # Every cell is its exact value rounded (half up), on its own.
+            assert abs(row[part] - year.parts[part].amount) <= Decimal("0.005")
+        assert row["total"] == sum(
+            row[p] for p in ("base", "bonus", "equity", "refresher", "signing", "other")
+        )
+    running = Decimal(0)
+    for row in shown:
+        running += row["total"]
+        assert row["cumulative"] == running
+
+
+def _json(*args: str) -> dict:  # type: ignore[type-arg]
+    code, out, err = _career(*args, "--json")
+    assert code == 0, err
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def test_compare_path_gets_the_same_options(examples: Path) -> None:
+    msft, google = str(examples / "msft-l62-target.toml"), str(examples / "google-l5-kirkland.toml")
+    options = ["--years", "10", "--refresher", "80000", "--growth", "5", "--raise", "3"]
+    data = _json(msft, *options, "--compare", google)
+    other = data["compare"]
+    refreshers = "refreshers of 80,000.00 a year at the starting level"
+    for assumptions in (data["assumptions"], other["assumptions"]):
+        assert refreshers in assumptions
+        assert "yearly raise 3.0% of base" in assumptions
+        assert "stock price grows 5.0% a year" in assumptions
+    assert not any("no refreshers" in note for note in other["assumptions"])
+    # The compared path is the same projection as Google L5 on its own with those options.
+    alone = _json(google, *options)
+    assert other["years"] == alone["years"]
+    assert sum(row["refresher"] for row in other["years"]) > 0
+    code, out, _ = _career(msft, *options, "--compare", google)
+    assert code == 0
+    assert out.count(refreshers) == 2
+    assert "no refreshers" not in out
+
+
+def test_compare_path_and_a_promotions_file(examples: Path, tmp_path: Path) -> None:
+    msft = str(examples / "msft-l62-target.toml")
+    plan = str(examples / "promotions" / "msft-62-two-launches.toml")
+    # Another company: the file's yearly raise and refresher apply, its Microsoft levels do
+    # not, and the output says so.
+    data = _json(msft, "--promotions", plan, "--compare", str(examples / "google-l5-kirkland.toml"))
+    other = data["compare"]
+    assert "yearly raise 4% of base" in other["assumptions"]
+    assert "refreshers of 60,000.00 a year at the starting level" in other["assumptions"]
+    assert any(
+        "do not apply to Google L5" in note
+        and "--compare-promotions" in note
+        and note.endswith("; its yearly raise and refresher apply here too")
+        for note in other["assumptions"]
+    )
+    assert all(p["basis"].startswith("market") for p in other["promotions"])
+    assert {p["level"] for p in other["promotions"]} <= {"L6", "L7", "L8"}
+    code, out, _ = _career(
+        msft, "--promotions", plan, "--compare", str(examples / "google-l5-kirkland.toml")
+    )
+    assert code == 0
+    assert "do not apply to Google L5" in " ".join(out.split())
+    notes = _json(
+        msft,
+        "--promotions",
+        plan,
+        "--raise",
+        "2",
+        "--compare",
+        str(examples / "google-l5-kirkland.toml"),
+    )["compare"]["assumptions"]
+    assert "yearly raise 2.0% of base" in notes
+    assert any(note.endswith("; its refresher applies here too") for note in notes)
+    # The same company and level: the whole file applies.
+    data = _json(msft, "--promotions", plan, "--compare", str(examples / "msft-l62-initial.toml"))
+    assert data["compare"]["promotions"] == data["promotions"]
+    assert any("as for Microsoft 62 target" in n for n in data["compare"]["assumptions"])
+    # --compare-promotions still wins for the second path.
+    google_plan = tmp_path / "google.toml"
+    google_plan.write_text('[[promotion]]\nyear = 4\nlevel = "L6"\n', encoding="utf-8")
+    data = _json(
+        msft,
+        "--promotions",
+        plan,
+        "--compare",
+        str(examples / "google-l5-kirkland.toml"),
+        "--compare-promotions",
+        str(google_plan),
+    )
+    assert not any("do not apply" in n for n in data["compare"]["assumptions"])
+    assert [(p["year"], p["level"]) for p in data["compare"]["promotions"]] == [(4, "L6")]

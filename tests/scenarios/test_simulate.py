@@ -163,7 +163,9 @@ BAD_FILES = [
     (A + C + "abc\n" + B, "'abc' is not a number"),
     ("2024-01-03,1,1,10\n2024-01-02,1,1,11\n" + B, "line 3: 2024-01-02 is not after 2024-01-03"),
     (A + "2024-01-02,1,1,11\n" + B, "dates out of order"),
-    (A, "only 1 prices"),
+    (A, "only 1 price \\(expected"),
+    (A + B, "only 2 prices"),
+    ("", "no prices"),
 ]
 
 
@@ -176,8 +178,17 @@ def test_bad_price_files(examples: Path, tmp_path: Path, body: str, says: str) -
         app, ["offer", "simulate", str(examples / "msft-l62-target.toml"), "--prices", str(path)]
     )
     assert result.exit_code == 2
-    assert says.split(": ")[-1] in result.stderr
+    assert says.split(": ")[-1].replace("\\", "") in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_one_path_is_said_in_the_singular(examples: Path) -> None:
+    args = ["offer", "simulate", str(examples / "msft-l62-target.toml"), "--seed", "3"]
+    result = runner.invoke(app, [*args, "--paths", "1"])
+    assert result.exit_code == 0, result.stderr
+    assert "; 1 path, seed 3" in result.stdout
+    result = runner.invoke(app, [*args, "--paths", "2"])
+    assert "; 2 paths, seed 3" in result.stdout
 
 
 def test_price_file_without_columns(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -12,31 +13,73 @@ from rich.text import Text
 
 from offerlab.cli.common import amount_table, console, print_json
 from offerlab.errors import InputError
+from offerlab.market.normalize import canonical_company, normalize_level
 from offerlab.offers import load_offer
-from offerlab.scenarios.career import PARTS, CareerPath, load_promotions, project
+from offerlab.offers.model import Offer
+from offerlab.scenarios.career import (
+    PARTS,
+    CareerPath,
+    PromotionPlan,
+    load_promotions,
+    project,
+)
 
 __all__ = ["career_app"]
 
 career_app = typer.Typer(help="Project a career from an offer: promotions, raises, refreshers.")
 
 
-def _path(
-    file: Path,
+def _decimal(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _starts_alike(first: Offer, second: Offer) -> bool:
+    """Whether two offers start at the same company and level (one ladder of promotions)."""
+    company = canonical_company(first.company)
+    if canonical_company(second.company) != company:
+        return False
+    level = normalize_level(company, first.level) or first.level
+    return (normalize_level(company, second.level) or second.level) == level
+
+
+def _compare_path(
+    offer: Offer,
+    first: Offer,
     years: int,
+    plan: PromotionPlan | None,
     promotions: Path | None,
-    growth: float,
-    raise_pct: float | None,
-    refresher: float | None,
+    compare_plan: PromotionPlan | None,
+    growth: Decimal,
+    raise_pct: Decimal | None,
+    refresher: Decimal | None,
 ) -> CareerPath:
-    plan = load_promotions(promotions) if promotions is not None else None
-    return project(
-        load_offer(file),
-        years,
-        plan,
-        Decimal(str(growth)),
-        None if raise_pct is None else Decimal(str(raise_pct)),
-        None if refresher is None else Decimal(str(refresher)),
-    )
+    """The --compare path with the first path's options; a promotions file given for the
+    first path applies whole when both start at the same company and level, else only its
+    yearly raise and refresher apply (its promotions name the first path's levels), and the
+    path says so. A file without promotions applies whole."""
+    notes: list[str] = []
+    if compare_plan is None and plan is not None:
+        if not plan.promotion or _starts_alike(first, offer):
+            compare_plan = plan
+            notes.append(f"promotions file {promotions}, as for {first.display_name}")
+        else:
+            shared: list[str] = []
+            if raise_pct is None and plan.raise_pct is not None:
+                raise_pct = plan.raise_pct
+                shared.append("yearly raise")
+            if refresher is None and plan.refresher is not None:
+                refresher = plan.refresher
+                shared.append("refresher")
+            verb = "applies" if len(shared) == 1 else "apply"
+            applied = f"; its {' and '.join(shared)} {verb} here too" if shared else ""
+            notes.append(
+                f"the promotions in {promotions} are from {first.company} level {first.level} "
+                f"and do not apply to {offer.display_name} ({offer.company} level {offer.level}): "
+                f"its promotions come from the market data (give them with "
+                f"--compare-promotions FILE){applied}"
+            )
+    path = project(offer, years, compare_plan, growth, raise_pct, refresher)
+    return replace(path, assumptions=path.assumptions + tuple(notes))
 
 
 @career_app.command("project")
@@ -80,12 +123,16 @@ def project_career(
         raise InputError("--compare-promotions needs --compare FILE")
     if refresher is not None and refresher < 0:
         raise InputError(f"--refresher must not be negative (got {refresher:g})")
-    first = _path(file, years, promotions, growth, raise_pct, refresher)
-    second = (
-        _path(compare, years, compare_promotions, growth, raise_pct, None)
-        if compare is not None
-        else None
-    )
+    first_offer = load_offer(file)
+    plan = load_promotions(promotions) if promotions is not None else None
+    options = (Decimal(str(growth)), _decimal(raise_pct), _decimal(refresher))
+    first = project(first_offer, years, plan, *options)
+    second = None
+    if compare is not None:
+        compare_plan = load_promotions(compare_promotions) if compare_promotions else None
+        second = _compare_path(
+            load_offer(compare), first_offer, years, plan, promotions, compare_plan, *options
+        )
     if second is not None and second.currency != first.currency:
         raise InputError(
             f"{file} is in {first.currency} and {compare} in {second.currency}; "

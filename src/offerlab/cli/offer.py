@@ -611,7 +611,8 @@ def _print_growth(evaluations: list[OfferEvaluation], growth: float, as_json: bo
 def _print_simulation(
     result: Simulation, model: str, restated: list[Rate], html_path: Path | None
 ) -> None:
-    console.print(f"{model}; {result.paths:,} paths, seed {result.seed}", markup=False)
+    paths = f"{result.paths:,} path" + ("" if result.paths == 1 else "s")
+    console.print(f"{model}; {paths}, seed {result.seed}", markup=False)
     for dist in result.offers:
         labels = [f"Year {y + 1}" for y in range(dist.exposure.years)] + ["Four-year total"]
         rows = []

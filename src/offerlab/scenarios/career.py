@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from offerlab.errors import InputError, NotFoundError
 from offerlab.market.levels import LevelStats, company_levels
 from offerlab.market.normalize import canonical_company, normalize_level
-from offerlab.money import Money, allocate_cents
+from offerlab.money import Money, to_cents
 from offerlab.offers.engine import (
     Component,
     first_bonus_fraction,
@@ -146,17 +146,16 @@ class CareerPath:
     assumptions: tuple[str, ...]
 
     def shown(self) -> list[dict[str, Any]]:
-        """Cents per year, components adding up to the total and totals to the cumulative."""
-        cells = [y.parts[p].amount for y in self.years for p in PARTS]
-        cents = allocate_cents(cells)
+        """The amounts as shown: each component rounded to cents on its own (half up), so an
+        amount that does not change shows the same cents every year; a year's total is the sum
+        of its shown components and the cumulative the sum of the shown totals."""
         out: list[dict[str, Any]] = []
         cumulative = Decimal(0)
-        for index, year in enumerate(self.years):
+        for year in self.years:
             row: dict[str, Any] = {"year": year.year, "level": year.level}
-            chunk = cents[index * len(PARTS) : (index + 1) * len(PARTS)]
-            for part, value in zip(PARTS, chunk, strict=True):
-                row[part] = value
-            row["total"] = sum(chunk, Decimal(0))
+            for part in PARTS:
+                row[part] = to_cents(year.parts[part].amount)
+            row["total"] = sum((row[part] for part in PARTS), Decimal(0))
             cumulative += row["total"]
             row["cumulative"] = cumulative
             out.append(row)
@@ -224,9 +223,10 @@ def market_promotions(offer: Offer, years: int) -> tuple[list[Promotion], list[s
         if year > years:
             break
         raise_pct = (there.median_total / here.median_total - 1) * 100
+        unit = "year" if there.median_years_experience == 1 else "years"
         basis = (
             f"market: median {here.median_years_experience} -> {there.median_years_experience} "
-            f"years of experience, median total {here.median_total:,.0f} -> "
+            f"{unit} of experience, median total {here.median_total:,.0f} -> "
             f"{there.median_total:,.0f} ({here.source})"
         )
         promotions.append(Promotion(year, there.level, raise_pct, None, basis))

@@ -82,13 +82,14 @@ def simulation_html(simulation: Simulation, model: str) -> str:
     evens = "".join(
         f"<li>{html.escape(b.other)}: {html.escape(b.note)}</li>" for b in simulation.break_evens()
     )
+    paths = f"{simulation.paths:,} path" + ("" if simulation.paths == 1 else "s")
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>offerlab: stock-price scenarios</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem}}
 table{{border-collapse:collapse}}td,th{{padding:.25rem .75rem;text-align:right}}
 th:first-child{{text-align:left}}</style></head><body>
 <h1>Stock-price scenarios</h1>
-<p>{html.escape(model)}; {simulation.paths:,} paths, seed {simulation.seed}.</p>
+<p>{html.escape(model)}; {paths}, seed {simulation.seed}.</p>
 {chart}
 <h2>Four-year total ({html.escape(currency)})</h2>
 <table><tr><th>offer</th><th>p5</th><th>p25</th><th>p50</th><th>p75</th><th>p95</th>

@@ -459,9 +459,16 @@ def read_prices(path: str | Path) -> tuple[list[tuple[date, float]], str]:
         raise ProblemsError(problems, what)
     if len(rows) < 3:
         raise ProblemsError(
-            [Problem(source, "", f"only {len(rows)} prices", "at least 3 dated prices")], what
+            [Problem(source, "", _only(len(rows)), "at least 3 dated prices")], what
         )
     return rows, column
+
+
+def _only(count: int) -> str:
+    """How few prices a file has, in words that agree with the count."""
+    if count == 0:
+        return "no prices"
+    return f"only {count} price" if count == 1 else f"only {count} prices"
 
 
 def estimate_from_prices(path: str | Path) -> PriceEstimate:
