@@ -61,7 +61,7 @@ SKILL_LABELS: Final[Mapping[Skill, str]] = {
     "coding": "Coding",
     "system_design": "System design",
     "ml": "ML concepts and case study",
-    "behavioral": "Behavioural",
+    "behavioral": "Behavioral",
 }
 
 WeekKind = Literal["study", "review", "mock"]
@@ -345,8 +345,8 @@ def _schedule_mocks(
     for stage in order:
         if len(chosen) >= slots:
             missed.append(
-                f"{stage.name} (no study day left: {slots} study day(s) for {len(order)} "
-                "stages, one mock a day)"
+                f"{stage.name} (no study day left: {_count(slots, 'study day')} for "
+                f"{len(order)} stages, one mock a day)"
             )
         elif _take_units(stage, units):
             chosen.append(stage)
@@ -646,9 +646,9 @@ def build_plan(request: PlanRequest, pipeline: Pipeline, template: Template) -> 
     if not any_study_day:
         raise InputError(
             f"--interview-date {request.interview_date.isoformat()}: no study day is left "
-            f"before it (with {request.study_days_per_week} study days a week the last "
-            f"{7 - request.study_days_per_week} day(s) of each week, the eve included, are rest "
-            "days); start earlier or give --days-per-week 7"
+            f"before it (with {_count(request.study_days_per_week, 'study day')} a week the "
+            f"last {_count(7 - request.study_days_per_week, 'day')} of each week, the eve "
+            "included, are rest days); start earlier or give --days-per-week 7"
         )
     if plan.total_minutes == 0:
         raise InputError(
@@ -656,6 +656,11 @@ def build_plan(request: PlanRequest, pipeline: Pipeline, template: Template) -> 
             f"before {request.interview_date.isoformat()}; give more hours or an earlier start"
         )
     return plan
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 study day``, ``2 study days``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _notes(weeks: Sequence[PlanWeek]) -> tuple[str, ...]:
