@@ -23,6 +23,7 @@ from offerlab.errors import Problem, ProblemsError
 
 __all__ = [
     "KeyedValueError",
+    "KeyedValueErrors",
     "key_path",
     "parse_document",
     "problems_from_validation",
@@ -44,6 +45,27 @@ class KeyedValueError(ValueError):
         self.key = tuple(key.split("."))
         self.message = message
         self.expected = expected
+
+
+class KeyedValueErrors(ValueError):
+    """Several :class:`KeyedValueError` from one model-level check, reported together (a
+    duplicate id and an unknown name in the same file are two problems, both shown)."""
+
+    def __init__(self, errors: Sequence[KeyedValueError]) -> None:
+        super().__init__("; ".join(e.message for e in errors))
+        self.errors = tuple(errors)
+
+    @staticmethod
+    def raise_all(errors: Sequence[KeyedValueError]) -> None:
+        """Raise the one error, or all of them; nothing when there are none."""
+        if len(errors) == 1:
+            raise errors[0]
+        if errors:
+            raise KeyedValueErrors(errors)
+
+
+#: The last loc part of an error about a dict's key (``skills.cooking.[key]``).
+_DICT_KEY = "[key]"
 
 
 def show_value(value: Any) -> str:
@@ -74,7 +96,7 @@ _UNION_TAG = re.compile(
     r"^(constrained-str|str|int|decimal|date|function-\w+\[.*\]|literal\[.*\]|list\[.*\]|"
     r"tuple\[.*\]|[A-Z]\w+)$"
 )
-_TYPE_ERRORS = {"string_type", "model_type", "dict_type", "list_type"}
+_TYPE_ERRORS = {"string_type", "model_type", "dict_type", "list_type", "tuple_type"}
 
 
 def _model_at(root: type[BaseModel], loc: Sequence[int | str]) -> type[BaseModel] | None:
@@ -135,6 +157,9 @@ def _describe(
             text = "is out of range"
         return f"{value} {text}", f"a number {words} {bound}"
     if kind == "literal_error":
+        if error.get("loc", ())[-1:] == (_DICT_KEY,):
+            noun = _key_noun(root, loc)
+            return f"unknown {noun} {value}", f"one of {ctx.get('expected', '')}"
         return f"{value} is not allowed", str(ctx.get("expected", ""))
     if kind in {"date_parsing", "date_from_datetime_parsing", "date_type"}:
         return f"{value} is not a date", "a date such as 2026-09-01"
@@ -144,8 +169,12 @@ def _describe(
         return f"{value} is not a finite number", "a number"
     if kind in {"string_type"}:
         return f"{value} is not text", "a string"
-    if kind in {"list_type"}:
+    if kind in {"list_type", "tuple_type"}:
         return f"{value} is not a list", "a list"
+    if kind in {"too_short"}:
+        least = ctx.get("min_length", 1)
+        item = "item" if least == 1 else "items"
+        return f"{value} has too few items", f"at least {least} {item}"
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
         return f"{value} is not a table", "a table of keys"
     if kind == "string_pattern_mismatch":
@@ -158,6 +187,17 @@ def _describe(
             return cause.message, cause.expected
         return str(cause if cause is not None else error["msg"]), ""
     return str(error["msg"]), ""
+
+
+def _key_noun(root: type[BaseModel], loc: tuple[int | str, ...]) -> str:
+    """What a dict field's keys are (its ``json_schema_extra`` ``key_noun``), else "key"."""
+    model = _model_at(root, loc[:-1])
+    if model is None or not loc or not isinstance(loc[-1], str):
+        return "key"
+    field = model.model_fields.get(loc[-1])
+    extra = field.json_schema_extra if field is not None else None
+    noun = extra.get("key_noun") if isinstance(extra, dict) else None
+    return noun if isinstance(noun, str) else "key"
 
 
 def _field_description(root: type[BaseModel], loc: tuple[int | str, ...]) -> str:
@@ -188,15 +228,29 @@ def problems_from_validation(
             is_field = isinstance(p, str) and model is not None and p in model.model_fields
             if not tag or is_field or (keep_last and i == len(raw) - 1):
                 kept.append(p)
+        if kept[-1:] == [_DICT_KEY]:
+            # A dict's bad key: reported at the dict, the key named in the message.
+            kept = kept[:-2]
         loc = tuple(kept)
-        cause = (item.get("ctx") or {}).get("error")
+        ctx = item.get("ctx") or {}
+        cause = ctx.get("error")
+        if isinstance(cause, KeyedValueErrors):
+            for each in cause.errors:
+                one = {**item, "ctx": {**ctx, "error": each}}
+                grouped.setdefault(loc + each.key, []).append(one)
+            continue
         if isinstance(cause, KeyedValueError):
             loc = loc + cause.key
         grouped.setdefault(loc, []).append(item)
     problems: list[Problem] = []
     for loc, items in grouped.items():
-        specific = [i for i in items if i["type"] not in _TYPE_ERRORS]
         deeper = any(len(other) > len(loc) and other[: len(loc)] == loc for other in grouped)
+        if deeper:
+            # "too few items" counted after the bad items were dropped: the items say it.
+            items = [i for i in items if i["type"] != "too_short"]
+            if not items:
+                continue
+        specific = [i for i in items if i["type"] not in _TYPE_ERRORS]
         if not specific and deeper:
             # A union member failed on type only while another member found the real
             # problem further in (a schedule table with a bad cadence): report that one.

@@ -2,7 +2,9 @@
 and every bad input exits 2 with one clear message (no traceback)."""
 
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from icalendar import Calendar
@@ -336,3 +338,94 @@ def test_markdown_on_stdout_stays_clean(tmp_path: Path):
     assert "wrote" not in out
     assert "saved plan 'x'" in err
     assert out.startswith("# Study plan")
+
+
+def _narrow(monkeypatch: pytest.MonkeyPatch, width: int = 80) -> Any:
+    from rich.console import Console
+
+    from offerlab.cli import prep
+
+    narrow = Console(width=width, highlight=False)
+    monkeypatch.setattr(prep, "console", narrow)
+    return narrow
+
+
+def test_plan_table_fits_80_columns_without_cutting_dates(monkeypatch: pytest.MonkeyPatch):
+    narrow = _narrow(monkeypatch)
+    with narrow.capture() as captured:
+        code, _, err = run(*PLAN)
+    assert code == 0, err
+    text = captured.get()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "…" not in text
+    assert "Nov 22-28" in text
+    assert "Dec 27-Jan 2" in text
+    # focus text is whole (in the week headings when the table has no room for it)
+    assert "Core data structures and algorithms" in text
+    assert "Advanced algorithms: graphs and dynamic programming" in text
+
+
+def test_plan_table_keeps_focus_when_wide(monkeypatch: pytest.MonkeyPatch):
+    wide = _narrow(monkeypatch, 160)
+    with wide.capture() as captured:
+        code, _, err = run(*PLAN)
+    assert code == 0, err
+    assert any(
+        "Nov 29-Dec 5" in line and "Advanced algorithms" in line
+        for line in captured.get().splitlines()
+    )
+
+
+def _log(*extra: str) -> tuple[int, str, str]:
+    return run(
+        "prep", "log", "practice", "--skill", "coding", "--problem", "two sum",
+        "--minutes", "37", "--outcome", "failed", "--mistake", "off by one", *extra,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("on", "words"),
+    [
+        (None, "first due tomorrow"),
+        ("2026-11-21", "first due today"),
+        ("2026-11-19", "first due 2026-11-20, already due"),
+    ],
+)
+def test_practice_message_follows_the_due_date(on: str | None, words: str):
+    code, out, err = _log(*(("--date", on) if on else ()))
+    assert code == 0, err
+    assert words in out
+
+
+def test_status_hours_to_one_decimal():
+    assert run(*PLAN, "--save", "loop")[0] == 0
+    for _ in range(5):
+        assert _log()[0] == 0  # 5 x 37 min = 3.0833 h
+    code, out, err = run("prep", "status")
+    assert code == 0, err
+    assert "Hours done 3.1 of 1.4 planned so far (60.0 in the plan)" in " ".join(out.split())
+    assert "3.1 / 6.5" in out
+    assert not re.search(r"\d\.\d\d", out)
+    doc = json.loads(run("prep", "status", "--json")[1])
+    assert doc["hours"]["done_to_date"] == pytest.approx(185 / 60)  # JSON keeps the number
+
+
+def test_one_spelling_of_behavioral():
+    code, out, _ = run(*PLAN)
+    assert code == 0
+    code, status, _ = run("prep", "status")
+    code, swe, _ = run("prep", "pipelines", "big-tech-swe")
+    plan = run(*PLAN, "--pipeline", "big-tech-swe", "--format", "md")[1]
+    for text in (out, status, swe, plan):
+        assert "ehavioural" not in text
+    assert "Behavioral" in status or "behavioral" in status
+
+
+def test_no_study_day_message_is_grammatical():
+    code, _, err = run(
+        "prep", "plan", "--interview-date", "2026-11-24", "--hours-per-week", "10",
+        "--days-per-week", "1",
+    )  # fmt: skip
+    assert code == 2
+    text = " ".join(err.split())
+    assert "with 1 study day a week the last 6 days of each week" in text

@@ -117,3 +117,56 @@ def test_bad_user_file_is_located(tmp_path: Path, text: str, expected: str):
 def test_missing_file(tmp_path: Path):
     with pytest.raises(ProblemsError, match="no such file"):
         resolve_pipeline(str(tmp_path / "nope.toml"))
+
+
+def _problems(tmp_path: Path, text: str, name: str = "bad.toml") -> str:
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(ProblemsError) as info:
+        load_pipeline_file(path)
+    return str(info.value)
+
+
+def test_one_bad_stage_is_one_problem_in_offerlab_words(tmp_path: Path):
+    one = GOOD.split("[[stages]]")
+    text = _problems(tmp_path, one[0] + "[[stages]]" + one[1].replace("coding = 1", "cooking = 1"))
+    assert (
+        "stages[0].skills: unknown skill 'cooking' (expected one of 'coding', "
+        "'system_design', 'ml' or 'behavioral')"
+    ) in text
+    assert "[key]" not in text
+    assert "Tuple" not in text
+    assert "after validation" not in text
+    assert text.count("bad.toml:") == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ('{"name": "x", "title": "x", "stages": {"id": "a"}}', "stages: a table is not a list"),
+        ('{"name": "x", "title": "x", "stages": "abc"}', "stages: 'abc' is not a list"),
+        ('{"name": "x", "title": "x", "stages": []}', "stages: [] has too few items"),
+    ],
+)
+def test_json_file_problems_in_offerlab_words(tmp_path: Path, body: str, expected: str):
+    text = _problems(tmp_path, body, "bad.json")
+    assert expected in text
+    assert "Input should" not in text
+    assert "tuple" not in text.lower()
+
+
+def test_every_cross_key_problem_is_reported(tmp_path: Path):
+    text = _problems(
+        tmp_path,
+        GOOD.replace('id = "design"', 'id = "coding"').replace("six-week-swe", "ten-week"),
+    )
+    assert "stages[1].id: stage id 'coding' is used twice" in text
+    assert "template: unknown template 'ten-week'" in text
+
+
+def test_every_rubric_problem_is_reported(tmp_path: Path):
+    rubric = "\n[rubric]\nmin = 1\nmax = 4\npass = 7\n"
+    rubric += "[[rubric.levels]]\nscore = 9\nlabel = 'wow'\n"
+    text = _problems(tmp_path, GOOD + rubric)
+    assert "rubric.pass: pass 7 is off the scale" in text
+    assert "rubric.levels[0].score: score 9 is off the scale" in text

@@ -246,8 +246,8 @@ def test_no_study_day_left():
 
 
 def test_singular_deliverables_and_session_titles():
+    assert "1 timed phone-screen simulation" in make(3, "10").weeks[0].deliverables
     plan = make(1, "3")
-    assert "1 timed phone-screen simulation" in plan.weeks[0].deliverables
     titles = {s.title for s in plan.sessions if s.kind != "mock"}
     assert all(" / " not in t for t in titles)
     assert all(s.minutes >= 15 for s in plan.sessions)
@@ -273,3 +273,47 @@ def test_ics_timed_sessions():
 def test_too_few_hours_is_not_called_no_study_day():
     with pytest.raises(InputError, match="leaves no 15-minute session"):
         make(0, hours="0.25", days=1, per_week=7)
+
+
+@pytest.mark.parametrize("weak", [(), ("onsite_system_design",), ("recruiter_screen",)])
+@pytest.mark.parametrize(("weeks", "hours", "per_week"), [(6, "10", 6), (6, "30", 7), (1, "10", 6)])
+def test_mock_week_mocks_each_stage_once_before_repeats(weeks, hours, per_week, weak):
+    for pipeline in (ML, SWE):
+        plan = make(weeks, hours, weak=weak, pipeline=pipeline, per_week=per_week)
+        mocks = plan.weeks[-1].mocks
+        days = [m.day for m in mocks]
+        assert len(days) == len(set(days))  # at most one mock a day
+        stages = [m.stage for m in mocks]
+        ids = [s.id for s in pipeline.stages]
+        first = stages[: len(ids)]
+        assert len(first) == len(set(first))  # no repeat before every stage had its mock
+        if len(stages) > len(ids):
+            assert set(first) == set(ids)
+            assert all(stages.count(s) <= 3 for s in ids)
+        missing = [pipeline.stage(s).name for s in ids if s not in stages]
+        for name in missing:
+            assert any(
+                f"no mock interview for {name}" in n or f"; {name} (" in n for n in plan.notes
+            )
+
+
+def test_weak_system_design_does_not_crowd_out_stages():
+    plan = make(6, "10", weak=["onsite_system_design"])
+    stages = [m.stage for m in plan.weeks[-1].mocks]
+    assert stages.count("onsite_system_design") == 1
+    assert "phone_technical" in stages
+    assert len(stages) == 6  # six study days for seven stages
+    assert any("Recruiter screen (no study day left" in n for n in plan.notes)
+    # mocks go back from the interview: the weak stage is the last one before the eve
+    assert plan.weeks[-1].mocks[-1].stage == "onsite_system_design"
+
+
+def test_deliverables_scale_with_the_skill_time():
+    short = make(1, "10")
+    text = " ".join(short.weeks[0].deliverables)
+    assert "Azure ML SDK" not in text
+    assert "recommendation project" not in text
+    assert any("dropped for too little time" in n and "Azure ML SDK" in n for n in short.notes)
+    full = make(6, "10")
+    assert full.weeks[3].deliverables == ("A small model built and deployed with the Azure ML SDK",)
+    assert "recommendation project" in full.weeks[4].deliverables[0]

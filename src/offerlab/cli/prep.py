@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date, time
-from decimal import Decimal, InvalidOperation
+from datetime import date, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Final, cast
@@ -28,6 +28,7 @@ from offerlab.prep.pipeline import (
 )
 from offerlab.prep.plan import SKILL_LABELS, PlanRequest, build_plan
 from offerlab.prep.readiness import PlannedWeek, progress, readiness
+from offerlab.prep.sm2 import new_card
 from offerlab.store.prep_repository import (
     OUTCOMES,
     PracticeEntry,
@@ -105,9 +106,9 @@ def _weak(values: list[str] | None) -> tuple[str, ...]:
     return tuple(p.strip() for v in values or [] for p in v.split(",") if p.strip())
 
 
-def _fmt_h(minutes: int | Decimal) -> str:
-    hours = Decimal(minutes) / 60
-    return f"{hours.quantize(Decimal('0.01')).normalize():f}"
+def _h(hours: float) -> str:
+    """Hours for text output, to one decimal (JSON keeps the numbers)."""
+    return f"{Decimal(repr(hours)).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):f}"
 
 
 # --- pipelines ------------------------------------------------------------------------------
@@ -269,32 +270,77 @@ def plan_command(
             console.print(message)
 
 
+_MONTHS: Final = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+
+
+def _short_dates(start: str, end: str) -> str:
+    """``Nov 22-28`` or ``Nov 30-Dec 6`` (ISO dates in; the year is in the summary line)."""
+    first, last = date.fromisoformat(start), date.fromisoformat(end)
+    head = f"{_MONTHS[first.month - 1]} {first.day}"
+    if (first.year, first.month) == (last.year, last.month):
+        return head if first == last else f"{head}-{last.day}"
+    return f"{head}-{_MONTHS[last.month - 1]} {last.day}"
+
+
 def _print_plan(doc: dict[str, Any], pipeline: Pipeline) -> None:
     """The plan's JSON document as a summary line, a table of weeks, then each week's days."""
     console.print(
         f"[bold]{pipeline.title}[/bold]: interview {doc['interview_date']}, "
         f"{len(doc['weeks'])} week(s) from {doc['start']}; "
-        f"{doc['total_hours']:g} h of {doc['budget_hours']:g} h available, "
+        f"{_h(doc['total_hours'])} h of {_h(doc['budget_hours'])} h available, "
         f"system design {doc['system_design_share'] * 100:.0f}%"
     )
-    table = Table(title="Weeks", title_justify="left")
-    table.add_column("week", justify="right")
-    table.add_column("dates")
-    table.add_column("focus", overflow="fold")
-    for skill in SKILLS:
-        table.add_column(skill.replace("_", " "), justify="right")
-    table.add_column("total", justify="right")
-    for week in doc["weeks"]:
-        table.add_row(
+    headers = [skill.replace("_", " ") for skill in SKILLS]
+    rows = [
+        [
             str(week["week"]),
-            f"{week['start']}\n{week['end']}",
-            "\n".join(week["focus"]),
-            *(f"{week['hours'][s]:g}" for s in SKILLS),
-            f"{week['total_hours']:g}",
-        )
+            _short_dates(week["start"], week["end"]),
+            *(_h(week["hours"][s]) for s in SKILLS),
+            _h(week["total_hours"]),
+        ]
+        for week in doc["weeks"]
+    ]
+    longest_word = max(
+        len(word) for week in doc["weeks"] for f in week["focus"] for word in f.split()
+    )
+    # Each column takes its content plus 3 (a rule and two spaces of padding), and 1 more rule.
+    cells = ["week", "dates", *headers, "total"]
+    needed = sum(
+        3 + max([len(cells[i])] + [len(row[i]) for row in rows]) for i in range(len(cells))
+    )
+    show_focus = needed + 1 + 3 + longest_word <= console.width
+    table = Table(title="Weeks", title_justify="left")
+    table.add_column("week", justify="right", no_wrap=True)
+    table.add_column("dates", no_wrap=True)
+    if show_focus:
+        table.add_column("focus", min_width=longest_word)
+    for header in headers:
+        table.add_column(header, justify="right", no_wrap=True)
+    table.add_column("total", justify="right", no_wrap=True)
+    for week, row in zip(doc["weeks"], rows, strict=True):
+        focus = ["\n".join(week["focus"])] if show_focus else []
+        table.add_row(*row[:2], *focus, *row[2:])
     console.print(table)
     for week in doc["weeks"]:
-        console.print(f"\n[bold]Week {week['week']}[/bold] ({week['kind']}) deliverables:")
+        console.print(
+            f"\n[bold]Week {week['week']}[/bold] ({week['kind']}, "
+            f"{_short_dates(week['start'], week['end'])}): " + "; ".join(week["focus"]),
+            highlight=False,
+        )
+        console.print("  Deliverables:")
         for item in week["deliverables"]:
             console.print(f"  - {item}", markup=False)
         for day in week["days"]:
@@ -404,7 +450,22 @@ def log_practice_command(
         return
     console.print(f"logged practice #{practice_id}: {minutes} min of {skill} on {day.isoformat()}")
     if card_id is not None:
-        console.print(f"mistake scheduled for review (card {card_id}), first due tomorrow")
+        due = new_card(day).due_on
+        console.print(
+            f"mistake scheduled for review (card {card_id}), first due "
+            f"{_relative_day(due, today(today_option))}"
+        )
+
+
+def _relative_day(day: date, now: date) -> str:
+    """``today``, ``tomorrow``, or the date (``2026-11-20, already due`` when past)."""
+    if day == now:
+        return "today"
+    if day == now + timedelta(days=1):
+        return "tomorrow"
+    if day < now:
+        return f"{day.isoformat()}, already due (prep status lists it)"
+    return day.isoformat()
 
 
 def _parse_scores(values: list[str], pipeline: Pipeline) -> list[tuple[str, int]]:
@@ -617,8 +678,8 @@ def _print_status(doc: dict[str, Any], pipeline: Pipeline) -> None:
         console.print(
             f"[bold]Plan {doc['plan']}[/bold] ({pipeline.title}): interview "
             f"{doc['interview_date']}, {doc['days_left']} day(s) left. Hours done "
-            f"{hours['done_to_date']:g} of {hours['planned_to_date']:g} planned so far "
-            f"({hours['planned_total']:g} in the plan)"
+            f"{_h(hours['done_to_date'])} of {_h(hours['planned_to_date'])} planned so far "
+            f"({_h(hours['planned_total'])} in the plan)"
         )
         table = Table(title="Hours by week (done / planned)", title_justify="left")
         table.add_column("week", justify="right")
@@ -628,14 +689,14 @@ def _print_status(doc: dict[str, Any], pipeline: Pipeline) -> None:
         for week in hours["weeks"]:
             table.add_row(
                 str(week["week"]),
-                f"{week['start']} - {week['end']}",
-                *(f"{week['done'][s]:g} / {week['planned'][s]:g}" for s in SKILLS),
+                _short_dates(week["start"], week["end"]),
+                *(f"{_h(week['done'][s])} / {_h(week['planned'][s])}" for s in SKILLS),
             )
         console.print(table)
     else:
         console.print(
             "No saved plan (prep plan --save NAME). Hours logged: "
-            + ", ".join(f"{s} {hours['by_skill_done'][s]:g}" for s in SKILLS)
+            + ", ".join(f"{s} {_h(hours['by_skill_done'][s])}" for s in SKILLS)
         )
     if doc["practice"]:
         parts = []

@@ -21,7 +21,13 @@ from typing import Annotated, Any, Final, Literal, Self, cast
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from offerlab.errors import NotFoundError
-from offerlab.validation import KeyedValueError, parse_document, read_document, validate_document
+from offerlab.validation import (
+    KeyedValueError,
+    KeyedValueErrors,
+    parse_document,
+    read_document,
+    validate_document,
+)
 
 __all__ = [
     "DEFAULT_PIPELINE",
@@ -87,23 +93,31 @@ class Rubric(BaseModel):
     min: int = Field(default=1, description="the lowest score")
     max: int = Field(default=4, description="the highest score")
     pass_score: int = Field(default=3, alias="pass", description="the lowest passing score")
-    levels: tuple[RubricLevel, ...] = ()
+    levels: list[RubricLevel] = []
 
     @model_validator(mode="after")
     def _check(self) -> Self:
+        problems: list[KeyedValueError] = []
         if self.max <= self.min:
-            raise KeyedValueError("max", f"max {self.max} is not above min {self.min}", "max > min")
-        if not self.min <= self.pass_score <= self.max:
-            raise KeyedValueError(
-                "pass", f"pass {self.pass_score} is off the scale", f"{self.min}..{self.max}"
+            problems.append(
+                KeyedValueError("max", f"max {self.max} is not above min {self.min}", "max > min")
+            )
+        elif not self.min <= self.pass_score <= self.max:
+            problems.append(
+                KeyedValueError(
+                    "pass", f"pass {self.pass_score} is off the scale", f"{self.min}..{self.max}"
+                )
             )
         for index, level in enumerate(self.levels):
-            if not self.min <= level.score <= self.max:
-                raise _keyed(
-                    ("levels", index, "score"),
-                    f"score {level.score} is off the scale",
-                    f"{self.min}..{self.max}",
+            if self.max > self.min and not self.min <= level.score <= self.max:
+                problems.append(
+                    _keyed(
+                        ("levels", index, "score"),
+                        f"score {level.score} is off the scale",
+                        f"{self.min}..{self.max}",
+                    )
                 )
+        KeyedValueErrors.raise_all(problems)
         return self
 
     def label(self, score: int) -> str:
@@ -140,10 +154,11 @@ class Stage(BaseModel):
     rounds: Annotated[int, Field(ge=1, le=10)] = Field(default=1, description="rounds (1-10)")
     group: str = Field(default="", description="a group such as onsite")
     skills: dict[Skill, Weight] = Field(
-        description="skills tested with relative weights, e.g. { coding = 0.7, ml = 0.3 }"
+        description="skills tested with relative weights, e.g. { coding = 0.7, ml = 0.3 }",
+        json_schema_extra={"key_noun": "skill"},
     )
-    questions: tuple[Text, ...] = Field(default=(), description="kinds of question asked")
-    criteria: tuple[Text, ...] = Field(default=(), description="what the interviewer scores")
+    questions: list[Text] = Field(default=[], description="kinds of question asked")
+    criteria: list[Text] = Field(default=[], description="what the interviewer scores")
     notes: str = ""
 
     @model_validator(mode="after")
@@ -179,27 +194,35 @@ class Pipeline(BaseModel):
     template: Annotated[str, Field(pattern=_NAME)] = Field(
         default="six-week-ml", description="the bundled template plans scale: six-week-ml, ..."
     )
-    sources: tuple[SourceRef, ...] = ()
+    sources: list[SourceRef] = []
     rubric: Rubric = Rubric()
-    stages: Annotated[tuple[Stage, ...], Field(min_length=1)] = Field(
+    stages: Annotated[list[Stage], Field(min_length=1)] = Field(
         description="the stages, at least one"
     )
 
     @model_validator(mode="after")
     def _check(self) -> Self:
+        problems: list[KeyedValueError] = []
         seen: set[str] = set()
         for index, stage in enumerate(self.stages):
             if stage.id in seen:
-                raise _keyed(
-                    ("stages", index, "id"), f"stage id {stage.id!r} is used twice", "unique ids"
+                problems.append(
+                    _keyed(
+                        ("stages", index, "id"),
+                        f"stage id {stage.id!r} is used twice",
+                        "unique ids",
+                    )
                 )
             seen.add(stage.id)
         if self.template not in bundled_templates():
-            raise KeyedValueError(
-                "template",
-                f"unknown template {self.template!r}",
-                "one of: " + ", ".join(bundled_templates()),
+            problems.append(
+                KeyedValueError(
+                    "template",
+                    f"unknown template {self.template!r}",
+                    "one of: " + ", ".join(bundled_templates()),
+                )
             )
+        KeyedValueErrors.raise_all(problems)
         return self
 
     def stage(self, stage_id: str) -> Stage:
@@ -248,7 +271,7 @@ class TemplateWeek(BaseModel):
     week: Annotated[int, Field(ge=1)]
     focus: Text
     mock: bool = False
-    skills: dict[Skill, Weight]
+    skills: dict[Skill, Weight] = Field(json_schema_extra={"key_noun": "skill"})
     deliverables: tuple[Deliverable, ...] = ()
 
     @model_validator(mode="after")

@@ -25,6 +25,7 @@ from offerlab.prep.pipeline import SKILLS, Pipeline, Skill, Stage, Template, Tem
 __all__ = [
     "DEBRIEF_MINUTES",
     "FOCUS_WEIGHT",
+    "KEEP_SHARE",
     "MIN_BLOCK_UNITS",
     "SKILL_LABELS",
     "UNIT_MINUTES",
@@ -50,6 +51,9 @@ WEAK_BOOST: Final = Decimal("0.5")
 FOCUS_WEIGHT: Final = Decimal("0.75")
 #: Study time is spread over the days in blocks of this many units (30 minutes).
 MIN_BLOCK_UNITS: Final = 2
+#: A deliverable without a count is kept when its skill gets at least this share of the
+#: hours the template gives it.
+KEEP_SHARE: Final = Decimal("0.5")
 #: A mock interview takes the stage's length plus this debrief (minutes), rounded up to units.
 DEBRIEF_MINUTES: Final = 15
 
@@ -57,7 +61,7 @@ SKILL_LABELS: Final[Mapping[Skill, str]] = {
     "coding": "Coding",
     "system_design": "System design",
     "ml": "ML concepts and case study",
-    "behavioral": "Behavioural",
+    "behavioral": "Behavioral",
 }
 
 WeekKind = Literal["study", "review", "mock"]
@@ -309,23 +313,52 @@ def _mock_order(pipeline: Pipeline, weak: Sequence[Stage]) -> list[Stage]:
     return [s for s in pipeline.stages if s.id in weak_ids] + rest
 
 
+def _take_units(stage: Stage, units: dict[Skill, int]) -> bool:
+    """Take a mock's units from the stage's skills (main skill first, then by weight); False
+    (and nothing taken) when they do not have enough between them."""
+    need = _units(_mock_minutes(stage))
+    skills = sorted(stage.skills, key=lambda s: (s != stage.primary_skill, -stage.skills[s]))
+    if sum(units[s] for s in skills) < need:
+        return False
+    for skill in skills:
+        take = min(need, units[skill])
+        units[skill] -= take
+        need -= take
+    return True
+
+
 def _schedule_mocks(
     pipeline: Pipeline,
     weak: Sequence[Stage],
     units: dict[Skill, int],
     passes: int,
-) -> list[Stage]:
-    """Stages to rehearse (weak first), as many passes over the loop as fit the skill units;
-    the units they take are removed from ``units``."""
+    slots: int,
+) -> tuple[list[Stage], list[str]]:
+    """Stages to rehearse, at most ``slots`` (one a study day), and why any stage got none.
+
+    Passes over the loop (up to ``passes``): the first mocks every stage once (weak ones first,
+    then the longest); a stage repeats only once every stage has had its mock, weak stages
+    first in the repeats. A mock's units are taken from ``units`` (see :func:`_take_units`)."""
     order = _mock_order(pipeline, weak)
     chosen: list[Stage] = []
-    for _ in range(passes):
+    missed: list[str] = []
+    for stage in order:
+        if len(chosen) >= slots:
+            missed.append(
+                f"{stage.name} (no study day left: {_count(slots, 'study day')} for "
+                f"{len(order)} stages, one mock a day)"
+            )
+        elif _take_units(stage, units):
+            chosen.append(stage)
+        else:
+            missed.append(f"{stage.name} (not enough hours left for its mock)")
+    if missed:
+        return chosen, missed
+    for _ in range(passes - 1):
         for stage in order:
-            need = _units(_mock_minutes(stage))
-            if units[stage.primary_skill] >= need:
-                units[stage.primary_skill] -= need
+            if len(chosen) < slots and _take_units(stage, units):
                 chosen.append(stage)
-    return chosen
+    return chosen, missed
 
 
 def _lay_out_days(
@@ -382,23 +415,53 @@ def _lay_out_days(
     return tuple(out)
 
 
+def _main_skill(week: TemplateWeek) -> Skill:
+    return max(SKILLS, key=lambda s: (week.skills.get(s, Decimal(0)), -SKILLS.index(s)))
+
+
 def _deliverables(
-    weeks: Sequence[TemplateWeek], parts: int, week_minutes: int, reference_hours: Decimal
-) -> list[str]:
-    """Template deliverables, counts scaled by the hours the week gives each of its ``parts``
-    focuses."""
+    weeks: Sequence[TemplateWeek],
+    parts: int,
+    week_minutes: int,
+    reference_hours: Decimal,
+    skill_minutes: Mapping[Skill, int],
+) -> tuple[list[str], list[str]]:
+    """Template deliverables (and the ones dropped, with why).
+
+    A template week's main skill gets, in a reference week, ``reference_hours`` times its
+    weight; a deliverable takes all of that, one item of a count its share. A deliverable is
+    dropped when the plan week gives that skill less than :data:`KEEP_SHARE` of what it
+    takes; counts are scaled by the hours the week gives each of its ``parts`` focuses (at
+    least 1)."""
     out: list[str] = []
+    dropped: list[str] = []
     if not weeks:
-        return out
+        return out, dropped
     share_hours = Decimal(week_minutes) / 60 / parts
     for week in weeks:
+        skill = _main_skill(week)
+        have = Decimal(skill_minutes.get(skill, 0))
+        wanted = reference_hours * 60 * _normalise(week.skills)[skill]
         for item in week.deliverables:
+            what = item.what[:1].upper() + item.what[1:]
+            # One item of a count takes its share of the skill's reference hours.
+            need = wanted / (item.count or 1)
+            if have < KEEP_SHARE * need:
+                dropped.append(
+                    f"{what!r} ({SKILL_LABELS[skill]}: {_hours_text(have)} h this week, "
+                    f"about {_hours_text(need)} h needed)"
+                )
+                continue
             if item.count is None:
-                out.append(item.what[:1].upper() + item.what[1:])
+                out.append(what)
                 continue
             scaled = max(1, int((item.count * share_hours / reference_hours).to_integral_value()))
             out.append(f"1 {item.one}" if scaled == 1 and item.one else f"{scaled} {item.what}")
-    return out
+    return out, dropped
+
+
+def _hours_text(minutes: Decimal) -> str:
+    return f"{(minutes / 60).quantize(Decimal('0.1')):f}"
 
 
 # --- the plan -------------------------------------------------------------------------------
@@ -458,6 +521,8 @@ def build_plan(request: PlanRequest, pipeline: Pipeline, template: Template) -> 
     by_number = {w.week: w for w in template.weeks}
     sd_min = template.system_design_min_share
     weeks: list[PlanWeek] = []
+    mock_notes: list[str] = []
+    dropped_notes: list[str] = []
     any_study_day = False
     for index, layout in enumerate(layouts):
         # Counted back from the eve: week n_weeks ends on the eve, the first may be short.
@@ -490,7 +555,11 @@ def build_plan(request: PlanRequest, pipeline: Pipeline, template: Template) -> 
         split = allocate_units(shares, units, sd_min)
         study_units = dict(split)
         if layout.kind == "mock":
-            mocks = _schedule_mocks(pipeline, weak, study_units, passes=3)
+            mocks, missed = _schedule_mocks(
+                pipeline, weak, study_units, passes=3, slots=len(study_days)
+            )
+            if missed and mocks:
+                mock_notes.append(f"week {index + 1}: no mock interview for " + "; ".join(missed))
         elif layout.kind == "review":
             # One mock a review week, rotating through the stages (weak ones first).
             order = _mock_order(pipeline, weak)
@@ -521,9 +590,17 @@ def build_plan(request: PlanRequest, pipeline: Pipeline, template: Template) -> 
             titles = {s: f"{SKILL_LABELS[s]}: {_focus_for(s, covered)}" for s in SKILLS}
             kind = "study"
             plain = [w for w in covered if not w.mock]
-            deliverables = _deliverables(
-                plain, len(covered), budget, template.reference_hours_per_week
+            deliverables, dropped = _deliverables(
+                plain,
+                len(covered),
+                budget,
+                template.reference_hours_per_week,
+                {s: split[s] * UNIT_MINUTES for s in SKILLS},
             )
+            if dropped:
+                dropped_notes.append(
+                    f"week {index + 1}: dropped for too little time: " + "; ".join(dropped)
+                )
             if layout.kind == "mock":
                 deliverables.extend(
                     d.what[:1].upper() + d.what[1:]
@@ -564,14 +641,14 @@ def build_plan(request: PlanRequest, pipeline: Pipeline, template: Template) -> 
         weak=tuple(s.id for s in weak),
         weeks=tuple(weeks),
         system_design_min_share=sd_min,
-        notes=_notes(weeks),
+        notes=(*_notes(weeks), *mock_notes, *dropped_notes),
     )
     if not any_study_day:
         raise InputError(
             f"--interview-date {request.interview_date.isoformat()}: no study day is left "
-            f"before it (with {request.study_days_per_week} study days a week the last "
-            f"{7 - request.study_days_per_week} day(s) of each week, the eve included, are rest "
-            "days); start earlier or give --days-per-week 7"
+            f"before it (with {_count(request.study_days_per_week, 'study day')} a week the "
+            f"last {_count(7 - request.study_days_per_week, 'day')} of each week, the eve "
+            "included, are rest days); start earlier or give --days-per-week 7"
         )
     if plan.total_minutes == 0:
         raise InputError(
@@ -579,6 +656,11 @@ def build_plan(request: PlanRequest, pipeline: Pipeline, template: Template) -> 
             f"before {request.interview_date.isoformat()}; give more hours or an earlier start"
         )
     return plan
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 study day``, ``2 study days``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _notes(weeks: Sequence[PlanWeek]) -> tuple[str, ...]:
