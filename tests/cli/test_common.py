@@ -23,3 +23,19 @@ def test_write_file_refuses_folders_and_missing_parents(tmp_path: Path) -> None:
         write_file(tmp_path, "x", "--out")
     with pytest.raises(InputError, match="does not exist"):
         write_file(tmp_path / "no" / "plan.md", "x", "--out")
+
+
+def test_the_cli_starts_without_loading_the_store() -> None:
+    # The store (SQLAlchemy, Alembic, DuckDB) loads only in the commands that use it, so
+    # `offerlab --help` and `offer show` start quickly.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, offerlab.cli; "
+        "print(sorted(m for m in ('sqlalchemy', 'alembic', 'duckdb') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Final, cast
+from typing import TYPE_CHECKING, Annotated, Any, Final, cast
 
 import typer
 from rich.table import Table
@@ -29,15 +31,22 @@ from offerlab.prep.pipeline import (
 from offerlab.prep.plan import SKILL_LABELS, PlanRequest, build_plan
 from offerlab.prep.readiness import PlannedWeek, progress, readiness
 from offerlab.prep.sm2 import new_card
-from offerlab.store.prep_repository import (
-    OUTCOMES,
-    PracticeEntry,
-    PrepRepository,
-    StageScore,
-)
-from offerlab.store.repository import Store
+
+if TYPE_CHECKING:
+    from offerlab.store.prep_repository import PrepRepository
 
 __all__ = ["TODAY_ENV", "prep_app", "today"]
+
+
+@contextmanager
+def _repository(ctx: typer.Context, db: str | None) -> Iterator[PrepRepository]:
+    """The prep repository over the configured store (loaded only by the commands using it)."""
+    from offerlab.store.prep_repository import PrepRepository
+    from offerlab.store.repository import Store
+
+    with Store(resolve_db(ctx, db)) as store:
+        yield PrepRepository(store)
+
 
 #: Set to YYYY-MM-DD to fix "today" (tests, or planning as of another day).
 TODAY_ENV: Final = "OFFERLAB_TODAY"
@@ -232,8 +241,8 @@ def plan_command(
     if ics is not None:
         write_file(ics, plan_ics(plan, chosen, at=at), "--ics")
     if save is not None:
-        with Store(resolve_db(ctx, db)) as store:
-            replaced = PrepRepository(store).save_plan(
+        with _repository(ctx, db) as repo:
+            replaced = repo.save_plan(
                 save,
                 chosen,
                 [PlannedWeek(w.week, w.start, w.end, w.minutes) for w in plan.weeks],
@@ -353,8 +362,8 @@ def _print_plan(doc: dict[str, Any], pipeline: Pipeline) -> None:
 @prep_app.command("plans")
 def plans_command(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
     """List the saved plans, newest first."""
-    with Store(resolve_db(ctx, db)) as store:
-        rows = PrepRepository(store).plan_names()
+    with _repository(ctx, db) as repo:
+        rows = repo.plan_names()
     if as_json:
         print_json(
             [
@@ -410,6 +419,8 @@ def log_practice_command(
     as_json: JsonOption = False,
 ) -> None:
     """Record a practice session (a stage or a skill, a problem, minutes, outcome, mistake)."""
+    from offerlab.store.prep_repository import OUTCOMES, PracticeEntry
+
     if outcome not in OUTCOMES:
         raise InputError(f"--outcome {outcome!r}: expected one of {', '.join(OUTCOMES)}")
     if skill is not None and skill not in SKILLS:
@@ -421,8 +432,7 @@ def log_practice_command(
     if not problem.strip():
         raise InputError("--problem: expected a description of what you practised")
     day = _date(on, "--date") if on else today(today_option)
-    with Store(resolve_db(ctx, db)) as store:
-        repo = PrepRepository(store)
+    with _repository(ctx, db) as repo:
         chosen: Pipeline | None = None
         if stage is not None:
             chosen = _pipeline_for(repo, pipeline)
@@ -515,11 +525,12 @@ def log_mock_command(
     as_json: JsonOption = False,
 ) -> None:
     """Record a mock interview: a score per stage on the pipeline's rubric."""
+    from offerlab.store.prep_repository import StageScore
+
     day = _date(on, "--date") if on else today(today_option)
     if minutes is not None and minutes <= 0:
         raise InputError(f"--minutes {minutes}: expected more than 0 minutes")
-    with Store(resolve_db(ctx, db)) as store:
-        repo = PrepRepository(store)
+    with _repository(ctx, db) as repo:
         chosen = _pipeline_for(repo, pipeline)
         parsed = _parse_scores(scores, chosen)
         stages = [chosen.stage(s) for s, _ in parsed]
@@ -558,8 +569,8 @@ def review_command(
 ) -> None:
     """Grade a review of a logged mistake; SM-2 schedules the next one."""
     day = _date(on, "--date") if on else today(today_option)
-    with Store(resolve_db(ctx, db)) as store:
-        state = PrepRepository(store).review_card(card, grade, day)
+    with _repository(ctx, db) as repo:
+        state = repo.review_card(card, grade, day)
     if as_json:
         print_json(
             {
@@ -592,8 +603,7 @@ def status_command(
 ) -> None:
     """Hours done against the plan, readiness per stage and overall, mistakes due today."""
     now = today(today_option)
-    with Store(resolve_db(ctx, db)) as store:
-        repo = PrepRepository(store)
+    with _repository(ctx, db) as repo:
         saved = repo.plan(plan_name)
         chosen = (
             resolve_pipeline(pipeline)
