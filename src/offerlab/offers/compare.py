@@ -35,13 +35,6 @@ class Comparison:
         assert isinstance(value, Money)
         return value
 
-    def delta(self, evaluation: OfferEvaluation, name: str) -> Money:
-        """``evaluation``'s metric minus the baseline's."""
-        return self.metric(evaluation, name) - self.metric(self.baseline, name)
-
-    def year_delta(self, evaluation: OfferEvaluation, year: int) -> Money:
-        return evaluation.year(year).total - self.baseline.year(year).total
-
     def as_json(self) -> dict[str, object]:
         """The ``offer compare --json`` contract: the show objects, in order."""
         return {"offers": [e.as_json() for e in self.evaluations]}

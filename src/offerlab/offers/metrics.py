@@ -161,11 +161,3 @@ def evaluate(offer: Offer, years: int = 4) -> OfferEvaluation:
         steady_state_year=steady,
         _all_years=all_years,
     )
-
-
-def equity_vested(evaluation: OfferEvaluation) -> Money:
-    """Initial-grant equity vested over the computed years (for checks and reports)."""
-    return money_sum(
-        (e.amount for e in evaluation.events if e.component is Component.EQUITY),
-        evaluation.currency,
-    )
