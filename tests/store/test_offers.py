@@ -34,6 +34,9 @@ def test_saved_offers_round_trip(store_url: str, examples: Path):
             repo.get(second.id)
         with pytest.raises(NotFoundError):
             repo.delete(second.id)
+        for wild in (0, -1, 2**63, 10**30):
+            with pytest.raises(NotFoundError):
+                repo.get(wild)
 
 
 def test_owners_never_see_each_others_offers(store_url: str, examples: Path):

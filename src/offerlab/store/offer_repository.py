@@ -18,7 +18,10 @@ from offerlab.offers import Offer, dump_offer_toml, parse_offer_text
 from offerlab.store.offer_models import SavedOfferRow
 from offerlab.store.repository import Store
 
-__all__ = ["OfferRepository", "SavedOffer"]
+__all__ = ["MAX_ID", "OfferRepository", "SavedOffer"]
+
+#: Ids are 32-bit on every backend; a larger number names no offer.
+MAX_ID = 2**31 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,8 @@ class OfferRepository:
         return SavedOffer(row.id, offer, _utc(row.created_at), _utc(row.updated_at))
 
     def _row(self, session: Session, offer_id: int) -> SavedOfferRow:
+        if not 1 <= offer_id <= MAX_ID:
+            raise NotFoundError(f"no saved offer with id {offer_id}")
         row = session.get(SavedOfferRow, offer_id)
         if row is None or row.owner != self.owner:
             raise NotFoundError(f"no saved offer with id {offer_id}")

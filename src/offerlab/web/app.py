@@ -22,7 +22,15 @@ from offerlab.errors import InputError, PayloadTooLargeError
 from offerlab.store import Store
 from offerlab.web.errors import error_body, install_error_handlers
 
-__all__ = ["STATIC", "BodyLimit", "Settings", "create_app", "plain", "plain_object"]
+__all__ = [
+    "STATIC",
+    "BodyLimit",
+    "Settings",
+    "create_app",
+    "hoist_defs",
+    "plain",
+    "plain_object",
+]
 
 STATIC = Path(__file__).with_name("static")
 
@@ -114,7 +122,43 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return RedirectResponse("/offers", status_code=303)
 
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = hoist_defs(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def hoist_defs(document: dict[str, Any]) -> dict[str, Any]:
+    r"""Move the ``$defs`` of request-body JSON Schemas into ``components.schemas`` and point
+    their ``$ref``\ s there, so OpenAPI tools resolve them."""
+    found: dict[str, Any] = {}
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            defs = node.pop("$defs", None)
+            if isinstance(defs, dict):
+                for name, schema in defs.items():
+                    found[name] = walk(schema)
+            out = {}
+            for key, value in node.items():
+                if key == "$ref" and isinstance(value, str) and value.startswith("#/$defs/"):
+                    value = "#/components/schemas/" + value.removeprefix("#/$defs/")
+                out[key] = walk(value)
+            return out
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        return node
+
+    paths = walk(document.get("paths", {}))
+    document["paths"] = paths
+    components = document.setdefault("components", {}).setdefault("schemas", {})
+    for name, schema in found.items():
+        components.setdefault(name, schema)
+    return document
 
 
 def plain(value: Any) -> Any:
