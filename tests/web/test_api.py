@@ -205,3 +205,23 @@ def test_openapi_documents_the_api(client: TestClient):
     assert {"/api/v1/compare", "/api/v1/negotiate", "/api/v1/bands", "/api/v1/map"} <= paths
     body = schema["paths"]["/api/v1/evaluate"]["post"]["requestBody"]
     assert "base" in json.dumps(body)
+
+
+def test_simulate_is_bounded_and_reproducible(client: TestClient, google, amazon):
+    offer_id = client.post("/api/v1/offers", json=google).json()["id"]
+    body = {"ids": [offer_id], "offers": [amazon], "paths": 500, "seed": 7}
+    first = client.post("/api/v1/simulate", json=body)
+    assert first.status_code == 200, first.text
+    data = first.json()
+    assert [o["name"] for o in data["offers"]] == ["Google L5", "Amazon L6 SDE II"]
+    assert data["paths"] == 500
+    assert len(data["p_first_beats"]) == 1
+    assert client.post("/api/v1/simulate", json=body).json() == data
+    error = assert_error(
+        client.post("/api/v1/simulate", json={**body, "paths": 10**7}), 422, "invalid_input"
+    )
+    assert error["details"][0]["location"] == "paths"
+    assert_error(client.post("/api/v1/simulate", json={"offers": []}), 422, "invalid_input")
+    assert_error(
+        client.post("/api/v1/simulate", json={**body, "volatility_pct": -1}), 422, "invalid_input"
+    )

@@ -28,6 +28,7 @@ from offerlab.store.offer_repository import OfferRepository, SavedOffer
 from offerlab.web.app import plain, plain_object
 
 __all__ = [
+    "MAX_PATHS",
     "api_router",
     "market_lock",
     "offer_repository",
@@ -98,6 +99,10 @@ def _offer_body() -> dict[str, Any]:
     }
 
 
+#: The most price paths one request may ask for.
+MAX_PATHS = 20_000
+
+
 class CompareBody(BaseModel):
     """Offers to compare: saved ones by id, or offers given in full (or both)."""
 
@@ -115,6 +120,47 @@ class NegotiateBody(BaseModel):
     offer: dict[str, Any] | None = None
     competing_ids: list[int] = Field(default_factory=list, max_length=10)
     competing: list[dict[str, Any]] = Field(default_factory=list, max_length=10)
+
+
+class SimulateBody(BaseModel):
+    """Offers to simulate under stock-price paths (bounded so a request stays quick)."""
+
+    model_config = ConfigDict(extra="forbid")
+    ids: list[int] = Field(default_factory=list, max_length=10)
+    offers: list[dict[str, Any]] = Field(default_factory=list, max_length=10)
+    years: int = Field(default=4, ge=1, le=20)
+    paths: int = Field(default=2000, ge=1, le=MAX_PATHS)
+    seed: int | None = Field(default=None, ge=0, le=2**32 - 1)
+    drift_pct: float = Field(default=0.0, gt=-100, le=1000)
+    volatility_pct: float = Field(default=30.0, ge=0, le=300)
+    correlation: float = Field(default=0.0, ge=0, le=1)
+
+
+def simulate_offers(offers: list[Offer], body: SimulateBody) -> dict[str, Any]:
+    """The ``offer simulate --json`` object for ``offers``."""
+    import numpy as np
+
+    from offerlab.scenarios.simulate import exposure, simulate
+
+    if not offers:
+        raise InputError("simulate needs at least one offer: give 'ids' or 'offers'")
+    if len({o.currency for o in offers}) > 1:
+        raise InputError(
+            "offers in different currencies cannot be simulated together: "
+            + ", ".join(f"{o.display_name} is in {o.currency}" for o in offers)
+        )
+    mu, sigma = body.drift_pct / 100, body.volatility_pct / 100
+    model = f"geometric Brownian motion, drift {mu:.2%} (mean), volatility {sigma:.2%}"
+    if body.correlation:
+        model += f", correlation {body.correlation:g} between companies"
+    seed = body.seed
+    if seed is None:
+        seed = int(np.random.SeedSequence().generate_state(1)[0])
+    evaluations = [evaluate(offer, body.years) for offer in offers]
+    result = simulate(
+        [exposure(e) for e in evaluations], body.paths, mu, sigma, seed, model, body.correlation
+    )
+    return plain_object(result.as_json())
 
 
 def _model_body(model: type[BaseModel]) -> dict[str, Any]:
@@ -227,6 +273,14 @@ def api_router() -> APIRouter:
         competing = [repo.get(i).offer for i in body.competing_ids]
         competing += _offers_from(body.competing, "competing")
         return negotiate_plan(request.app.state.store, offer, competing)
+
+    @router.post("/simulate", openapi_extra=_model_body(SimulateBody))
+    async def simulate_route(request: Request) -> dict[str, Any]:
+        """Stock-price scenarios: percentiles of each year's pay, P(first beats), break-even."""
+        body: SimulateBody = _validated(SimulateBody, await read_json(request))
+        repo = offer_repository(request)
+        offers = [repo.get(i).offer for i in body.ids] + _offers_from(body.offers, "offers")
+        return simulate_offers(offers, body)
 
     @router.get("/bands")
     def bands_route(
