@@ -132,3 +132,14 @@ def test_negotiate_scripts_have_copy_buttons(page: Page) -> None:
     page.wait_for_url("**/negotiate")
     assert page.locator("pre.script").count() >= 1
     assert "Packages" in page.content()
+
+
+def test_market_box_plots_with_the_offer_marked(page: Page) -> None:
+    _fill_offer(page, "Google L5", "198000")
+    page.wait_for_url("**/offers/*")
+    page.goto("/market")
+    page.select_option("select[name=offer]", label="Google L5")
+    page.click("text=Show")
+    page.wait_for_selector("#market-chart svg.main-svg", timeout=15_000)
+    assert page.locator("#market-chart g.trace.boxes").count() >= 1
+    assert "L5" in page.locator("table.figures").inner_text()

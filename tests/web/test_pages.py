@@ -171,3 +171,25 @@ def test_pages_render_fast(client: TestClient):
         for _ in range(5):
             assert client.get(url).status_code == 200
         assert (time.perf_counter() - start) / 5 < 0.1, url
+
+
+def test_market_page_bands_by_level_with_the_offer_marked(client: TestClient):
+    offer_id = _create(client, name="Google L5")
+    empty = client.get("/market")
+    assert empty.status_code == 200
+    assert 'name="company"' in empty.text
+    page = client.get(f"/market?offer={offer_id}&to=Meta")
+    assert page.status_code == 200
+    assert 'class="plotly-graph-div"' in page.text
+    assert "Google L5 (annualized)" in page.text  # the marker's legend entry
+    assert re.search(r"<td>L5[^<]*</td><td class=\"num\">\d", page.text)
+    assert "L5 at Meta" in page.text
+    assert "<li>E5: score" in page.text
+    assert client.get("/market?company=NoSuchCompanyAtAll").status_code == 404
+    assert client.get("/market?offer=abc").status_code == 422
+    hostile = client.get("/market", params={"company": XSS}, headers={"accept": "text/html"})
+    assert hostile.headers["content-type"].startswith("text/html")
+    assert XSS not in hostile.text
+    as_json = client.get("/market", params={"company": XSS})
+    assert as_json.headers["content-type"].startswith("application/json")
+    assert as_json.headers["x-content-type-options"] == "nosniff"

@@ -23,8 +23,10 @@ from offerlab.store import Store
 from offerlab.web.errors import error_body, install_error_handlers
 
 __all__ = [
+    "SECURITY_HEADERS",
     "STATIC",
     "BodyLimit",
+    "SecurityHeaders",
     "Settings",
     "create_app",
     "hoist_defs",
@@ -80,6 +82,33 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
+#: Headers on every response: no MIME sniffing (a JSON error is never run as HTML), no framing.
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+)
+
+
+class SecurityHeaders:
+    """Add :data:`SECURITY_HEADERS` to every HTTP response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app: pages, ``/api/v1`` and static files over the store ``settings.db``."""
     settings = settings or Settings()
@@ -122,6 +151,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return RedirectResponse("/offers", status_code=303)
 
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -10,7 +10,7 @@ import tomllib
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import tomli_w
 from fastapi import APIRouter, Query, Request, UploadFile
@@ -18,9 +18,13 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from fastapi.templating import Jinja2Templates
 
 from offerlab.errors import InputError, Problem, ProblemsError
+from offerlab.market.bands import band
+from offerlab.market.levels import LevelStats, company_levels, map_level
 from offerlab.offers import Offer, dump_offer_toml, evaluate, offer_from_mapping
 from offerlab.offers.metrics import COMPONENTS, OfferEvaluation
-from offerlab.web.api import compare_offers, negotiate_plan, offer_repository
+from offerlab.store import MarketRepository, Store
+from offerlab.web.api import compare_offers, market_lock, negotiate_plan, offer_repository
+from offerlab.web.app import plain_object
 
 __all__ = ["FIELDS", "page_router", "render_error", "templates"]
 
@@ -199,6 +203,62 @@ def _compare_chart(data: dict[str, Any]) -> str:
     return html
 
 
+def market_bands(
+    store: Store, company: str, location: str | None
+) -> list[tuple[LevelStats, dict[str, Any]]]:
+    """The total-pay band of every level of ``company`` that has records (``location`` too)."""
+    out: list[tuple[LevelStats, dict[str, Any]]] = []
+    with market_lock(store):
+        repo = MarketRepository(store)
+        for stats in company_levels(company):
+            if stats.n == 0:
+                continue
+            result = band(repo, company=company, level=stats.level, location=location or None)
+            out.append((stats, plain_object(result.as_json())))
+    return out
+
+
+def _market_chart(
+    bands: list[tuple[LevelStats, dict[str, Any]]], marked: tuple[str, float, str] | None
+) -> str:
+    """Box plots of total pay by level (p10, p25, p50, p75, p90), the offer marked."""
+    import plotly.graph_objects as go
+
+    shown = [(stats, data) for stats, data in bands if data["shown"] and data["total"]["p50"]]
+    if not shown:
+        return ""
+    figure = go.Figure()
+    figure.add_box(
+        name="total pay",
+        x=[stats.level for stats, _ in shown],
+        lowerfence=[data["total"]["p10"] for _, data in shown],
+        q1=[data["total"]["p25"] for _, data in shown],
+        median=[data["total"]["p50"] for _, data in shown],
+        q3=[data["total"]["p75"] for _, data in shown],
+        upperfence=[data["total"]["p90"] for _, data in shown],
+        boxpoints=False,
+    )
+    if marked is not None:
+        level, value, label = marked
+        figure.add_scatter(
+            x=[level],
+            y=[value],
+            mode="markers",
+            marker={"size": 14, "symbol": "diamond", "color": "#b00020"},
+            name=label,
+        )
+    figure.update_layout(
+        height=380,
+        margin={"l": 50, "r": 10, "t": 10, "b": 40},
+        yaxis_title=shown[0][1]["currency"] or "",
+        legend={"orientation": "h", "y": -0.2},
+    )
+    html: str = figure.to_html(
+        full_html=False, include_plotlyjs=False, config={"responsive": True, "displaylogo": False}
+    )
+    return html
+
+
 def page_router() -> APIRouter:
     """The HTML pages."""
     router = APIRouter(include_in_schema=False)
@@ -355,6 +415,51 @@ def page_router() -> APIRouter:
         others = [s for s in repo.list() if s.id != offer_id]
         return _render(
             request, "negotiate.html", saved=saved, plan=plan, others=others, chosen=set(vs)
+        )
+
+    @router.get("/market", response_class=HTMLResponse)
+    def market_page(
+        request: Request,
+        company: Annotated[str, Query(max_length=100)] = "",
+        location: Annotated[str, Query(max_length=100)] = "",
+        offer: Annotated[str, Query(max_length=20)] = "",
+        to: Annotated[str, Query(max_length=100)] = "",
+    ) -> HTMLResponse:
+        repo = offer_repository(request)
+        saved_offers = repo.list()
+        chosen = None
+        if offer.strip():
+            if not offer.strip().isdigit():
+                raise InputError(f"offer: {offer.strip()!r} is not an offer id")
+            chosen = repo.get(int(offer))
+            company = company or chosen.offer.company
+            location = location or chosen.offer.location
+        company = company.strip()
+        bands: list[tuple[LevelStats, dict[str, Any]]] = []
+        chart = ""
+        mapping = None
+        if company:
+            bands = market_bands(request.app.state.store, company, location.strip())
+            marked = None
+            if chosen is not None and chosen.offer.company.lower() == company.lower():
+                annual = float(evaluate(chosen.offer).annualized_total.amount)
+                marked = (chosen.offer.level, annual, f"{chosen.offer.display_name} (annualized)")
+            chart = _market_chart(bands, marked)
+            if to.strip() and chosen is not None:
+                mapping = plain_object(
+                    map_level(chosen.offer.company, chosen.offer.level, to.strip()).as_dict()
+                )
+        return _render(
+            request,
+            "market.html",
+            company=company,
+            location=location,
+            to=to,
+            offers=saved_offers,
+            chosen=chosen,
+            bands=bands,
+            chart=chart,
+            mapping=mapping,
         )
 
     @router.get("/healthz", response_class=PlainTextResponse)
