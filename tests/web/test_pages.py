@@ -193,3 +193,19 @@ def test_market_page_bands_by_level_with_the_offer_marked(client: TestClient):
     as_json = client.get("/market", params={"company": XSS})
     assert as_json.headers["content-type"].startswith("application/json")
     assert as_json.headers["x-content-type-options"] == "nosniff"
+
+
+def test_scenarios_page_after_tax_fan_chart_and_ten_years(client: TestClient):
+    offer_id = _create(client, name="Google L5")
+    page = client.get(f"/offers/{offer_id}/scenarios?seed=3&paths=500")
+    assert page.status_code == 200, page.text
+    for text in ("After tax", "after tax", "Monte Carlo", 'class="plotly-graph-div"', "Ten years"):
+        assert text in page.text
+    assert len(re.findall(r"<tr><td>\d+</td><td>", page.text)) == 10
+    assert client.get(f"/offers/{offer_id}/scenarios?seed=3&paths=500").text == page.text
+    unknown = client.get(f"/offers/{offer_id}/scenarios", params={"residence": XSS})
+    assert unknown.status_code == 200
+    assert "unknown residence" in unknown.text
+    assert XSS not in unknown.text
+    assert client.get(f"/offers/{offer_id}/scenarios?paths=5").status_code == 422
+    assert client.get("/offers/999/scenarios").status_code == 404

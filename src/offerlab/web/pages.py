@@ -10,20 +10,26 @@ import tomllib
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import tomli_w
 from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from offerlab.errors import InputError, Problem, ProblemsError
+from offerlab.errors import InputError, OfferlabError, Problem, ProblemsError
 from offerlab.market.bands import band
 from offerlab.market.levels import LevelStats, company_levels, map_level
 from offerlab.offers import Offer, dump_offer_toml, evaluate, offer_from_mapping
 from offerlab.offers.metrics import COMPONENTS, OfferEvaluation
 from offerlab.store import MarketRepository, Store
-from offerlab.web.api import compare_offers, market_lock, negotiate_plan, offer_repository
+from offerlab.web.api import (
+    MAX_PATHS,
+    compare_offers,
+    market_lock,
+    negotiate_plan,
+    offer_repository,
+)
 from offerlab.web.app import plain_object
 
 __all__ = ["FIELDS", "page_router", "render_error", "templates"]
@@ -198,7 +204,10 @@ def _compare_chart(data: dict[str, Any]) -> str:
         yaxis_title=data["offers"][0]["currency"],
     )
     html: str = figure.to_html(
-        full_html=False, include_plotlyjs=False, config={"responsive": True, "displaylogo": False}
+        full_html=False,
+        include_plotlyjs=False,
+        div_id="compare-plot",
+        config={"responsive": True, "displaylogo": False},
     )
     return html
 
@@ -254,7 +263,10 @@ def _market_chart(
         legend={"orientation": "h", "y": -0.2},
     )
     html: str = figure.to_html(
-        full_html=False, include_plotlyjs=False, config={"responsive": True, "displaylogo": False}
+        full_html=False,
+        include_plotlyjs=False,
+        div_id="market-plot",
+        config={"responsive": True, "displaylogo": False},
     )
     return html
 
@@ -460,6 +472,63 @@ def page_router() -> APIRouter:
             bands=bands,
             chart=chart,
             mapping=mapping,
+        )
+
+    @router.get("/offers/{offer_id}/scenarios", response_class=HTMLResponse)
+    def scenarios_page(
+        request: Request,
+        offer_id: int,
+        residence: Annotated[str, Query(max_length=100)] = "",
+        filing: Annotated[Literal["single", "joint"], Query()] = "single",
+        volatility: Annotated[float, Query(ge=0, le=300)] = 30.0,
+        drift: Annotated[float, Query(gt=-100, le=1000)] = 0.0,
+        paths: Annotated[int, Query(ge=100, le=MAX_PATHS)] = 2000,
+        seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 7,
+    ) -> HTMLResponse:
+        from offerlab.scenarios.aftertax import after_tax
+        from offerlab.scenarios.career import project
+        from offerlab.scenarios.report import fan_chart
+        from offerlab.scenarios.simulate import exposure, simulate
+
+        saved = offer_repository(request).get(offer_id)
+        evaluation = evaluate(saved.offer)
+        tax_problem = ""
+        taxed: dict[str, Any] | None = None
+        try:
+            taxed = after_tax(evaluation, residence.strip() or None, filing).as_json()
+        except OfferlabError as error:
+            tax_problem = error.message
+        model = (
+            f"geometric Brownian motion, drift {drift / 100:.2%} (mean), "
+            f"volatility {volatility / 100:.2%}"
+        )
+        simulation = simulate(
+            [exposure(evaluation)], paths, drift / 100, volatility / 100, seed, model
+        )
+        figure = fan_chart(simulation)
+        figure.update_layout(height=400, margin={"l": 50, "r": 10, "t": 40, "b": 40})
+        fan: str = figure.to_html(
+            full_html=False,
+            include_plotlyjs=False,
+            div_id="fan-plot",
+            config={"responsive": True, "displaylogo": False},
+        )
+        career = project(saved.offer, 10).as_json()
+        return _render(
+            request,
+            "scenarios.html",
+            saved=saved,
+            residence=residence,
+            filing=filing,
+            volatility=volatility,
+            drift=drift,
+            paths=paths,
+            seed=seed,
+            taxed=taxed,
+            tax_problem=tax_problem,
+            simulation=simulation.as_json(),
+            fan=fan,
+            career=career,
         )
 
     @router.get("/healthz", response_class=PlainTextResponse)
