@@ -128,6 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     from offerlab.web.api import api_router
     from offerlab.web.pages import page_router, templates
+    from offerlab.web.prep_pages import prep_router
 
     app = FastAPI(
         title="offerlab",
@@ -144,6 +145,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(api_router(), prefix="/api/v1")
     app.include_router(page_router())
+    app.include_router(prep_router())
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)
