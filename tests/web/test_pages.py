@@ -185,12 +185,16 @@ def test_market_page_bands_by_level_with_the_offer_marked(client: TestClient):
     assert re.search(r"<td>L5[^<]*</td><td class=\"num\">\d", page.text)
     assert "L5 at Meta" in page.text
     assert "<li>E5: score" in page.text
-    assert client.get("/market?company=NoSuchCompanyAtAll").status_code == 404
+    unknown = client.get("/market?company=NoSuchCompanyAtAll")
+    assert unknown.status_code == 404
+    assert "no levels known" in unknown.text
+    assert 'name="company"' in unknown.text  # the form stays, to try another company
     assert client.get("/market?offer=abc").status_code == 422
-    hostile = client.get("/market", params={"company": XSS}, headers={"accept": "text/html"})
+    hostile = client.get("/market", params={"company": XSS})
     assert hostile.headers["content-type"].startswith("text/html")
+    assert hostile.status_code == 404
     assert XSS not in hostile.text
-    as_json = client.get("/market", params={"company": XSS})
+    as_json = client.get("/api/v1/levels/" + XSS)
     assert as_json.headers["content-type"].startswith("application/json")
     assert as_json.headers["x-content-type-options"] == "nosniff"
 

@@ -450,20 +450,28 @@ def page_router() -> APIRouter:
         bands: list[tuple[LevelStats, dict[str, Any]]] = []
         chart = ""
         mapping = None
-        if company:
-            bands = market_bands(request.app.state.store, company, location.strip())
-            marked = None
-            if chosen is not None and chosen.offer.company.lower() == company.lower():
-                annual = float(evaluate(chosen.offer).annualized_total.amount)
-                marked = (chosen.offer.level, annual, f"{chosen.offer.display_name} (annualized)")
-            chart = _market_chart(bands, marked)
-            if to.strip() and chosen is not None:
-                mapping = plain_object(
-                    map_level(chosen.offer.company, chosen.offer.level, to.strip()).as_dict()
-                )
+        problem = ""
+        status = 200
+        try:
+            if company:
+                bands = market_bands(request.app.state.store, company, location.strip())
+                marked = None
+                if chosen is not None and chosen.offer.company.lower() == company.lower():
+                    annual = float(evaluate(chosen.offer).annualized_total.amount)
+                    label = f"{chosen.offer.display_name} (annualized)"
+                    marked = (chosen.offer.level, annual, label)
+                chart = _market_chart(bands, marked)
+                if to.strip() and chosen is not None:
+                    mapping = plain_object(
+                        map_level(chosen.offer.company, chosen.offer.level, to.strip()).as_dict()
+                    )
+        except OfferlabError as error:
+            problem, status = error.message, error.http_status
         return _render(
             request,
             "market.html",
+            status,
+            problem=problem,
             company=company,
             location=location,
             to=to,
