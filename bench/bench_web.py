@@ -172,6 +172,9 @@ def run() -> list[Figure]:
                 ("offer page", f"/offers/{ids[0]}"),
                 ("compare (2 offers, chart)", f"/compare?ids={ids[0]},{ids[1]}"),
                 ("negotiate", f"/offers/{ids[0]}/negotiate"),
+                ("market (bands by level, offer marked)", f"/market?offer={ids[0]}"),
+                ("scenarios (2,000 paths, tax, ten years)", f"/offers/{ids[0]}/scenarios"),
+                ("prep", "/prep"),
             ):
                 seconds = best_of(partial(_get, base + path), number=5)
                 figures.append(
