@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from offerlab.web import Settings, create_app
+from tests.store.conftest import pg_url  # noqa: F401 - the PostgreSQL schema fixture
 
 
 def offer_body(path: Path) -> dict[str, Any]:

@@ -225,3 +225,22 @@ def test_simulate_is_bounded_and_reproducible(client: TestClient, google, amazon
     assert_error(
         client.post("/api/v1/simulate", json={**body, "volatility_pct": -1}), 422, "invalid_input"
     )
+
+
+@pytest.mark.postgres
+def test_offers_crud_on_postgresql(pg_url: str, google, amazon):
+    """The same API over PostgreSQL: saved offers, ids, errors."""
+    with TestClient(create_app(Settings(db=pg_url)), raise_server_exceptions=False) as client:
+        first = client.post("/api/v1/offers", json=google).json()
+        second = client.post("/api/v1/offers", json=amazon).json()
+        assert [o["id"] for o in client.get("/api/v1/offers").json()["offers"]] == [
+            first["id"],
+            second["id"],
+        ]
+        put = client.put(f"/api/v1/offers/{first['id']}", json={**google, "base": 200000.5})
+        assert put.json()["offer"]["base"] == 200000.5
+        assert client.delete(f"/api/v1/offers/{second['id']}").status_code == 204
+        assert_error(client.get(f"/api/v1/offers/{second['id']}"), 404, "not_found")
+        assert_error(client.get(f"/api/v1/offers/{2**40}"), 404, "not_found")
+        compared = client.post("/api/v1/compare", json={"ids": [first["id"]], "offers": [amazon]})
+        assert compared.status_code == 200
