@@ -12,7 +12,6 @@ as it is (exit 2) and the web API returns it in its one JSON error shape. Valida
     │   └── ProblemsError              a file or document with one or more located problems
     ├── MalformedRequestError          a request body that is not JSON at all (HTTP 400)
     ├── PayloadTooLargeError           a request body over the size limit (HTTP 413)
-    ├── MethodNotAllowedError          an HTTP method a route does not take (HTTP 405)
     └── NotFoundError                  a named thing that does not exist (exit 2, HTTP 404)
 """
 
@@ -26,7 +25,6 @@ __all__ = [
     "InputError",
     "InvalidMoneyError",
     "MalformedRequestError",
-    "MethodNotAllowedError",
     "NotFoundError",
     "OfferlabError",
     "PayloadTooLargeError",
@@ -102,13 +100,6 @@ class PayloadTooLargeError(OfferlabError):
 
     http_status = 413
     code = "payload_too_large"
-
-
-class MethodNotAllowedError(OfferlabError):
-    """An HTTP method the route does not accept."""
-
-    http_status = 405
-    code = "method_not_allowed"
 
 
 class NotFoundError(OfferlabError):

@@ -25,6 +25,7 @@ from offerlab.negotiate.service import StoreMarketView
 from offerlab.offers import Offer, compare, evaluate, offer_from_mapping, offer_json_schema
 from offerlab.store import MarketRepository, Store
 from offerlab.store.offer_repository import OfferRepository, SavedOffer
+from offerlab.validation import validate_document
 from offerlab.web.app import plain, plain_object
 
 __all__ = [
@@ -174,8 +175,6 @@ def _model_body(model: type[BaseModel]) -> dict[str, Any]:
 
 def _validated(model: type[BaseModel], data: Any) -> Any:
     """``data`` as ``model`` (wrappers only; offers inside are validated separately)."""
-    from offerlab.validation import validate_document
-
     return validate_document(model, data, "<body>", "invalid request")
 
 

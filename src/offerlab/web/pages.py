@@ -20,7 +20,13 @@ from fastapi.templating import Jinja2Templates
 from offerlab.errors import InputError, OfferlabError, Problem, ProblemsError
 from offerlab.market.bands import band
 from offerlab.market.levels import LevelStats, company_levels, map_level
-from offerlab.offers import Offer, dump_offer_toml, evaluate, offer_from_mapping
+from offerlab.offers import (
+    Offer,
+    dump_offer_toml,
+    evaluate,
+    offer_from_mapping,
+    parse_offer_text,
+)
 from offerlab.offers.metrics import COMPONENTS, OfferEvaluation
 from offerlab.store import MarketRepository, Store
 from offerlab.web.api import (
@@ -32,7 +38,7 @@ from offerlab.web.api import (
 )
 from offerlab.web.app import plain_object
 
-__all__ = ["FIELDS", "page_router", "render_error", "templates"]
+__all__ = ["FIELDS", "page_router", "render_error", "render_page", "templates"]
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -76,14 +82,15 @@ def _signed(value: Any) -> str:
     return f"{Decimal(str(value)):+,.0f}"
 
 
-def _render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+def render_page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """Render the template ``name`` (autoescaped) with ``context``."""
     env: Jinja2Templates = request.app.state.templates
     return env.TemplateResponse(request, name, context, status_code=status)
 
 
 def render_error(request: Request, status: int, error: dict[str, Any]) -> HTMLResponse:
     """An error as a page (the same status, code, message and details as the API's)."""
-    return _render(request, "error.html", status, error=error)
+    return render_page(request, "error.html", status, error=error)
 
 
 @cache
@@ -287,12 +294,12 @@ def page_router() -> APIRouter:
     def offers_page(request: Request) -> HTMLResponse:
         saved = offer_repository(request).list()
         items = [(s, evaluate(s.offer)) for s in saved]
-        return _render(request, "offers.html", items=items, problems=[])
+        return render_page(request, "offers.html", items=items, problems=[])
 
     @router.get("/offers/new", response_class=HTMLResponse)
     def new_offer(request: Request) -> HTMLResponse:
         values, sections = _form_values(None)
-        return _render(
+        return render_page(
             request,
             "form.html",
             saved=None,
@@ -311,7 +318,7 @@ def page_router() -> APIRouter:
         request: Request, saved: Any, fields: dict[str, str], sections: str, error: ProblemsError
     ) -> HTMLResponse:
         errors, _ = _field_errors(error)
-        return _render(
+        return render_page(
             request,
             "form.html",
             422,
@@ -336,8 +343,6 @@ def page_router() -> APIRouter:
     async def import_offer(request: Request, file: UploadFile) -> Response:
         raw = await file.read()
         source = Path(file.filename or "upload.toml").name  # a name to show, never a path
-        from offerlab.offers import parse_offer_text
-
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -348,7 +353,7 @@ def page_router() -> APIRouter:
         except ProblemsError as error:
             saved = offer_repository(request).list()
             items = [(s, evaluate(s.offer)) for s in saved]
-            return _render(request, "offers.html", 422, items=items, problems=error.lines())
+            return render_page(request, "offers.html", 422, items=items, problems=error.lines())
         saved_offer = offer_repository(request).add(offer)
         return RedirectResponse(f"/offers/{saved_offer.id}", status_code=303)
 
@@ -357,7 +362,7 @@ def page_router() -> APIRouter:
         saved = offer_repository(request).get(offer_id)
         values, sections = _form_values(saved.offer)
         evaluation = evaluate(saved.offer)
-        return _render(
+        return render_page(
             request,
             "form.html",
             saved=saved,
@@ -412,7 +417,9 @@ def page_router() -> APIRouter:
         repo = offer_repository(request)
         saved = [repo.get(i) for i in numbers]
         data = compare_offers([s.offer for s in saved], 4)
-        return _render(request, "compare.html", saved=saved, data=data, chart=_compare_chart(data))
+        return render_page(
+            request, "compare.html", saved=saved, data=data, chart=_compare_chart(data)
+        )
 
     @router.get("/offers/{offer_id}/negotiate", response_class=HTMLResponse)
     def negotiate_page(
@@ -425,7 +432,7 @@ def page_router() -> APIRouter:
         competing = [repo.get(i).offer for i in vs if i != offer_id]
         plan = negotiate_plan(request.app.state.store, saved.offer, competing)
         others = [s for s in repo.list() if s.id != offer_id]
-        return _render(
+        return render_page(
             request, "negotiate.html", saved=saved, plan=plan, others=others, chosen=set(vs)
         )
 
@@ -467,7 +474,7 @@ def page_router() -> APIRouter:
                     )
         except OfferlabError as error:
             problem, status = error.message, error.http_status
-        return _render(
+        return render_page(
             request,
             "market.html",
             status,
@@ -522,7 +529,7 @@ def page_router() -> APIRouter:
             config={"responsive": True, "displaylogo": False},
         )
         career = project(saved.offer, 10).as_json()
-        return _render(
+        return render_page(
             request,
             "scenarios.html",
             saved=saved,

@@ -14,24 +14,20 @@ from offerlab.prep.plan import SKILL_LABELS
 from offerlab.store import Store
 from offerlab.store.prep_repository import OUTCOMES, Outcome, PracticeEntry, PrepRepository
 from offerlab.store.prep_status import prep_status
+from offerlab.web.pages import render_page
 
 __all__ = ["prep_router"]
 
 _MAX_TEXT = 500
 
 
-def _render(request: Request, status: int = 200, **context: Any) -> HTMLResponse:
-    from offerlab.web.pages import _render as render
-
-    return render(request, "prep.html", status, **context)
-
-
 def _page(request: Request, plan: str | None, status: int = 200, **extra: Any) -> HTMLResponse:
     store: Store = request.app.state.store
     repo = PrepRepository(store)
     doc, pipeline = prep_status(repo, plan, None, date.today())
-    return _render(
+    return render_page(
         request,
+        "prep.html",
         status,
         doc=doc,
         pipeline=pipeline,
