@@ -244,3 +244,22 @@ def test_offers_crud_on_postgresql(pg_url: str, google, amazon):
         assert_error(client.get(f"/api/v1/offers/{2**40}"), 404, "not_found")
         compared = client.post("/api/v1/compare", json={"ids": [first["id"]], "offers": [amazon]})
         assert compared.status_code == 200
+
+
+def test_other_sites_cannot_change_data(client: TestClient, google):
+    offer_id = client.post("/api/v1/offers", json=google).json()["id"]
+    evil = {"origin": "https://evil.example"}
+    assert_error(client.post(f"/offers/{offer_id}/delete", headers=evil), 403, "forbidden")
+    assert_error(
+        client.post(
+            "/api/v1/offers",
+            content=json.dumps(google),
+            headers={**evil, "content-type": "text/plain"},
+        ),
+        403,
+        "forbidden",
+    )
+    assert client.get(f"/api/v1/offers/{offer_id}").status_code == 200
+    same = {"origin": "http://testserver"}
+    assert client.post(f"/offers/{offer_id}/delete", headers=same).status_code == 200
+    assert client.get(f"/api/v1/offers/{offer_id}").status_code == 404

@@ -26,6 +26,7 @@ __all__ = [
     "SECURITY_HEADERS",
     "STATIC",
     "BodyLimit",
+    "SameOrigin",
     "SecurityHeaders",
     "Settings",
     "create_app",
@@ -109,6 +110,34 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class SameOrigin:
+    """Refuse a state-changing request that a browser says comes from another site (403).
+
+    A page on another site can make the browser POST a form or a ``text/plain`` body to this
+    app on localhost; browsers send ``Origin`` with such requests, so comparing it with
+    ``Host`` stops them. Clients that send no ``Origin`` (curl, scripts) are not affected.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in _UNSAFE:
+            headers = dict(scope.get("headers", []))
+            origin = headers.get(b"origin", b"").decode("latin-1")
+            host = headers.get(b"host", b"").decode("latin-1")
+            if origin and origin.split("://", 1)[-1] != host:
+                body = error_body(
+                    403, "forbidden", f"a request from {origin} may not change data here"
+                )
+                await JSONResponse(body, status_code=403)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app: pages, ``/api/v1`` and static files over the store ``settings.db``."""
     settings = settings or Settings()
@@ -153,6 +182,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return RedirectResponse("/offers", status_code=303)
 
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(SameOrigin)
     app.add_middleware(SecurityHeaders)
 
     def openapi() -> dict[str, Any]:
