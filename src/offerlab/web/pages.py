@@ -205,9 +205,9 @@ def _compare_chart(data: dict[str, Any]) -> str:
             )
     figure.update_layout(
         barmode="stack",
-        height=420,
+        height=520,
         margin={"l": 40, "r": 10, "t": 10, "b": 40},
-        legend={"orientation": "h", "y": -0.3},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.5},
         yaxis_title=data["offers"][0]["currency"],
     )
     html: str = figure.to_html(
