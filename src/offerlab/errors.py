@@ -10,6 +10,8 @@ as it is (exit 2) and the web API returns it in its one JSON error shape. Valida
     │   ├── InvalidMoneyError          an amount or currency that is not valid
     │   ├── CurrencyMismatchError      arithmetic across two currencies
     │   └── ProblemsError              a file or document with one or more located problems
+    ├── MalformedRequestError          a request body that is not JSON at all (HTTP 400)
+    ├── PayloadTooLargeError           a request body over the size limit (HTTP 413)
     └── NotFoundError                  a named thing that does not exist (exit 2, HTTP 404)
 """
 
@@ -22,8 +24,10 @@ __all__ = [
     "CurrencyMismatchError",
     "InputError",
     "InvalidMoneyError",
+    "MalformedRequestError",
     "NotFoundError",
     "OfferlabError",
+    "PayloadTooLargeError",
     "Problem",
     "ProblemsError",
 ]
@@ -75,6 +79,27 @@ class CurrencyMismatchError(InputError):
         )
         self.left = left
         self.right = right
+
+
+class MalformedRequestError(OfferlabError):
+    """A request body that cannot be parsed at all (not JSON, not UTF-8)."""
+
+    http_status = 400
+    code = "malformed_request"
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = list(problems or [])
+
+    def details(self) -> list[dict[str, str]]:
+        return [p.as_dict() for p in self.problems]
+
+
+class PayloadTooLargeError(OfferlabError):
+    """A request body larger than the server accepts."""
+
+    http_status = 413
+    code = "payload_too_large"
 
 
 class NotFoundError(OfferlabError):

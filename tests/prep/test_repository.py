@@ -35,8 +35,8 @@ def repo(store: Store) -> PrepRepository:
 
 
 def test_migration_creates_the_prep_tables_and_matches_the_models(store: Store):
-    assert head_revision() == "0002"
-    assert current_revision(store.engine) == "0002"
+    assert head_revision() >= "0002"
+    assert current_revision(store.engine) == head_revision()
     tables = set(inspect(store.engine).get_table_names())
     assert {"prep_plans", "prep_plan_weeks", "prep_practice", "prep_reviews"} <= tables
     assert {"prep_mocks", "prep_mock_scores", "sources"} <= tables
@@ -146,5 +146,5 @@ def test_downgrade_to_the_market_store_and_back(store: Store):
     assert not any(t.startswith("prep_") for t in tables)
     assert "sources" in tables
     upgrade(store.engine)
-    assert current_revision(store.engine) == "0002"
+    assert current_revision(store.engine) == head_revision()
     assert "prep_reviews" in set(inspect(store.engine).get_table_names())

@@ -14,6 +14,7 @@ from offerlab.cli.market import market_app
 from offerlab.cli.negotiate import negotiate
 from offerlab.cli.offer import offer_app
 from offerlab.cli.prep import prep_app
+from offerlab.cli.serve import serve
 
 __all__ = ["app", "main"]
 
@@ -31,6 +32,7 @@ app.add_typer(db_app, name="db")
 app.command("negotiate")(negotiate)
 app.add_typer(career_app, name="career")
 app.add_typer(prep_app, name="prep")
+app.command("serve")(serve)
 
 
 def _version(value: bool) -> None:

@@ -29,7 +29,7 @@ from offerlab.prep.pipeline import (
     resolve_pipeline,
 )
 from offerlab.prep.plan import SKILL_LABELS, PlanRequest, build_plan
-from offerlab.prep.readiness import PlannedWeek, progress, readiness
+from offerlab.prep.readiness import PlannedWeek
 from offerlab.prep.sm2 import new_card
 
 if TYPE_CHECKING:
@@ -602,80 +602,13 @@ def status_command(
     as_json: JsonOption = False,
 ) -> None:
     """Hours done against the plan, readiness per stage and overall, mistakes due today."""
+    from offerlab.store.prep_status import prep_status
+
     now = today(today_option)
     with _repository(ctx, db) as repo:
-        saved = repo.plan(plan_name)
-        chosen = (
-            resolve_pipeline(pipeline)
-            if pipeline
-            else (saved.pipeline if saved is not None else resolve_pipeline(None))
+        doc, chosen = prep_status(
+            repo, plan_name, resolve_pipeline(pipeline) if pipeline else None, now
         )
-        scores = repo.mock_scores(chosen.name)
-        done = repo.minutes_done()
-        due = repo.due_reviews(now)
-        counts = repo.practice_counts()
-    ready = readiness(chosen, scores)
-    prog = progress(saved.weeks if saved is not None else (), done, now)
-    doc: dict[str, Any] = {
-        "today": now.isoformat(),
-        "plan": saved.name if saved is not None else None,
-        "pipeline": chosen.name,
-        "interview_date": saved.interview_date.isoformat() if saved is not None else None,
-        "days_left": (saved.interview_date - now).days if saved is not None else None,
-        "hours": {
-            "planned_total": float(Decimal(prog.planned_total) / 60),
-            "planned_to_date": float(Decimal(prog.planned_to_date) / 60),
-            "done_to_date": float(Decimal(prog.done_to_date) / 60),
-            "done_outside_plan": float(Decimal(prog.done_outside_plan) / 60),
-            "by_skill_done": {
-                s: float(Decimal(sum(d.minutes for d in done if d.skill == s)) / 60) for s in SKILLS
-            },
-            "weeks": [
-                {
-                    "week": w.week,
-                    "start": w.start.isoformat(),
-                    "end": w.end.isoformat(),
-                    "planned": {s: float(Decimal(w.planned.get(s, 0)) / 60) for s in SKILLS},
-                    "done": {s: float(Decimal(w.done.get(s, 0)) / 60) for s in SKILLS},
-                }
-                for w in prog.weeks
-            ],
-        },
-        "readiness": {
-            "scale": [ready.scale_min, ready.scale_max],
-            "pass": ready.pass_score,
-            "overall": float(ready.overall) if ready.overall is not None else None,
-            "weakest": ready.weakest,
-            "ready": ready.ready,
-            "unmeasured": list(ready.unmeasured),
-            "stages": [
-                {
-                    "stage": r.stage,
-                    "name": r.name,
-                    "scores": list(r.scores),
-                    "level": float(r.level) if r.level is not None else None,
-                    "passing": r.passing,
-                }
-                for r in ready.stages
-            ],
-        },
-        "practice": counts,
-        "due": [
-            {
-                "card": d.id,
-                "problem": d.problem,
-                "mistake": d.mistake,
-                "skill": d.skill,
-                "stage": d.stage,
-                "logged_on": d.logged_on.isoformat(),
-                "due_on": d.state.due_on.isoformat(),
-                "repetitions": d.state.repetitions,
-                "interval_days": d.state.interval_days,
-                "easiness": float(d.state.easiness),
-            }
-            for d in due
-        ],
-    }
     if as_json:
         print_json(doc)
         return

@@ -7,19 +7,19 @@ and nothing is fetched.
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import numpy as np
 
 from offerlab.scenarios.simulate import Simulation
 
-__all__ = ["simulation_html"]
+__all__ = ["fan_chart", "simulation_html"]
 
 _COLOURS = ("31, 119, 180", "214, 39, 40", "44, 160, 44", "148, 103, 189", "255, 127, 14")
 
 
-def simulation_html(simulation: Simulation, model: str) -> str:
-    """The report page: the fan chart (p5-p95, p25-p75, median of cumulative pay by year),
-    the four-year percentiles, P(first beats), break-even prices and the model used."""
+def fan_chart(simulation: Simulation) -> Any:
+    """The fan chart (a Plotly figure): p5-p95, p25-p75 and median of cumulative pay by year."""
     import plotly.graph_objects as go
 
     figure = go.Figure()
@@ -68,6 +68,14 @@ def simulation_html(simulation: Simulation, model: str) -> str:
         yaxis_title=f"cumulative pay ({currency})",
         template="plotly_white",
     )
+    return figure
+
+
+def simulation_html(simulation: Simulation, model: str) -> str:
+    """The report page: the fan chart (p5-p95, p25-p75, median of cumulative pay by year),
+    the four-year percentiles, P(first beats), break-even prices and the model used."""
+    figure = fan_chart(simulation)
+    currency = simulation.offers[0].exposure.currency
     chart: str = figure.to_html(full_html=False, include_plotlyjs=True, div_id="fan-chart")
     rows = []
     for dist in simulation.offers:

@@ -1,0 +1,32 @@
+"""``offerlab serve``: the web app and HTTP API on this machine (uvicorn)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from offerlab.cli.db import resolve_db
+
+__all__ = ["serve"]
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8000,
+    db: Annotated[
+        str | None, typer.Option("--db", metavar="URL", help="Store database URL.")
+    ] = None,
+    max_body: Annotated[
+        int, typer.Option("--max-body", min=1024, help="Largest request body, in bytes.")
+    ] = 512 * 1024,
+) -> None:
+    """Serve the web app and the JSON API (pages at /offers, API at /api/v1)."""
+    import uvicorn
+
+    from offerlab.web import Settings, create_app
+
+    app = create_app(Settings(db=resolve_db(ctx, db), max_body_bytes=max_body))
+    typer.echo(f"offerlab on http://{host}:{port}/offers (API: /api/v1, docs: /api/docs)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,106 @@
+"""The saved-offers repository: create, read, replace and delete offers by id.
+
+Offers are kept as offer-file TOML (exact decimals) and come back as validated
+:class:`~offerlab.offers.Offer` values. Every call is scoped to an ``owner`` (empty for the
+local app), so one user can never see or change another's offers: a wrong owner is a 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.orm import Session
+
+from offerlab.errors import NotFoundError
+from offerlab.offers import Offer, dump_offer_toml, parse_offer_text
+from offerlab.store.offer_models import SavedOfferRow
+from offerlab.store.repository import Store
+
+__all__ = ["MAX_ID", "OfferRepository", "SavedOffer"]
+
+#: Ids are 32-bit on every backend; a larger number names no offer.
+MAX_ID = 2**31 - 1
+
+
+@dataclass(frozen=True, slots=True)
+class SavedOffer:
+    """An offer as stored: its id, the offer and when it was created and last changed."""
+
+    id: int
+    offer: Offer
+    created_at: datetime
+    updated_at: datetime
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+class OfferRepository:
+    """Saved offers in the store's SQL database (SQLite or PostgreSQL)."""
+
+    def __init__(self, store: Store | Engine, owner: str = "") -> None:
+        self.engine: Engine = store.engine if isinstance(store, Store) else store
+        self.owner = owner
+
+    def _saved(self, row: SavedOfferRow) -> SavedOffer:
+        offer = parse_offer_text(row.document, f"saved offer {row.id}", "toml")
+        return SavedOffer(row.id, offer, _utc(row.created_at), _utc(row.updated_at))
+
+    def _row(self, session: Session, offer_id: int) -> SavedOfferRow:
+        if not 1 <= offer_id <= MAX_ID:
+            raise NotFoundError(f"no saved offer with id {offer_id}")
+        row = session.get(SavedOfferRow, offer_id)
+        if row is None or row.owner != self.owner:
+            raise NotFoundError(f"no saved offer with id {offer_id}")
+        return row
+
+    def add(self, offer: Offer) -> SavedOffer:
+        """Save ``offer`` and return it with its new id."""
+        now = datetime.now(UTC)
+        with Session(self.engine) as session, session.begin():
+            row = SavedOfferRow(
+                owner=self.owner,
+                name=offer.display_name[:300],
+                company=offer.company[:300],
+                document=dump_offer_toml(offer),
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(row)
+            session.flush()
+            return SavedOffer(row.id, offer, now, now)
+
+    def get(self, offer_id: int) -> SavedOffer:
+        """The saved offer ``offer_id``; :class:`NotFoundError` if it is not there."""
+        with Session(self.engine) as session:
+            return self._saved(self._row(session, offer_id))
+
+    def list(self) -> list[SavedOffer]:
+        """Every saved offer of the owner, oldest first."""
+        query = (
+            select(SavedOfferRow)
+            .where(SavedOfferRow.owner == self.owner)
+            .order_by(SavedOfferRow.id)
+        )
+        with Session(self.engine) as session:
+            return [self._saved(row) for row in session.scalars(query)]
+
+    def replace(self, offer_id: int, offer: Offer) -> SavedOffer:
+        """Replace the saved offer ``offer_id`` with ``offer``, keeping its id."""
+        now = datetime.now(UTC)
+        with Session(self.engine) as session, session.begin():
+            row = self._row(session, offer_id)
+            row.name = offer.display_name[:300]
+            row.company = offer.company[:300]
+            row.document = dump_offer_toml(offer)
+            row.updated_at = now
+            return SavedOffer(row.id, offer, _utc(row.created_at), now)
+
+    def delete(self, offer_id: int) -> None:
+        """Delete the saved offer ``offer_id``; :class:`NotFoundError` if it is not there."""
+        with Session(self.engine) as session, session.begin():
+            self._row(session, offer_id)
+            session.execute(delete(SavedOfferRow).where(SavedOfferRow.id == offer_id))

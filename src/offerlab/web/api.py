@@ -1,0 +1,323 @@
+"""The JSON API under ``/api/v1``: the CLI's services, with the one error shape.
+
+Bodies that carry offers are read as JSON with exact decimals (never through floats) and
+validated by :func:`offerlab.offers.offer_from_mapping`, so a wrong key comes back located
+(``equity[0].schedule``) exactly as the CLI reports it for a file.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from offerlab.errors import InputError, MalformedRequestError, Problem, ProblemsError
+from offerlab.market.bands import band
+from offerlab.market.levels import company_levels, map_level
+from offerlab.negotiate import plan_json, plan_negotiation
+from offerlab.negotiate.service import StoreMarketView
+from offerlab.offers import Offer, compare, evaluate, offer_from_mapping, offer_json_schema
+from offerlab.store import MarketRepository, Store
+from offerlab.store.offer_repository import OfferRepository, SavedOffer
+from offerlab.validation import validate_document
+from offerlab.web.app import plain, plain_object
+
+__all__ = [
+    "MAX_PATHS",
+    "api_router",
+    "market_lock",
+    "offer_repository",
+    "read_json",
+    "saved_json",
+]
+
+_LOCKS: dict[int, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+@contextmanager
+def market_lock(store: Store) -> Iterator[None]:
+    """One market query at a time per store (the DuckDB connection is not thread-safe)."""
+    with _LOCKS_GUARD:
+        lock = _LOCKS.setdefault(id(store), threading.Lock())
+    with lock:
+        yield
+
+
+def offer_repository(request: Request) -> OfferRepository:
+    """The saved offers of this request's user (the local app has one, unnamed)."""
+    store: Store = request.app.state.store
+    return OfferRepository(store)
+
+
+async def read_json(request: Request) -> Any:
+    """The body as JSON with exact decimals; not JSON at all is a 400."""
+    raw = await request.body()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise MalformedRequestError("the request body is not UTF-8 text") from None
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as error:
+        problem = Problem(
+            "<body>",
+            f"line {error.lineno}, column {error.colno}",
+            f"malformed JSON: {error.msg}",
+            "a valid JSON object",
+        )
+        raise MalformedRequestError(
+            f"the request body is not JSON: {error.msg}", [problem]
+        ) from None
+
+
+def saved_json(saved: SavedOffer) -> dict[str, Any]:
+    """A stored offer: its id, times, and the offer with the offer file's keys."""
+    return {
+        "id": saved.id,
+        "name": saved.offer.display_name,
+        "created_at": saved.created_at.isoformat(),
+        "updated_at": saved.updated_at.isoformat(),
+        "offer": plain(saved.offer.model_dump(mode="python", exclude_defaults=True)),
+    }
+
+
+YearsQuery = Annotated[int, Query(ge=1, le=50, description="offer years to show")]
+
+
+def _offer_body() -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": offer_json_schema()}},
+        }
+    }
+
+
+#: The most price paths one request may ask for.
+MAX_PATHS = 20_000
+
+
+class CompareBody(BaseModel):
+    """Offers to compare: saved ones by id, or offers given in full (or both)."""
+
+    model_config = ConfigDict(extra="forbid")
+    ids: list[int] = Field(default_factory=list, max_length=20)
+    offers: list[dict[str, Any]] = Field(default_factory=list, max_length=20)
+    years: int = Field(default=4, ge=1, le=50)
+
+
+class NegotiateBody(BaseModel):
+    """The offer to negotiate (saved ``id`` or a full ``offer``) and any competing ones."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: int | None = None
+    offer: dict[str, Any] | None = None
+    competing_ids: list[int] = Field(default_factory=list, max_length=10)
+    competing: list[dict[str, Any]] = Field(default_factory=list, max_length=10)
+
+
+class SimulateBody(BaseModel):
+    """Offers to simulate under stock-price paths (bounded so a request stays quick)."""
+
+    model_config = ConfigDict(extra="forbid")
+    ids: list[int] = Field(default_factory=list, max_length=10)
+    offers: list[dict[str, Any]] = Field(default_factory=list, max_length=10)
+    years: int = Field(default=4, ge=1, le=20)
+    paths: int = Field(default=2000, ge=1, le=MAX_PATHS)
+    seed: int | None = Field(default=None, ge=0, le=2**32 - 1)
+    drift_pct: float = Field(default=0.0, gt=-100, le=1000)
+    volatility_pct: float = Field(default=30.0, ge=0, le=300)
+    correlation: float = Field(default=0.0, ge=0, le=1)
+
+
+def simulate_offers(offers: list[Offer], body: SimulateBody) -> dict[str, Any]:
+    """The ``offer simulate --json`` object for ``offers``."""
+    import numpy as np
+
+    from offerlab.scenarios.simulate import exposure, simulate
+
+    if not offers:
+        raise InputError("simulate needs at least one offer: give 'ids' or 'offers'")
+    if len({o.currency for o in offers}) > 1:
+        raise InputError(
+            "offers in different currencies cannot be simulated together: "
+            + ", ".join(f"{o.display_name} is in {o.currency}" for o in offers)
+        )
+    mu, sigma = body.drift_pct / 100, body.volatility_pct / 100
+    model = f"geometric Brownian motion, drift {mu:.2%} (mean), volatility {sigma:.2%}"
+    if body.correlation:
+        model += f", correlation {body.correlation:g} between companies"
+    seed = body.seed
+    if seed is None:
+        seed = int(np.random.SeedSequence().generate_state(1)[0])
+    evaluations = [evaluate(offer, body.years) for offer in offers]
+    result = simulate(
+        [exposure(e) for e in evaluations], body.paths, mu, sigma, seed, model, body.correlation
+    )
+    return plain_object(result.as_json())
+
+
+def _model_body(model: type[BaseModel]) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": model.model_json_schema()}},
+        }
+    }
+
+
+def _validated(model: type[BaseModel], data: Any) -> Any:
+    """``data`` as ``model`` (wrappers only; offers inside are validated separately)."""
+    return validate_document(model, data, "<body>", "invalid request")
+
+
+def _offers_from(items: list[Any], key: str) -> list[Offer]:
+    offers: list[Offer] = []
+    problems: list[Problem] = []
+    for index, item in enumerate(items):
+        try:
+            offers.append(offer_from_mapping(item, f"<body>.{key}[{index}]"))
+        except ProblemsError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise ProblemsError(problems, "invalid offer")
+    return offers
+
+
+def compare_offers(offers: list[Offer], years: int) -> dict[str, Any]:
+    """The ``offer compare --json`` object for ``offers``."""
+    currencies = {offer.currency for offer in offers}
+    if len(currencies) > 1:
+        raise InputError(
+            "offers in different currencies cannot be compared: "
+            + ", ".join(f"{o.display_name} is in {o.currency}" for o in offers)
+        )
+    return compare([evaluate(offer, years) for offer in offers]).as_json()
+
+
+def negotiate_plan(store: Store, offer: Offer, competing: list[Offer]) -> dict[str, Any]:
+    """The ``negotiate --json`` object for ``offer`` against the store's market data."""
+    with market_lock(store):
+        plan = plan_negotiation(offer, StoreMarketView(store), competing=competing)
+        return plan_json(plan)
+
+
+def api_router() -> APIRouter:
+    """The ``/api/v1`` routes."""
+    router = APIRouter(tags=["api"])
+
+    @router.post("/evaluate", openapi_extra=_offer_body())
+    async def evaluate_offer(request: Request, years: YearsQuery = 4) -> dict[str, Any]:
+        """An offer (the offer file's keys) in; the ``offer show --json`` object out."""
+        offer = offer_from_mapping(await read_json(request), "<body>")
+        return evaluate(offer, years).as_json()
+
+    @router.get("/offers")
+    def list_offers(request: Request) -> dict[str, Any]:
+        """Every saved offer."""
+        return {"offers": [saved_json(s) for s in offer_repository(request).list()]}
+
+    @router.post("/offers", status_code=201, openapi_extra=_offer_body())
+    async def create_offer(request: Request) -> dict[str, Any]:
+        """Save an offer (the same JSON as evaluate); the stored offer comes back with its id."""
+        offer = offer_from_mapping(await read_json(request), "<body>")
+        return saved_json(offer_repository(request).add(offer))
+
+    @router.get("/offers/{offer_id}")
+    def get_offer(request: Request, offer_id: int) -> dict[str, Any]:
+        """One saved offer."""
+        return saved_json(offer_repository(request).get(offer_id))
+
+    @router.put("/offers/{offer_id}", openapi_extra=_offer_body())
+    async def replace_offer(request: Request, offer_id: int) -> dict[str, Any]:
+        """Replace a saved offer, keeping its id."""
+        repo = offer_repository(request)
+        repo.get(offer_id)  # a missing id is a 404 before the body is judged
+        offer = offer_from_mapping(await read_json(request), "<body>")
+        return saved_json(repo.replace(offer_id, offer))
+
+    @router.delete("/offers/{offer_id}", status_code=204)
+    def delete_offer(request: Request, offer_id: int) -> Response:
+        """Delete a saved offer."""
+        offer_repository(request).delete(offer_id)
+        return Response(status_code=204)
+
+    @router.post("/compare", openapi_extra=_model_body(CompareBody))
+    async def compare_route(request: Request) -> dict[str, Any]:
+        """Two or more offers (saved ids first, then given offers) side by side."""
+        body: CompareBody = _validated(CompareBody, await read_json(request))
+        repo = offer_repository(request)
+        offers = [repo.get(i).offer for i in body.ids] + _offers_from(body.offers, "offers")
+        return compare_offers(offers, body.years)
+
+    @router.post("/negotiate", openapi_extra=_model_body(NegotiateBody))
+    async def negotiate_route(request: Request) -> dict[str, Any]:
+        """The negotiation plan (the ``negotiate --json`` object) for one offer."""
+        body: NegotiateBody = _validated(NegotiateBody, await read_json(request))
+        if (body.id is None) == (body.offer is None):
+            raise InputError("give the offer to negotiate as 'id' (a saved offer) or 'offer'")
+        repo = offer_repository(request)
+        offer = (
+            repo.get(body.id).offer
+            if body.id is not None
+            else _offers_from([body.offer], "offer")[0]
+        )
+        competing = [repo.get(i).offer for i in body.competing_ids]
+        competing += _offers_from(body.competing, "competing")
+        return negotiate_plan(request.app.state.store, offer, competing)
+
+    @router.post("/simulate", openapi_extra=_model_body(SimulateBody))
+    async def simulate_route(request: Request) -> dict[str, Any]:
+        """Stock-price scenarios: percentiles of each year's pay, P(first beats), break-even."""
+        body: SimulateBody = _validated(SimulateBody, await read_json(request))
+        repo = offer_repository(request)
+        offers = [repo.get(i).offer for i in body.ids] + _offers_from(body.offers, "offers")
+        return simulate_offers(offers, body)
+
+    @router.get("/bands")
+    def bands_route(
+        request: Request,
+        company: Annotated[str, Query(min_length=1, max_length=100)],
+        level: Annotated[str | None, Query(max_length=50)] = None,
+        location: Annotated[str | None, Query(max_length=100)] = None,
+        title: Annotated[str | None, Query(max_length=100)] = None,
+        min_n: Annotated[int, Query(ge=1, le=10_000)] = 5,
+    ) -> dict[str, Any]:
+        """Pay bands (p10-p90 of base, stock, bonus, total): the ``market bands --json`` object."""
+        store: Store = request.app.state.store
+        with market_lock(store):
+            result = band(
+                MarketRepository(store),
+                company=company,
+                level=level,
+                location=location,
+                title=title,
+                min_n=min_n,
+            )
+            return plain_object(result.as_json())
+
+    @router.get("/levels/{company}")
+    def levels_route(company: str) -> dict[str, Any]:
+        """A company's level ladder with what the records say about each level."""
+        return {
+            "company": company,
+            "levels": [plain(stats.as_dict()) for stats in company_levels(company)],
+        }
+
+    @router.get("/map")
+    def map_route(
+        company: Annotated[str, Query(min_length=1, max_length=100, alias="from")],
+        level: Annotated[str, Query(min_length=1, max_length=50)],
+        to: Annotated[str, Query(min_length=1, max_length=100)],
+    ) -> dict[str, Any]:
+        """The equivalent levels of ``from``:``level`` at ``to``, best first."""
+        return plain_object(map_level(company, level, to).as_dict())
+
+    return router

@@ -1,0 +1,244 @@
+"""The app factory: ``create_app(settings)`` builds one FastAPI app over one store.
+
+No module-level app: ``offerlab serve`` and the tests each build their own.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from offerlab.config import database_url
+from offerlab.errors import InputError, PayloadTooLargeError
+from offerlab.store import Store
+from offerlab.web.errors import error_body, install_error_handlers
+
+__all__ = [
+    "SECURITY_HEADERS",
+    "STATIC",
+    "BodyLimit",
+    "SameOrigin",
+    "SecurityHeaders",
+    "Settings",
+    "create_app",
+    "hoist_defs",
+    "plain",
+    "plain_object",
+]
+
+STATIC = Path(__file__).with_name("static")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How the app runs: its database, hosted or local, and the largest body it reads."""
+
+    db: str | None = None
+    hosted: bool = False
+    max_body_bytes: int = 512 * 1024
+
+    @property
+    def database_url(self) -> str:
+        return database_url(self.db)
+
+
+class BodyLimit:
+    """Refuse request bodies over ``limit`` bytes with a 413 in the one error shape: at once
+    when Content-Length says so, else as soon as the streamed body passes the limit."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        too_big = PayloadTooLargeError(f"the request body is over the {self.limit:,}-byte limit")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            body = error_body(413, too_big.code, too_big.message)
+            await JSONResponse(body, status_code=413)(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise too_big
+            return message
+
+        await self.app(scope, limited, send)
+
+
+#: Headers on every response: no MIME sniffing (a JSON error is never run as HTML), no framing.
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+)
+
+
+class SecurityHeaders:
+    """Add :data:`SECURITY_HEADERS` to every HTTP response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class SameOrigin:
+    """Refuse a state-changing request that a browser says comes from another site (403).
+
+    A page on another site can make the browser POST a form or a ``text/plain`` body to this
+    app on localhost; browsers send ``Origin`` with such requests, so comparing it with
+    ``Host`` stops them. Clients that send no ``Origin`` (curl, scripts) are not affected.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in _UNSAFE:
+            headers = dict(scope.get("headers", []))
+            origin = headers.get(b"origin", b"").decode("latin-1")
+            host = headers.get(b"host", b"").decode("latin-1")
+            if origin and origin.split("://", 1)[-1] != host:
+                body = error_body(
+                    403, "forbidden", f"a request from {origin} may not change data here"
+                )
+                await JSONResponse(body, status_code=403)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app: pages, ``/api/v1`` and static files over the store ``settings.db``."""
+    settings = settings or Settings()
+    if settings.hosted:
+        raise InputError(
+            "hosted mode (accounts, sessions, CSRF) is not available yet; "
+            "serve locally without --hosted"
+        )
+    store = Store(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            store.close()
+
+    from offerlab.web.api import api_router
+    from offerlab.web.pages import page_router, templates
+    from offerlab.web.prep_pages import prep_router
+
+    app = FastAPI(
+        title="offerlab",
+        version="1",
+        summary="Understand, benchmark and negotiate a tech job offer.",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.templates = templates()
+    install_error_handlers(app)
+    app.include_router(api_router(), prefix="/api/v1")
+    app.include_router(page_router())
+    app.include_router(prep_router())
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        return RedirectResponse("/offers", status_code=303)
+
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(SameOrigin)
+    app.add_middleware(SecurityHeaders)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = hoist_defs(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+def hoist_defs(document: dict[str, Any]) -> dict[str, Any]:
+    r"""Move the ``$defs`` of request-body JSON Schemas into ``components.schemas`` and point
+    their ``$ref``\ s there, so OpenAPI tools resolve them."""
+    found: dict[str, Any] = {}
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            defs = node.pop("$defs", None)
+            if isinstance(defs, dict):
+                for name, schema in defs.items():
+                    found[name] = walk(schema)
+            out = {}
+            for key, value in node.items():
+                if key == "$ref" and isinstance(value, str) and value.startswith("#/$defs/"):
+                    value = "#/components/schemas/" + value.removeprefix("#/$defs/")
+                out[key] = walk(value)
+            return out
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        return node
+
+    paths = walk(document.get("paths", {}))
+    document["paths"] = paths
+    components = document.setdefault("components", {}).setdefault("schemas", {})
+    for name, schema in found.items():
+        components.setdefault(name, schema)
+    return document
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready data: decimals as exact numbers (ints when whole)."""
+    return json.loads(json.dumps(value, default=_default))
+
+
+def plain_object(value: dict[str, Any]) -> dict[str, Any]:
+    """:func:`plain` for a JSON object."""
+    out: dict[str, Any] = plain(value)
+    return out
+
+
+def _default(value: Any) -> Any:
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"cannot encode {type(value).__name__}")

@@ -1,0 +1,553 @@
+"""Server-rendered pages (Jinja2, autoescaped): offers, compare and negotiate.
+
+Every page reads without JavaScript; charts are Plotly figures drawn by the bundled
+``plotly.min.js`` served from the installed ``plotly`` package, with a table beside each.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import tomli_w
+from fastapi import APIRouter, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from offerlab.errors import InputError, OfferlabError, Problem, ProblemsError
+from offerlab.market.bands import band
+from offerlab.market.levels import LevelStats, company_levels, map_level
+from offerlab.offers import (
+    Offer,
+    dump_offer_toml,
+    evaluate,
+    offer_from_mapping,
+    parse_offer_text,
+)
+from offerlab.offers.metrics import COMPONENTS, OfferEvaluation
+from offerlab.store import MarketRepository, Store
+from offerlab.web.api import (
+    MAX_PATHS,
+    compare_offers,
+    market_lock,
+    negotiate_plan,
+    offer_repository,
+)
+from offerlab.web.app import plain_object
+
+__all__ = ["FIELDS", "page_router", "render_error", "render_page", "templates"]
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+#: The offer form's simple fields: (key, label, input type, hint).
+FIELDS: tuple[tuple[str, str, str, str], ...] = (
+    ("name", "Name", "text", "a label; default: company, title, level"),
+    ("company", "Company", "text", "e.g. Google"),
+    ("title", "Title", "text", "e.g. Software Engineer III"),
+    ("level", "Level", "text", "the company's own level name, e.g. L5 or 62"),
+    ("location", "Location", "text", "e.g. Kirkland, WA"),
+    ("currency", "Currency", "text", "ISO 4217 code, e.g. USD"),
+    ("start_date", "Start date", "date", "first day of work"),
+    ("base", "Base salary", "text", "per year, e.g. 198000"),
+    ("raise_pct", "Yearly raise %", "text", "e.g. 3"),
+    ("bonus_target_pct", "Target bonus %", "text", "% of base, e.g. 15"),
+)
+_NUMBERS = {"base", "raise_pct", "bonus_target_pct"}
+_SECTIONS_HINT = """# Signing bonus, equity grants, refreshers and other items, as in an offer file:
+# [signing]
+# amount = 50000
+#
+# [[equity]]
+# value = 360000
+# schedule = "google"   # or standard, amazon, meta, microsoft, front-loaded
+"""
+
+
+def templates() -> Jinja2Templates:
+    """The page templates (autoescaping on for every ``.html`` file)."""
+    env = Jinja2Templates(directory=str(TEMPLATES))
+    env.env.globals["money"] = _money
+    env.env.globals["signed"] = _signed
+    return env
+
+
+def _money(value: Any) -> str:
+    return f"{Decimal(str(value)):,.0f}"
+
+
+def _signed(value: Any) -> str:
+    return f"{Decimal(str(value)):+,.0f}"
+
+
+def render_page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """Render the template ``name`` (autoescaped) with ``context``."""
+    env: Jinja2Templates = request.app.state.templates
+    return env.TemplateResponse(request, name, context, status_code=status)
+
+
+def render_error(request: Request, status: int, error: dict[str, Any]) -> HTMLResponse:
+    """An error as a page (the same status, code, message and details as the API's)."""
+    return render_page(request, "error.html", status, error=error)
+
+
+@cache
+def plotly_js() -> str:
+    """Plotly's JavaScript, from the installed package (never fetched)."""
+    from plotly.offline import get_plotlyjs
+
+    text: str = get_plotlyjs()
+    return text
+
+
+def _form_values(offer: Offer | None) -> tuple[dict[str, str], str]:
+    """The form's field values and its sections text for ``offer`` (blank for a new one)."""
+    if offer is None:
+        return {"currency": "USD"}, _SECTIONS_HINT
+    data = offer.model_dump(mode="python", exclude_defaults=True)
+    values = {key: str(data[key]) for key, *_ in FIELDS if data.get(key) is not None}
+    values.setdefault("currency", offer.currency)
+    sections = {k: v for k, v in data.items() if k not in {key for key, *_ in FIELDS}}
+    if not sections:
+        return values, _SECTIONS_HINT
+    return values, tomli_w.dumps(_plain(sections))
+
+
+def _plain(value: Any) -> Any:
+    """TOML-ready data: whole decimals as ints, no Nones, tuples as lists."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else value
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _document(fields: dict[str, str], sections: str) -> dict[str, Any]:
+    """The offer document a form describes; sections TOML that does not parse is a problem."""
+    data: dict[str, Any] = {}
+    for key, *_ in FIELDS:
+        text = fields.get(key, "").strip()
+        if not text:
+            continue
+        if key in _NUMBERS:
+            try:
+                data[key] = Decimal(text.replace(",", "").replace("_", ""))
+            except InvalidOperation:
+                data[key] = text  # validation says what is wrong with it, at this field
+        else:
+            data[key] = text
+    try:
+        extra = tomllib.loads(sections, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as error:
+        raise ProblemsError(
+            [Problem("form", "sections", f"malformed TOML: {error}", "a valid TOML document")],
+            "invalid offer",
+        ) from None
+    for key, value in extra.items():
+        if key in data:
+            raise ProblemsError(
+                [Problem("form", "sections", f"{key} is also a field above", "each key once")],
+                "invalid offer",
+            )
+        data[key] = value
+    return data
+
+
+def _field_errors(error: ProblemsError) -> tuple[dict[str, list[str]], list[str]]:
+    """Problems by form field (the top-level key), the rest for the sections box."""
+    simple = {key for key, *_ in FIELDS}
+    by_field: dict[str, list[str]] = {}
+    for problem in error.problems:
+        top = problem.location.split(".", 1)[0].split("[", 1)[0]
+        text = problem.message + (f" (expected {problem.expected})" if problem.expected else "")
+        if top in simple:
+            by_field.setdefault(top, []).append(text)
+        else:
+            where = f"{problem.location}: " if problem.location else ""
+            by_field.setdefault("sections", []).append(where + text)
+    return by_field, [str(p) for p in error.problems]
+
+
+def _table(evaluation: OfferEvaluation) -> dict[str, Any]:
+    shown = evaluation.shown()
+    years = [t.year for t in evaluation.years]
+    rows = []
+    for component in COMPONENTS:
+        values = [shown[y][component.value] for y in years]
+        if any(values):
+            rows.append((component.value, values))
+    return {"years": years, "rows": rows, "totals": [shown[y]["total"] for y in years]}
+
+
+def _compare_chart(data: dict[str, Any]) -> str:
+    """A stacked bar chart by year, one stack per offer, as an HTML fragment."""
+    import plotly.graph_objects as go
+
+    figure = go.Figure()
+    components = [c.value for c in COMPONENTS]
+    for offer in data["offers"]:
+        for component in components:
+            values = [row[component] for row in offer["years"]]
+            if not any(values):
+                continue
+            figure.add_bar(
+                name=f"{offer['name']}: {component}",
+                x=[
+                    [f"Year {row['year']}" for row in offer["years"]],
+                    [offer["name"]] * len(values),
+                ],
+                y=values,
+                offsetgroup=offer["name"],
+            )
+    figure.update_layout(
+        barmode="stack",
+        height=520,
+        margin={"l": 40, "r": 10, "t": 10, "b": 40},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.5},
+        yaxis_title=data["offers"][0]["currency"],
+    )
+    html: str = figure.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        div_id="compare-plot",
+        config={"responsive": True, "displaylogo": False},
+    )
+    return html
+
+
+def market_bands(
+    store: Store, company: str, location: str | None
+) -> list[tuple[LevelStats, dict[str, Any]]]:
+    """The total-pay band of every level of ``company`` that has records (``location`` too)."""
+    out: list[tuple[LevelStats, dict[str, Any]]] = []
+    with market_lock(store):
+        repo = MarketRepository(store)
+        for stats in company_levels(company):
+            if stats.n == 0:
+                continue
+            result = band(repo, company=company, level=stats.level, location=location or None)
+            out.append((stats, plain_object(result.as_json())))
+    return out
+
+
+def _market_chart(
+    bands: list[tuple[LevelStats, dict[str, Any]]], marked: tuple[str, float, str] | None
+) -> str:
+    """Box plots of total pay by level (p10, p25, p50, p75, p90), the offer marked."""
+    import plotly.graph_objects as go
+
+    shown = [(stats, data) for stats, data in bands if data["shown"] and data["total"]["p50"]]
+    if not shown:
+        return ""
+    figure = go.Figure()
+    figure.add_box(
+        name="total pay",
+        x=[stats.level for stats, _ in shown],
+        lowerfence=[data["total"]["p10"] for _, data in shown],
+        q1=[data["total"]["p25"] for _, data in shown],
+        median=[data["total"]["p50"] for _, data in shown],
+        q3=[data["total"]["p75"] for _, data in shown],
+        upperfence=[data["total"]["p90"] for _, data in shown],
+        boxpoints=False,
+    )
+    if marked is not None:
+        level, value, label = marked
+        figure.add_scatter(
+            x=[level],
+            y=[value],
+            mode="markers",
+            marker={"size": 14, "symbol": "diamond", "color": "#b00020"},
+            name=label,
+        )
+    figure.update_layout(
+        height=380,
+        margin={"l": 50, "r": 10, "t": 10, "b": 40},
+        yaxis_title=shown[0][1]["currency"] or "",
+        legend={"orientation": "h", "y": -0.2},
+    )
+    html: str = figure.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        div_id="market-plot",
+        config={"responsive": True, "displaylogo": False},
+    )
+    return html
+
+
+def page_router() -> APIRouter:
+    """The HTML pages."""
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/assets/plotly.min.js")
+    def plotly_asset() -> Response:
+        return Response(
+            plotly_js(),
+            media_type="text/javascript",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
+
+    @router.get("/offers", response_class=HTMLResponse)
+    def offers_page(request: Request) -> HTMLResponse:
+        saved = offer_repository(request).list()
+        items = [(s, evaluate(s.offer)) for s in saved]
+        return render_page(request, "offers.html", items=items, problems=[])
+
+    @router.get("/offers/new", response_class=HTMLResponse)
+    def new_offer(request: Request) -> HTMLResponse:
+        values, sections = _form_values(None)
+        return render_page(
+            request,
+            "form.html",
+            saved=None,
+            values=values,
+            sections=sections,
+            errors={},
+            fields=FIELDS,
+        )
+
+    async def _submitted(request: Request) -> tuple[dict[str, str], str]:
+        form = await request.form()
+        fields = {key: str(form.get(key, "")) for key, *_ in FIELDS}
+        return fields, str(form.get("sections", ""))
+
+    def _invalid(
+        request: Request, saved: Any, fields: dict[str, str], sections: str, error: ProblemsError
+    ) -> HTMLResponse:
+        errors, _ = _field_errors(error)
+        return render_page(
+            request,
+            "form.html",
+            422,
+            saved=saved,
+            values=fields,
+            sections=sections,
+            errors=errors,
+            fields=FIELDS,
+        )
+
+    @router.post("/offers/new", response_class=HTMLResponse)
+    async def create_offer(request: Request) -> Response:
+        fields, sections = await _submitted(request)
+        try:
+            offer = offer_from_mapping(_document(fields, sections), "form")
+        except ProblemsError as error:
+            return _invalid(request, None, fields, sections, error)
+        saved = offer_repository(request).add(offer)
+        return RedirectResponse(f"/offers/{saved.id}", status_code=303)
+
+    @router.post("/offers/import", response_class=HTMLResponse)
+    async def import_offer(request: Request, file: UploadFile) -> Response:
+        raw = await file.read()
+        source = Path(file.filename or "upload.toml").name  # a name to show, never a path
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputError(f"{source} is not UTF-8 text; expected an offer TOML file") from None
+        fmt = "json" if source.lower().endswith(".json") else "toml"
+        try:
+            offer = parse_offer_text(text, source, fmt)
+        except ProblemsError as error:
+            saved = offer_repository(request).list()
+            items = [(s, evaluate(s.offer)) for s in saved]
+            return render_page(request, "offers.html", 422, items=items, problems=error.lines())
+        saved_offer = offer_repository(request).add(offer)
+        return RedirectResponse(f"/offers/{saved_offer.id}", status_code=303)
+
+    @router.get("/offers/{offer_id}", response_class=HTMLResponse)
+    def offer_page(request: Request, offer_id: int) -> HTMLResponse:
+        saved = offer_repository(request).get(offer_id)
+        values, sections = _form_values(saved.offer)
+        evaluation = evaluate(saved.offer)
+        return render_page(
+            request,
+            "form.html",
+            saved=saved,
+            evaluation=evaluation,
+            table=_table(evaluation),
+            values=values,
+            sections=sections,
+            errors={},
+            fields=FIELDS,
+        )
+
+    @router.post("/offers/{offer_id}", response_class=HTMLResponse)
+    async def edit_offer(request: Request, offer_id: int) -> Response:
+        repo = offer_repository(request)
+        saved = repo.get(offer_id)
+        fields, sections = await _submitted(request)
+        try:
+            offer = offer_from_mapping(_document(fields, sections), "form")
+        except ProblemsError as error:
+            return _invalid(request, saved, fields, sections, error)
+        repo.replace(offer_id, offer)
+        return RedirectResponse(f"/offers/{offer_id}", status_code=303)
+
+    @router.post("/offers/{offer_id}/delete")
+    def delete_offer(request: Request, offer_id: int) -> RedirectResponse:
+        offer_repository(request).delete(offer_id)
+        return RedirectResponse("/offers", status_code=303)
+
+    @router.get("/offers/{offer_id}/export.toml")
+    def export_offer(request: Request, offer_id: int) -> PlainTextResponse:
+        saved = offer_repository(request).get(offer_id)
+        return PlainTextResponse(
+            dump_offer_toml(saved.offer),
+            media_type="application/toml",
+            headers={"Content-Disposition": f'attachment; filename="offer-{offer_id}.toml"'},
+        )
+
+    @router.get("/compare", response_class=HTMLResponse)
+    def compare_page(
+        request: Request,
+        ids: list[str] = Query(default_factory=list),  # noqa: B008
+    ) -> HTMLResponse:
+        numbers: list[int] = []
+        for text in ids:
+            for part in text.split(","):
+                if part.strip():
+                    if not part.strip().isdigit():
+                        raise InputError(f"ids: {part.strip()!r} is not an offer id")
+                    numbers.append(int(part))
+        if len(numbers) < 2:
+            raise InputError("compare needs at least two offers: tick two or more on /offers")
+        repo = offer_repository(request)
+        saved = [repo.get(i) for i in numbers]
+        data = compare_offers([s.offer for s in saved], 4)
+        return render_page(
+            request, "compare.html", saved=saved, data=data, chart=_compare_chart(data)
+        )
+
+    @router.get("/offers/{offer_id}/negotiate", response_class=HTMLResponse)
+    def negotiate_page(
+        request: Request,
+        offer_id: int,
+        vs: list[int] = Query(default_factory=list),  # noqa: B008
+    ) -> HTMLResponse:
+        repo = offer_repository(request)
+        saved = repo.get(offer_id)
+        competing = [repo.get(i).offer for i in vs if i != offer_id]
+        plan = negotiate_plan(request.app.state.store, saved.offer, competing)
+        others = [s for s in repo.list() if s.id != offer_id]
+        return render_page(
+            request, "negotiate.html", saved=saved, plan=plan, others=others, chosen=set(vs)
+        )
+
+    @router.get("/market", response_class=HTMLResponse)
+    def market_page(
+        request: Request,
+        company: Annotated[str, Query(max_length=100)] = "",
+        location: Annotated[str, Query(max_length=100)] = "",
+        offer: Annotated[str, Query(max_length=20)] = "",
+        to: Annotated[str, Query(max_length=100)] = "",
+    ) -> HTMLResponse:
+        repo = offer_repository(request)
+        saved_offers = repo.list()
+        chosen = None
+        if offer.strip():
+            if not offer.strip().isdigit():
+                raise InputError(f"offer: {offer.strip()!r} is not an offer id")
+            chosen = repo.get(int(offer))
+            company = company or chosen.offer.company
+            location = location or chosen.offer.location
+        company = company.strip()
+        bands: list[tuple[LevelStats, dict[str, Any]]] = []
+        chart = ""
+        mapping = None
+        problem = ""
+        status = 200
+        try:
+            if company:
+                bands = market_bands(request.app.state.store, company, location.strip())
+                marked = None
+                if chosen is not None and chosen.offer.company.lower() == company.lower():
+                    annual = float(evaluate(chosen.offer).annualized_total.amount)
+                    label = f"{chosen.offer.display_name} (annualized)"
+                    marked = (chosen.offer.level, annual, label)
+                chart = _market_chart(bands, marked)
+                if to.strip() and chosen is not None:
+                    mapping = plain_object(
+                        map_level(chosen.offer.company, chosen.offer.level, to.strip()).as_dict()
+                    )
+        except OfferlabError as error:
+            problem, status = error.message, error.http_status
+        return render_page(
+            request,
+            "market.html",
+            status,
+            problem=problem,
+            company=company,
+            location=location,
+            to=to,
+            offers=saved_offers,
+            chosen=chosen,
+            bands=bands,
+            chart=chart,
+            mapping=mapping,
+        )
+
+    @router.get("/offers/{offer_id}/scenarios", response_class=HTMLResponse)
+    def scenarios_page(
+        request: Request,
+        offer_id: int,
+        residence: Annotated[str, Query(max_length=100)] = "",
+        filing: Annotated[Literal["single", "joint"], Query()] = "single",
+        volatility: Annotated[float, Query(ge=0, le=300)] = 30.0,
+        drift: Annotated[float, Query(gt=-100, le=1000)] = 0.0,
+        paths: Annotated[int, Query(ge=100, le=MAX_PATHS)] = 2000,
+        seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 7,
+    ) -> HTMLResponse:
+        from offerlab.scenarios.aftertax import after_tax
+        from offerlab.scenarios.career import project
+        from offerlab.scenarios.report import fan_chart
+        from offerlab.scenarios.simulate import exposure, simulate
+
+        saved = offer_repository(request).get(offer_id)
+        evaluation = evaluate(saved.offer)
+        tax_problem = ""
+        taxed: dict[str, Any] | None = None
+        try:
+            taxed = after_tax(evaluation, residence.strip() or None, filing).as_json()
+        except OfferlabError as error:
+            tax_problem = error.message
+        model = (
+            f"geometric Brownian motion, drift {drift / 100:.2%} (mean), "
+            f"volatility {volatility / 100:.2%}"
+        )
+        simulation = simulate(
+            [exposure(evaluation)], paths, drift / 100, volatility / 100, seed, model
+        )
+        figure = fan_chart(simulation)
+        figure.update_layout(height=400, margin={"l": 50, "r": 10, "t": 40, "b": 40})
+        fan: str = figure.to_html(
+            full_html=False,
+            include_plotlyjs=False,
+            div_id="fan-plot",
+            config={"responsive": True, "displaylogo": False},
+        )
+        career = project(saved.offer, 10).as_json()
+        return render_page(
+            request,
+            "scenarios.html",
+            saved=saved,
+            residence=residence,
+            filing=filing,
+            volatility=volatility,
+            drift=drift,
+            paths=paths,
+            seed=seed,
+            taxed=taxed,
+            tax_problem=tax_problem,
+            simulation=simulation.as_json(),
+            fan=fan,
+            career=career,
+        )
+
+    @router.get("/healthz", response_class=PlainTextResponse)
+    def health() -> str:
+        return "ok"
+
+    return router

@@ -1,0 +1,145 @@
+"""Browser tests: Playwright driving Debian's Chromium against the app served by uvicorn."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="Debian's Chromium (/usr/bin/chromium) is absent: apt-get install -y chromium",
+    ),
+]
+
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def base_url(tmp_path: Path) -> Iterator[str]:
+    """The app on a free loopback port, served by uvicorn in a thread, over a fresh store."""
+    import uvicorn
+
+    from offerlab.web import Settings, create_app
+
+    app = create_app(Settings(db=f"sqlite:///{tmp_path / 'browser.sqlite3'}"))
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def page(base_url: str) -> Iterator[Page]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844})
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+            browser.close()
+
+
+def _fill_offer(page: Page, name: str, base: str, equity: str = "360000") -> None:
+    page.goto("/offers/new")
+    page.fill("#f-name", name)
+    page.fill("#f-company", "Google")
+    page.fill("#f-title", "Software Engineer III")
+    page.fill("#f-level", "L5")
+    page.fill("#f-location", "Kirkland, WA")
+    page.fill("#f-start_date", "2026-09-01")
+    page.fill("#f-base", base)
+    page.fill("#f-bonus_target_pct", "15")
+    page.fill("#f-sections", f'[[equity]]\nvalue = {equity}\nschedule = "google"\n')
+    page.click("button[type=submit]")
+
+
+def test_create_an_offer_through_the_form(page: Page) -> None:
+    _fill_offer(page, "Google L5", "198000")
+    page.wait_for_url("**/offers/*")
+    assert page.locator("h1").inner_text() == "Google L5"
+    assert "Four-year total" in page.content()
+    page.goto("/offers")
+    assert page.locator("table.offers tbody tr").count() == 1
+
+
+def test_a_bad_amount_shows_a_field_error(page: Page) -> None:
+    _fill_offer(page, "Typo", "198k")
+    error = page.locator("#e-base")
+    error.wait_for()
+    assert "not a number" in error.inner_text()
+    assert page.locator("#f-base").get_attribute("aria-invalid") == "true"
+    assert page.locator("#f-base").input_value() == "198k"
+
+
+def test_compare_two_offers_and_see_the_chart(page: Page) -> None:
+    _fill_offer(page, "First", "198000")
+    page.wait_for_url("**/offers/*")
+    _fill_offer(page, "Second", "170000", equity="500000")
+    page.wait_for_url("**/offers/*")
+    page.goto("/offers")
+    boxes = page.locator("input[name=ids]")
+    assert boxes.count() == 2
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.click("text=Compare the ticked offers")
+    page.wait_for_url("**/compare?*")
+    page.wait_for_selector("#compare-chart svg.main-svg", timeout=15_000)
+    bars = page.locator("#compare-chart g.point")
+    assert bars.count() >= 8  # two offers x four years x at least one component
+    assert "Second" in page.locator("table.figures").first.inner_text()
+
+
+def test_negotiate_scripts_have_copy_buttons(page: Page) -> None:
+    _fill_offer(page, "Google L5", "198000")
+    page.wait_for_url("**/offers/*")
+    page.click("text=Negotiate")
+    page.wait_for_url("**/negotiate")
+    assert page.locator("pre.script").count() >= 1
+    assert "Packages" in page.content()
+
+
+def test_market_box_plots_with_the_offer_marked(page: Page) -> None:
+    _fill_offer(page, "Google L5", "198000")
+    page.wait_for_url("**/offers/*")
+    page.goto("/market")
+    page.select_option("select[name=offer]", label="Google L5")
+    page.click("text=Show")
+    page.wait_for_selector("#market-chart svg.main-svg", timeout=15_000)
+    assert page.locator("#market-chart g.trace.boxes").count() >= 1
+    assert "L5" in page.locator("table.figures").inner_text()
