@@ -25,6 +25,7 @@ __all__ = [
     "offer_from_mapping",
     "offer_json_schema",
     "parse_offer_text",
+    "toml_ready",
 ]
 
 _WHAT = "invalid offer"
@@ -59,21 +60,21 @@ def load_offers(paths: Sequence[str | Path]) -> list[Offer]:
     return offers
 
 
-def _plain(value: Any) -> Any:
-    """Decimals as ints where whole, else floats' exact text via str, for TOML output."""
+def toml_ready(value: Any) -> Any:
+    """Data ready for TOML output: whole decimals as ints, no Nones, tuples as lists."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else value
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items() if v is not None}
+        return {k: toml_ready(v) for k, v in value.items() if v is not None}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [toml_ready(v) for v in value]
     return value
 
 
 def dump_offer_toml(offer: Offer) -> str:
     """The offer as a TOML document (only the keys that differ from their defaults)."""
     data = offer.model_dump(mode="python", exclude_defaults=True)
-    return tomli_w.dumps(_plain(data))
+    return tomli_w.dumps(toml_ready(data))
 
 
 def offer_json_schema() -> dict[str, Any]:

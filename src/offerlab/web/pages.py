@@ -27,6 +27,7 @@ from offerlab.offers import (
     offer_from_mapping,
     parse_offer_text,
 )
+from offerlab.offers.fileformat import toml_ready
 from offerlab.offers.metrics import COMPONENTS, OfferEvaluation
 from offerlab.store import MarketRepository, Store
 from offerlab.web.api import (
@@ -112,18 +113,7 @@ def _form_values(offer: Offer | None) -> tuple[dict[str, str], str]:
     sections = {k: v for k, v in data.items() if k not in {key for key, *_ in FIELDS}}
     if not sections:
         return values, _SECTIONS_HINT
-    return values, tomli_w.dumps(_plain(sections))
-
-
-def _plain(value: Any) -> Any:
-    """TOML-ready data: whole decimals as ints, no Nones, tuples as lists."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else value
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
+    return values, tomli_w.dumps(toml_ready(sections))
 
 
 def _document(fields: dict[str, str], sections: str) -> dict[str, Any]:
