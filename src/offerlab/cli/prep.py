@@ -63,6 +63,9 @@ TodayOption = Annotated[
     str | None,
     typer.Option("--today", hidden=True, help="Pretend today is this date (YYYY-MM-DD)."),
 ]
+DateOption = Annotated[
+    str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="Default: today.")
+]
 PipelineOption = Annotated[
     str | None,
     typer.Option(
@@ -410,9 +413,7 @@ def log_practice_command(
         str | None,
         typer.Option("--mistake", help="What went wrong: it is scheduled for review (SM-2)."),
     ] = None,
-    on: Annotated[
-        str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="Default: today.")
-    ] = None,
+    on: DateOption = None,
     pipeline: PipelineOption = None,
     db: DbOption = None,
     today_option: TodayOption = None,
@@ -516,9 +517,7 @@ def log_mock_command(
         typer.Option("--minutes", help="Length of the mock (default: the stages' lengths)."),
     ] = None,
     notes: Annotated[str, typer.Option("--notes", help="Feedback, what to fix.")] = "",
-    on: Annotated[
-        str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="Default: today.")
-    ] = None,
+    on: DateOption = None,
     pipeline: PipelineOption = None,
     db: DbOption = None,
     today_option: TodayOption = None,
@@ -560,9 +559,7 @@ def review_command(
     grade: Annotated[
         int, typer.Option("--grade", help="How well you recalled it: 0 (blackout) to 5 (perfect).")
     ],
-    on: Annotated[
-        str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="Default: today.")
-    ] = None,
+    on: DateOption = None,
     db: DbOption = None,
     today_option: TodayOption = None,
     as_json: JsonOption = False,
