@@ -94,6 +94,11 @@ def _time(value: str) -> time:
         raise InputError(f"--ics-time {value!r}: expected a time as HH:MM, e.g. 19:30") from None
 
 
+def _day(on: str | None, today_option: str | None) -> date:
+    """The day an entry is for: ``--date``, else today."""
+    return _date(on, "--date") if on else today(today_option)
+
+
 def today(override: str | None = None) -> date:
     """Today: ``--today``, else ``$OFFERLAB_TODAY``, else the system date."""
     if override:
@@ -432,7 +437,7 @@ def log_practice_command(
         raise InputError(f"--minutes {minutes}: expected more than 0 minutes")
     if not problem.strip():
         raise InputError("--problem: expected a description of what you practised")
-    day = _date(on, "--date") if on else today(today_option)
+    day = _day(on, today_option)
     with _repository(ctx, db) as repo:
         chosen: Pipeline | None = None
         if stage is not None:
@@ -526,7 +531,7 @@ def log_mock_command(
     """Record a mock interview: a score per stage on the pipeline's rubric."""
     from offerlab.store.prep_repository import StageScore
 
-    day = _date(on, "--date") if on else today(today_option)
+    day = _day(on, today_option)
     if minutes is not None and minutes <= 0:
         raise InputError(f"--minutes {minutes}: expected more than 0 minutes")
     with _repository(ctx, db) as repo:
@@ -565,7 +570,7 @@ def review_command(
     as_json: JsonOption = False,
 ) -> None:
     """Grade a review of a logged mistake; SM-2 schedules the next one."""
-    day = _date(on, "--date") if on else today(today_option)
+    day = _day(on, today_option)
     with _repository(ctx, db) as repo:
         state = repo.review_card(card, grade, day)
     if as_json:
