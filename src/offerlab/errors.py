@@ -12,7 +12,10 @@ as it is (exit 2) and the web API returns it in its one JSON error shape. Valida
     │   └── ProblemsError              a file or document with one or more located problems
     ├── MalformedRequestError          a request body that is not JSON at all (HTTP 400)
     ├── PayloadTooLargeError           a request body over the size limit (HTTP 413)
-    └── NotFoundError                  a named thing that does not exist (exit 2, HTTP 404)
+    ├── NotFoundError                  a named thing that does not exist (exit 2, HTTP 404)
+    ├── AuthenticationError            not signed in, or a wrong name or password (HTTP 401)
+    ├── ForbiddenError                 a request the server refuses, e.g. no CSRF token (403)
+    └── TooManyAttemptsError           too many failed sign-ins; try again later (HTTP 429)
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 __all__ = [
+    "AuthenticationError",
     "CurrencyMismatchError",
+    "ForbiddenError",
     "InputError",
     "InvalidMoneyError",
     "MalformedRequestError",
@@ -30,6 +35,7 @@ __all__ = [
     "PayloadTooLargeError",
     "Problem",
     "ProblemsError",
+    "TooManyAttemptsError",
 ]
 
 
@@ -107,6 +113,31 @@ class NotFoundError(OfferlabError):
 
     http_status = 404
     code = "not_found"
+
+
+class AuthenticationError(OfferlabError):
+    """Not signed in, a session that has ended, or a wrong account name or password."""
+
+    http_status = 401
+    code = "unauthorized"
+
+
+class ForbiddenError(OfferlabError):
+    """A request the server refuses to act on (a missing CSRF token, another site's form)."""
+
+    http_status = 403
+    code = "forbidden"
+
+
+class TooManyAttemptsError(OfferlabError):
+    """Too many failed sign-ins in a short time; ``retry_after`` says when to try again."""
+
+    http_status = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True, slots=True)

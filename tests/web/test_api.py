@@ -12,7 +12,6 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from offerlab.cli import app
-from offerlab.errors import InputError
 from offerlab.web import Settings, create_app
 
 ERROR_KEYS = {"status", "code", "message", "details"}
@@ -191,11 +190,6 @@ def test_user_errors_are_never_500(client: TestClient, google):
             "/api/v1/evaluate", content=text, headers={"content-type": "application/json"}
         )
         assert 400 <= response.status_code < 500, (raw, response.text)
-
-
-def test_hosted_mode_is_refused_until_it_exists(db_url: str):
-    with pytest.raises(InputError, match="hosted"):
-        create_app(Settings(db=db_url, hosted=True))
 
 
 def test_openapi_documents_the_api(client: TestClient):

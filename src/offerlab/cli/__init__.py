@@ -15,6 +15,7 @@ from offerlab.cli.negotiate import negotiate
 from offerlab.cli.offer import offer_app
 from offerlab.cli.prep import prep_app
 from offerlab.cli.serve import serve
+from offerlab.cli.users import users_app
 
 __all__ = ["app", "main"]
 
@@ -33,6 +34,7 @@ app.command("negotiate")(negotiate)
 app.add_typer(career_app, name="career")
 app.add_typer(prep_app, name="prep")
 app.command("serve")(serve)
+app.add_typer(users_app, name="users")
 
 
 def _version(value: bool) -> None:

@@ -5,7 +5,9 @@ and the plan itself) with their weeks' planned minutes by skill in ``prep_plan_w
 ``prep_practice`` is the practice log (minutes, outcome, what went wrong); a practice entry
 with a mistake gets a spaced-repetition card in ``prep_reviews`` (SM-2 state). ``prep_mocks``
 are mock interviews, scored per stage in ``prep_mock_scores`` on the pipeline's rubric.
-Dates are calendar days; minutes are whole minutes.
+Dates are calendar days; minutes are whole minutes. ``owner`` is empty for the local app;
+hosted mode fills it with the account's id (migration ``0004``), and plan names are unique per
+owner.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -41,9 +44,11 @@ class PrepPlan(Base):
     """A saved study plan, by name."""
 
     __tablename__ = "prep_plans"
+    __table_args__ = (UniqueConstraint("owner", "name", name="uq_prep_plans_owner_name"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
+    owner: Mapped[str] = mapped_column(String(100), default="", index=True)
+    name: Mapped[str] = mapped_column(String(100))
     pipeline: Mapped[str] = mapped_column(String(200))
     template: Mapped[str] = mapped_column(String(100))
     start_date: Mapped[date] = mapped_column(Date)
@@ -78,6 +83,7 @@ class PrepPractice(Base):
     __tablename__ = "prep_practice"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(100), default="", index=True)
     logged_on: Mapped[date] = mapped_column(Date, index=True)
     pipeline: Mapped[str | None] = mapped_column(String(200))
     stage: Mapped[str | None] = mapped_column(String(100))
@@ -114,6 +120,7 @@ class PrepMock(Base):
     __tablename__ = "prep_mocks"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(100), default="", index=True)
     held_on: Mapped[date] = mapped_column(Date, index=True)
     pipeline: Mapped[str] = mapped_column(String(200))
     minutes: Mapped[int] = mapped_column(Integer)

@@ -109,10 +109,15 @@ def _utc(value: datetime) -> datetime:
 
 
 class PrepRepository:
-    """Prep data in one :class:`Store`."""
+    """Prep data in one :class:`Store`, of one ``owner`` (empty for the local app).
 
-    def __init__(self, store: Store) -> None:
+    Every read and write is scoped to the owner, so in hosted mode one user can never see or
+    change another's plans, practice, review cards or mocks: another's id is "not found".
+    """
+
+    def __init__(self, store: Store, owner: str = "") -> None:
         self.engine = store.engine
+        self.owner = owner
 
     # --- plans -----------------------------------------------------------------------------
 
@@ -134,13 +139,15 @@ class PrepRepository:
         if not name or len(name) > 100:
             raise InputError(f"--save {name!r}: expected a plan name of 1 to 100 characters")
         with Session(self.engine) as conn, conn.begin():
-            existing = conn.execute(select(PrepPlan.id).where(PrepPlan.name == name)).first()
+            mine = (PrepPlan.owner == self.owner) & (PrepPlan.name == name)
+            existing = conn.execute(select(PrepPlan.id).where(mine)).first()
             replaced = existing is not None
             if replaced:
-                conn.execute(delete(PrepPlan).where(PrepPlan.name == name))
+                conn.execute(delete(PrepPlan).where(mine))
             plan_id = conn.execute(
                 insert(PrepPlan)
                 .values(
+                    owner=self.owner,
                     name=name,
                     pipeline=pipeline.name,
                     template=template or pipeline.template,
@@ -176,7 +183,9 @@ class PrepRepository:
             rows = conn.execute(
                 select(
                     PrepPlan.name, PrepPlan.pipeline, PrepPlan.start_date, PrepPlan.interview_date
-                ).order_by(PrepPlan.id.desc())
+                )
+                .where(PrepPlan.owner == self.owner)
+                .order_by(PrepPlan.id.desc())
             ).all()
         return [(r[0], r[1], r[2], r[3]) for r in rows]
 
@@ -184,7 +193,7 @@ class PrepRepository:
         """The plan called ``name`` (:class:`NotFoundError` if none), or the newest (None if
         no plan was ever saved)."""
         with Session(self.engine) as conn:
-            query = select(PrepPlan)
+            query = select(PrepPlan).where(PrepPlan.owner == self.owner)
             if name is None:
                 query = query.order_by(PrepPlan.id.desc()).limit(1)
             else:
@@ -237,6 +246,7 @@ class PrepRepository:
             practice_id = conn.execute(
                 insert(PrepPractice)
                 .values(
+                    owner=self.owner,
                     logged_on=entry.logged_on,
                     pipeline=entry.pipeline,
                     stage=entry.stage,
@@ -274,11 +284,12 @@ class PrepRepository:
                 select(PrepReview, PrepPractice)
                 .join(PrepPractice, PrepPractice.id == PrepReview.practice_id)
                 .where(
+                    PrepPractice.owner == self.owner,
                     or_(
                         PrepReview.due_on <= today,
                         (PrepReview.repeat_today.is_(True))
                         & (PrepReview.last_reviewed_on == today),
-                    )
+                    ),
                 )
                 .order_by(PrepReview.due_on, PrepReview.id)
             ).all()
@@ -290,7 +301,13 @@ class PrepRepository:
             raise InputError(f"--grade {grade}: expected a whole grade from 0 to 5")
         with Session(self.engine) as conn, conn.begin():
             card = (
-                conn.execute(select(PrepReview).where(PrepReview.id == card_id)).scalars().first()
+                conn.execute(
+                    select(PrepReview)
+                    .join(PrepPractice, PrepPractice.id == PrepReview.practice_id)
+                    .where(PrepReview.id == card_id, PrepPractice.owner == self.owner)
+                )
+                .scalars()
+                .first()
             )
             if card is None:
                 raise NotFoundError(
@@ -336,6 +353,7 @@ class PrepRepository:
             mock_id = conn.execute(
                 insert(PrepMock)
                 .values(
+                    owner=self.owner,
                     held_on=held_on,
                     pipeline=pipeline,
                     minutes=sum(s.minutes for s in scores),
@@ -365,7 +383,7 @@ class PrepRepository:
             rows = conn.execute(
                 select(PrepMockScore.stage, PrepMockScore.score, PrepMock.held_on)
                 .join(PrepMock, PrepMock.id == PrepMockScore.mock_id)
-                .where(PrepMock.pipeline == pipeline)
+                .where(PrepMock.owner == self.owner, PrepMock.pipeline == pipeline)
                 .order_by(PrepMock.held_on, PrepMock.id)
             ).all()
         return [MockScore(r[0], int(r[1]), r[2]) for r in rows]
@@ -376,13 +394,14 @@ class PrepRepository:
         """Minutes of practice and mocks by day and skill."""
         with Session(self.engine) as conn:
             practice = conn.execute(
-                select(
-                    PrepPractice.logged_on, PrepPractice.skill, func.sum(PrepPractice.minutes)
-                ).group_by(PrepPractice.logged_on, PrepPractice.skill)
+                select(PrepPractice.logged_on, PrepPractice.skill, func.sum(PrepPractice.minutes))
+                .where(PrepPractice.owner == self.owner)
+                .group_by(PrepPractice.logged_on, PrepPractice.skill)
             ).all()
             mocks = conn.execute(
                 select(PrepMock.held_on, PrepMockScore.skill, func.sum(PrepMockScore.minutes))
                 .join(PrepMock, PrepMock.id == PrepMockScore.mock_id)
+                .where(PrepMock.owner == self.owner)
                 .group_by(PrepMock.held_on, PrepMockScore.skill)
             ).all()
         return [
@@ -393,9 +412,9 @@ class PrepRepository:
         """Practice sessions by skill and outcome."""
         with Session(self.engine) as conn:
             rows = conn.execute(
-                select(PrepPractice.skill, PrepPractice.outcome, func.count()).group_by(
-                    PrepPractice.skill, PrepPractice.outcome
-                )
+                select(PrepPractice.skill, PrepPractice.outcome, func.count())
+                .where(PrepPractice.owner == self.owner)
+                .group_by(PrepPractice.skill, PrepPractice.outcome)
             ).all()
         out: dict[str, dict[str, int]] = {}
         for skill, outcome, count in rows:

@@ -27,6 +27,7 @@ from offerlab.store import MarketRepository, Store
 from offerlab.store.offer_repository import OfferRepository, SavedOffer
 from offerlab.validation import validate_document
 from offerlab.web.app import plain, plain_object
+from offerlab.web.auth import owner_of
 
 __all__ = [
     "MAX_PATHS",
@@ -53,7 +54,7 @@ def market_lock(store: Store) -> Iterator[None]:
 def offer_repository(request: Request) -> OfferRepository:
     """The saved offers of this request's user (the local app has one, unnamed)."""
     store: Store = request.app.state.store
-    return OfferRepository(store)
+    return OfferRepository(store, owner_of(request))
 
 
 async def read_json(request: Request) -> Any:

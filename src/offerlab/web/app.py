@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from offerlab.config import database_url
-from offerlab.errors import InputError, PayloadTooLargeError
+from offerlab.errors import PayloadTooLargeError
 from offerlab.store import Store
 from offerlab.web.errors import error_body, install_error_handlers
 
@@ -40,7 +40,8 @@ STATIC = Path(__file__).with_name("static")
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """How the app runs: its database, hosted or local, and the largest body it reads."""
+    """How the app runs: its database, hosted (accounts, each seeing only their own data) or
+    local (one user, no sign-in), and the largest request body it reads, in bytes."""
 
     db: str | None = None
     hosted: bool = False
@@ -141,11 +142,6 @@ class SameOrigin:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app: pages, ``/api/v1`` and static files over the store ``settings.db``."""
     settings = settings or Settings()
-    if settings.hosted:
-        raise InputError(
-            "hosted mode (accounts, sessions, CSRF) is not available yet; "
-            "serve locally without --hosted"
-        )
     store = Store(settings.database_url)
 
     @asynccontextmanager
@@ -156,10 +152,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             store.close()
 
     from offerlab.web.api import api_router
+    from offerlab.web.auth import SignedInOnly, auth_router, csrf_protect
     from offerlab.web.pages import page_router, templates
     from offerlab.web.prep_pages import prep_router
 
     app = FastAPI(
+        dependencies=[Depends(csrf_protect)],
         title="offerlab",
         version="1",
         summary="Understand, benchmark and negotiate a tech job offer.",
@@ -172,6 +170,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.store = store
     app.state.templates = templates()
     install_error_handlers(app)
+    if settings.hosted:
+        from offerlab.store.account_repository import AccountRepository
+
+        app.state.accounts = AccountRepository(store)
+        app.include_router(auth_router())
     app.include_router(api_router(), prefix="/api/v1")
     app.include_router(page_router())
     app.include_router(prep_router())
@@ -181,6 +184,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def home() -> RedirectResponse:
         return RedirectResponse("/offers", status_code=303)
 
+    if settings.hosted:
+        app.add_middleware(SignedInOnly, accounts=app.state.accounts)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(SameOrigin)
     app.add_middleware(SecurityHeaders)

@@ -20,7 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from offerlab.errors import OfferlabError
+from offerlab.errors import OfferlabError, TooManyAttemptsError
 
 __all__ = ["API_PREFIX", "error_body", "install_error_handlers"]
 
@@ -70,7 +70,10 @@ def _respond(request: Request, status: int, body: dict[str, Any]) -> Response:
 async def _offerlab_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, OfferlabError)
     body = error_body(error.http_status, error.code, _first_line(error), error.details())
-    return _respond(request, error.http_status, body)
+    response = _respond(request, error.http_status, body)
+    if isinstance(error, TooManyAttemptsError):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def _first_line(error: OfferlabError) -> str:

@@ -38,6 +38,7 @@ from offerlab.web.api import (
     offer_repository,
 )
 from offerlab.web.app import plain_object
+from offerlab.web.auth import account_label, csrf_input
 
 __all__ = ["FIELDS", "page_router", "render_error", "render_page", "templates"]
 
@@ -72,6 +73,8 @@ def templates() -> Jinja2Templates:
     env = Jinja2Templates(directory=str(TEMPLATES))
     env.env.globals["money"] = _money
     env.env.globals["signed"] = _signed
+    env.env.globals["csrf_input"] = csrf_input
+    env.env.globals["account_label"] = account_label
     return env
 
 

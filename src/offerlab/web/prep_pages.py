@@ -14,6 +14,7 @@ from offerlab.prep.plan import SKILL_LABELS
 from offerlab.store import Store
 from offerlab.store.prep_repository import OUTCOMES, Outcome, PracticeEntry, PrepRepository
 from offerlab.store.prep_status import prep_status
+from offerlab.web.auth import owner_of
 from offerlab.web.pages import render_page
 
 __all__ = ["prep_router"]
@@ -21,9 +22,14 @@ __all__ = ["prep_router"]
 _MAX_TEXT = 500
 
 
-def _page(request: Request, plan: str | None, status: int = 200, **extra: Any) -> HTMLResponse:
+def prep_repository(request: Request) -> PrepRepository:
+    """The prep data of this request's user (the local app has one, unnamed)."""
     store: Store = request.app.state.store
-    repo = PrepRepository(store)
+    return PrepRepository(store, owner_of(request))
+
+
+def _page(request: Request, plan: str | None, status: int = 200, **extra: Any) -> HTMLResponse:
+    repo = prep_repository(request)
     doc, pipeline = prep_status(repo, plan, None, date.today())
     return render_page(
         request,
@@ -75,8 +81,7 @@ def prep_router() -> APIRouter:
             errors["outcome"] = f"expected one of {', '.join(OUTCOMES)}"
         if errors:
             return _page(request, None, 422, values=values, errors=errors)
-        store: Store = request.app.state.store
-        PrepRepository(store).log_practice(
+        prep_repository(request).log_practice(
             PracticeEntry(
                 logged_on=date.today(),
                 skill=cast(Skill, values["skill"]),

@@ -1,0 +1,134 @@
+"""``offerlab users``: accounts of a hosted instance (an administrator's commands).
+
+Run them on the server against the same ``--db`` the app uses. Passwords are read from a
+hidden prompt, or from standard input with ``--password-stdin`` (for scripts); they are never
+taken as an argument, which would leave them in the shell history and the process list.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from offerlab.cli.common import console
+from offerlab.cli.db import DbOption, resolve_db
+from offerlab.errors import InputError
+
+if TYPE_CHECKING:
+    from offerlab.store import Store
+    from offerlab.store.account_repository import AccountRepository
+
+__all__ = ["users_app"]
+
+users_app = typer.Typer(
+    help="Accounts of a hosted instance (offerlab serve --hosted): add, list, remove, passwd."
+)
+
+PasswordStdin = Annotated[
+    bool,
+    typer.Option("--password-stdin", help="Read the password from standard input (one line)."),
+]
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise InputError("--password-stdin: standard input is empty; expected a password")
+        return line.rstrip("\r\n")
+    first = typer.prompt("Password", hide_input=True)
+    second = typer.prompt("Again", hide_input=True)
+    if first != second:
+        raise InputError("the two passwords differ; run the command again")
+    return str(first)
+
+
+def _accounts(ctx: typer.Context, db: str | None) -> tuple[Store, AccountRepository]:
+    # The store loads only for the commands that use it (``offerlab --help`` stays quick).
+    from offerlab.store import Store
+    from offerlab.store.account_repository import AccountRepository
+
+    store = Store(resolve_db(ctx, db), columnar=False)
+    return store, AccountRepository(store)
+
+
+@users_app.command("add")
+def add_command(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Account name (letters, digits, . _ @ + -).")],
+    admin: Annotated[bool, typer.Option("--admin", help="An administrator account.")] = False,
+    password_stdin: PasswordStdin = False,
+    db: DbOption = None,
+) -> None:
+    """Create an account."""
+    password = _password(password_stdin)
+    store, repo = _accounts(ctx, db)
+    try:
+        account = repo.add(username, password, admin=admin)
+    finally:
+        store.close()
+    role = "administrator" if account.is_admin else "user"
+    console.print(f"added {role} {account.username!r} (id {account.id})")
+
+
+@users_app.command("list")
+def list_command(ctx: typer.Context, db: DbOption = None) -> None:
+    """List the accounts."""
+    from rich.table import Table
+
+    store, repo = _accounts(ctx, db)
+    try:
+        accounts = repo.list()
+    finally:
+        store.close()
+    if not accounts:
+        console.print("no accounts yet; add one with: offerlab users add NAME")
+        return
+    table = Table("id", "account", "role", "created (UTC)")
+    for account in accounts:
+        table.add_row(
+            str(account.id),
+            account.username,
+            "administrator" if account.is_admin else "user",
+            account.created_at.strftime("%Y-%m-%d %H:%M"),
+        )
+    console.print(table)
+
+
+@users_app.command("passwd")
+def passwd_command(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Account name.")],
+    password_stdin: PasswordStdin = False,
+    db: DbOption = None,
+) -> None:
+    """Set an account's password (its sessions end)."""
+    password = _password(password_stdin)
+    store, repo = _accounts(ctx, db)
+    try:
+        repo.set_password(username, password)
+    finally:
+        store.close()
+    console.print(f"password of {username.strip().lower()!r} changed; its sessions have ended")
+
+
+@users_app.command("remove")
+def remove_command(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Account name.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Delete an account with all its offers, plans and logs."""
+    if not yes and not typer.confirm(
+        f"Delete {username!r} and all its offers, plans and logs?", default=False
+    ):
+        raise typer.Exit(1)
+    store, repo = _accounts(ctx, db)
+    try:
+        account = repo.remove(username)
+    finally:
+        store.close()
+    console.print(f"removed {account.username!r} and everything it owned")

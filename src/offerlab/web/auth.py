@@ -1,0 +1,306 @@
+"""Hosted mode: sign-in, sessions in secure cookies, CSRF tokens, and whose data a request sees.
+
+The local app has one unnamed user (owner ``""``) and none of this runs. With
+``Settings(hosted=True)``:
+
+- :class:`SignedInOnly` finds the session named by the ``__Host-offerlab_session`` cookie
+  (``Secure``, ``HttpOnly``, ``SameSite=Lax``) and refuses everything else but the sign-in
+  page and static files: pages redirect to ``/login``, the API answers 401 in the one error
+  shape.
+- :func:`csrf_protect` (a dependency of every route) requires the session's CSRF token on every
+  state-changing request: the ``csrf_token`` field of a form, or the ``X-CSRF-Token`` header of
+  an API call. The sign-in form, made before there is a session, carries a token that must
+  match a cookie set with the form (double submit).
+- :func:`owner_of` is the owner key every repository is scoped to, so another user's offer,
+  plan or log is "not found" (404), never "forbidden", which would say that it exists.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated, Any
+from urllib.parse import quote
+
+import anyio.to_thread
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from markupsafe import Markup, escape
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.requests import cookie_parser
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from offerlab.errors import (
+    AuthenticationError,
+    ForbiddenError,
+    OfferlabError,
+    TooManyAttemptsError,
+)
+from offerlab.store.account_repository import SESSION_LIFETIME, AccountRepository, SignedIn
+from offerlab.validation import validate_document
+from offerlab.web.errors import error_body
+
+__all__ = [
+    "CSRF_FIELD",
+    "CSRF_HEADER",
+    "LOGIN_COOKIE",
+    "SESSION_COOKIE",
+    "SignedInOnly",
+    "account_label",
+    "auth_router",
+    "csrf_input",
+    "csrf_protect",
+    "owner_of",
+    "signed_in",
+]
+
+#: The session cookie. ``__Host-`` makes browsers insist on Secure, Path=/ and no Domain.
+SESSION_COOKIE = "__Host-offerlab_session"
+#: The sign-in form's double-submit CSRF cookie.
+LOGIN_COOKIE = "__Host-offerlab_login"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+_PUBLIC = frozenset({"/login", "/api/v1/session", "/healthz"})
+_SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def signed_in(request: Request) -> SignedIn | None:
+    """The request's session (None in the local app or before sign-in)."""
+    found: SignedIn | None = getattr(request.state, "signed_in", None)
+    return found
+
+
+def owner_of(request: Request) -> str:
+    """The owner key of the request's data: the account in hosted mode, ``""`` locally."""
+    if not request.app.state.settings.hosted:
+        return ""
+    session = signed_in(request)
+    if session is None:
+        raise AuthenticationError("sign in first")
+    return session.account.owner
+
+
+def csrf_input(request: Request) -> Markup:
+    """The hidden CSRF field for a form (nothing in the local app)."""
+    session = signed_in(request)
+    token = session.csrf_token if session is not None else getattr(request.state, "login", "")
+    if not token:
+        return Markup("")
+    return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, token)
+
+
+async def csrf_protect(request: Request) -> None:
+    """Refuse a state-changing request without the session's CSRF token (hosted mode)."""
+    if request.method in _SAFE or not request.app.state.settings.hosted:
+        return
+    session = signed_in(request)
+    if session is None or request.url.path in _PUBLIC:
+        # Signing in checks its own: the form's double submit; the API's JSON-only body,
+        # which another site's page cannot send without the browser saying where from.
+        return
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and _is_form(request):
+        value = (await request.form()).get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not sent or not secrets.compare_digest(sent, session.csrf_token):
+        raise ForbiddenError(
+            "this request has no valid CSRF token: reload the page and submit it again "
+            f"(API clients send the {CSRF_HEADER} header from GET /api/v1/session)"
+        )
+
+
+def _is_form(request: Request) -> bool:
+    kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return kind in {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+class SignedInOnly:
+    """Attach the session named by the cookie; refuse anything but public paths without one."""
+
+    def __init__(self, app: ASGIApp, accounts: AccountRepository) -> None:
+        self.app = app
+        self.accounts = accounts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers", []))
+        cookies = cookie_parser(headers.get(b"cookie", b"").decode("latin-1"))
+        token = cookies.get(SESSION_COOKIE, "")
+        session = await anyio.to_thread.run_sync(self.accounts.session, token) if token else None
+        scope.setdefault("state", {})["signed_in"] = session
+        path: str = scope["path"]
+        if session is None and path not in _PUBLIC and not path.startswith("/static/"):
+            response: Response
+            if path.startswith("/api/"):
+                response = JSONResponse(
+                    error_body(401, "unauthorized", "sign in first: POST /api/v1/session"),
+                    status_code=401,
+                )
+            elif scope["method"] in _SAFE:
+                query = scope.get("query_string", b"").decode("latin-1")
+                target = path + (f"?{query}" if query else "")
+                response = RedirectResponse(f"/login?next={quote(target, safe='')}", 303)
+            else:
+                response = RedirectResponse("/login", 303)
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def _safe_next(target: str) -> str:
+    """Only a path on this site (never ``//host`` or ``https://host``): no open redirect."""
+    if target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return "/offers"
+
+
+def _set_session_cookie(response: Response, session: SignedIn) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        session.token,
+        max_age=int(SESSION_LIFETIME.total_seconds()),
+        path="/",
+        secure=True,
+        httponly=True,
+        samesite="lax",
+    )
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client is not None else "unknown"
+
+
+class SignInBody(BaseModel):
+    """An API sign-in."""
+
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+def _session_json(session: SignedIn) -> dict[str, Any]:
+    account = session.account
+    return {
+        "account": {"id": account.id, "username": account.username, "admin": account.is_admin},
+        "csrf_token": session.csrf_token,
+        "expires_at": session.expires_at.isoformat(),
+    }
+
+
+def _accounts(request: Request) -> AccountRepository:
+    accounts: AccountRepository = request.app.state.accounts
+    return accounts
+
+
+def auth_router() -> APIRouter:
+    """Sign-in and sign-out pages, and the API's ``/api/v1/session``."""
+    router = APIRouter()
+
+    def login_page(
+        request: Request, status: int = 200, error: str = "", next_path: str = "/offers"
+    ) -> HTMLResponse:
+        from offerlab.web.pages import render_page
+
+        # One token per browser for the cookie's hour: a second sign-in page (another tab, or
+        # the browser's own request for /favicon.ico, sent here) must not void the first.
+        token = request.cookies.get(LOGIN_COOKIE, "")
+        if not 40 <= len(token) <= 64:
+            token = secrets.token_urlsafe(32)
+        request.state.login = token
+        response = render_page(
+            request, "login.html", status, error=error, next_path=_safe_next(next_path)
+        )
+        response.set_cookie(
+            LOGIN_COOKIE, token, max_age=3600, path="/", secure=True, httponly=True,
+            samesite="strict",
+        )  # fmt: skip
+        return response
+
+    @router.get("/login", response_class=HTMLResponse, include_in_schema=False)
+    def login_form(request: Request, next: str = "/offers") -> Response:
+        if signed_in(request) is not None:
+            return RedirectResponse(_safe_next(next), 303)
+        return login_page(request, next_path=next)
+
+    @router.post("/login", response_class=HTMLResponse, include_in_schema=False)
+    async def login(
+        request: Request,
+        username: Annotated[str, Form(max_length=200)] = "",
+        password: Annotated[str, Form(max_length=1024)] = "",
+        csrf_token: Annotated[str, Form(max_length=100)] = "",
+        next: Annotated[str, Form(max_length=2000)] = "/offers",
+    ) -> Response:
+        expected = request.cookies.get(LOGIN_COOKIE, "")
+        if not expected or not secrets.compare_digest(csrf_token, expected):
+            return login_page(
+                request, 403, "the sign-in form had expired; please sign in again", next
+            )
+        try:
+            session = await anyio.to_thread.run_sync(
+                _accounts(request).sign_in, username, password, _client(request)
+            )
+        except TooManyAttemptsError as error:
+            refused = login_page(request, 429, error.message, next)
+            refused.headers["Retry-After"] = str(error.retry_after)
+            return refused
+        except OfferlabError as error:
+            return login_page(request, error.http_status, error.message, next)
+        response = RedirectResponse(_safe_next(next), 303)
+        _set_session_cookie(response, session)
+        response.delete_cookie(LOGIN_COOKIE, path="/", secure=True, httponly=True)
+        return response
+
+    @router.post("/logout", include_in_schema=False)
+    def logout(request: Request) -> RedirectResponse:
+        token = request.cookies.get(SESSION_COOKIE, "")
+        _accounts(request).sign_out(token)
+        response = RedirectResponse("/login", 303)
+        response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True)
+        return response
+
+    @router.post("/api/v1/session", status_code=201, tags=["session"])
+    async def api_sign_in(request: Request) -> JSONResponse:
+        """Sign in (hosted mode): sets the session cookie and returns the CSRF token to send
+        as ``X-CSRF-Token`` with every POST, PUT and DELETE."""
+        from offerlab.web.api import read_json
+
+        body: SignInBody = validate_document(
+            SignInBody, await read_json(request), "<body>", "invalid sign-in"
+        )
+        session = await anyio.to_thread.run_sync(
+            _accounts(request).sign_in, body.username, body.password, _client(request)
+        )
+        response = JSONResponse(_session_json(session), status_code=201)
+        _set_session_cookie(response, session)
+        return response
+
+    @router.get("/api/v1/session", tags=["session"])
+    def api_session(request: Request) -> dict[str, Any]:
+        """Who is signed in, the CSRF token and when the session ends."""
+        session = signed_in(request)
+        if session is None:
+            raise AuthenticationError("not signed in: POST /api/v1/session")
+        return _session_json(session)
+
+    @router.delete("/api/v1/session", status_code=204, tags=["session"])
+    def api_sign_out(request: Request) -> Response:
+        """Sign out: the session ends on the server and its cookie is removed."""
+        _accounts(request).sign_out(request.cookies.get(SESSION_COOKIE, ""))
+        response = Response(status_code=204)
+        response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True)
+        return response
+
+    return router
+
+
+def account_label(request: Request) -> Markup:
+    """The signed-in account's name and a sign-out button, for the page header."""
+    session = signed_in(request)
+    if session is None:
+        return Markup("")
+    return Markup(
+        '<form method="post" action="/logout" class="inline account">'
+        '<span class="who">{}</span>{}<button type="submit">Sign out</button></form>'
+    ).format(escape(session.account.username), csrf_input(request))
