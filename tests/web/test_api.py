@@ -257,3 +257,14 @@ def test_other_sites_cannot_change_data(client: TestClient, google):
     same = {"origin": "http://testserver"}
     assert client.post(f"/offers/{offer_id}/delete", headers=same).status_code == 200
     assert client.get(f"/api/v1/offers/{offer_id}").status_code == 404
+
+
+def test_api_docs_use_the_vendored_swagger_ui(client: TestClient):
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in page.text
+    assert "https://" not in page.text
+    assert "http://" not in page.text
+    script = client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js")
+    assert script.status_code == 200
+    assert len(script.content) > 1_000_000

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -162,7 +163,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1",
         summary="Understand, benchmark and negotiate a tech job offer.",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # FastAPI's page loads Swagger UI from a CDN; ours is vendored
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
@@ -183,6 +184,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
         return RedirectResponse("/offers", status_code=303)
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        vendor = "/static/vendor/swagger-ui"
+        return get_swagger_ui_html(
+            openapi_url="/api/v1/openapi.json",
+            title="offerlab API",
+            swagger_js_url=f"{vendor}/swagger-ui-bundle.js",
+            swagger_css_url=f"{vendor}/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+            # No badge from validator.swagger.io: the page asks nothing of the internet.
+            swagger_ui_parameters={"validatorUrl": None},
+        )
 
     if settings.hosted:
         app.add_middleware(SignedInOnly, accounts=app.state.accounts)
