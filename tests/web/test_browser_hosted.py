@@ -3,15 +3,14 @@ cookie works on a loopback address), create an offer, and another user cannot op
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, expect
 
 from offerlab.store.account_repository import AccountRepository
-from tests.web.test_browser import ARGS, CHROMIUM, _free_port
+from tests.web.serving import serving
+from tests.web.test_browser import ARGS, CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,
@@ -28,28 +27,14 @@ PASSWORD = "a long enough pass phrase"
 @pytest.fixture
 def hosted_url(pg_url: str) -> Iterator[str]:
     """A hosted app (PostgreSQL) with accounts alice and bob, served by uvicorn in a thread."""
-    import uvicorn
-
     from offerlab.web import Settings, create_app
 
     app = create_app(Settings(db=pg_url, hosted=True))
     accounts: AccountRepository = app.state.accounts
     accounts.add("alice", PASSWORD)
     accounts.add("bob", PASSWORD)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://localhost:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serving(app, host="localhost") as url:
+        yield url
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ taken as an argument, which would leave them in the shell history and the proces
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -17,7 +19,6 @@ from offerlab.cli.db import DbOption, resolve_db
 from offerlab.errors import InputError
 
 if TYPE_CHECKING:
-    from offerlab.store import Store
     from offerlab.store.account_repository import AccountRepository
 
 __all__ = ["users_app"]
@@ -45,13 +46,15 @@ def _password(from_stdin: bool) -> str:
     return str(first)
 
 
-def _accounts(ctx: typer.Context, db: str | None) -> tuple[Store, AccountRepository]:
+@contextmanager
+def _accounts(ctx: typer.Context, db: str | None) -> Iterator[AccountRepository]:
     # The store loads only for the commands that use it (``offerlab --help`` stays quick).
+    # Accounts live in the SQL database; the market's record file is never opened.
     from offerlab.store import Store
     from offerlab.store.account_repository import AccountRepository
 
-    store = Store(resolve_db(ctx, db), columnar=False)
-    return store, AccountRepository(store)
+    with Store(resolve_db(ctx, db), columnar=False) as store:
+        yield AccountRepository(store)
 
 
 @users_app.command("add")
@@ -64,11 +67,8 @@ def add_command(
 ) -> None:
     """Create an account."""
     password = _password(password_stdin)
-    store, repo = _accounts(ctx, db)
-    try:
+    with _accounts(ctx, db) as repo:
         account = repo.add(username, password, admin=admin)
-    finally:
-        store.close()
     role = "administrator" if account.is_admin else "user"
     console.print(f"added {role} {account.username!r} (id {account.id})")
 
@@ -78,11 +78,8 @@ def list_command(ctx: typer.Context, db: DbOption = None) -> None:
     """List the accounts."""
     from rich.table import Table
 
-    store, repo = _accounts(ctx, db)
-    try:
+    with _accounts(ctx, db) as repo:
         accounts = repo.list()
-    finally:
-        store.close()
     if not accounts:
         console.print("no accounts yet; add one with: offerlab users add NAME")
         return
@@ -106,11 +103,8 @@ def passwd_command(
 ) -> None:
     """Set an account's password (its sessions end)."""
     password = _password(password_stdin)
-    store, repo = _accounts(ctx, db)
-    try:
+    with _accounts(ctx, db) as repo:
         repo.set_password(username, password)
-    finally:
-        store.close()
     console.print(f"password of {username.strip().lower()!r} changed; its sessions have ended")
 
 
@@ -126,9 +120,6 @@ def remove_command(
         f"Delete {username!r} and all its offers, plans and logs?", default=False
     ):
         raise typer.Exit(1)
-    store, repo = _accounts(ctx, db)
-    try:
+    with _accounts(ctx, db) as repo:
         account = repo.remove(username)
-    finally:
-        store.close()
     console.print(f"removed {account.username!r} and everything it owned")

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from offerlab.errors import AuthenticationError, InputError, NotFoundError, TooManyAttemptsError
 from offerlab.store.account_models import AccountRow, LoginFailureRow, SessionRow
+from offerlab.store.database import as_utc
 from offerlab.store.offer_models import SavedOfferRow
 from offerlab.store.prep_models import PrepMock, PrepPlan, PrepPractice
 from offerlab.store.repository import Store
@@ -89,16 +90,12 @@ class SignedIn:
     expires_at: datetime
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def _account(row: AccountRow) -> Account:
-    return Account(row.id, row.username, bool(row.is_admin), _utc(row.created_at))
+    return Account(row.id, row.username, bool(row.is_admin), as_utc(row.created_at))
 
 
 def normalise_username(username: str) -> str:
@@ -260,7 +257,7 @@ class AccountRepository:
                     )
                 ).one()
                 if count >= limit:
-                    wait = _utc(oldest) + FAILURE_WINDOW - now
+                    wait = as_utc(oldest) + FAILURE_WINDOW - now
                     seconds = max(1, int(wait.total_seconds()) + 1)
                     raise TooManyAttemptsError(
                         f"too many failed sign-ins; try again in {seconds} seconds",
@@ -280,7 +277,7 @@ class AccountRepository:
         if found is None:
             return None
         row, account = found
-        expires = _utc(row.expires_at)
+        expires = as_utc(row.expires_at)
         if expires <= self.clock():
             self.sign_out(token)
             return None

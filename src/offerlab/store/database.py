@@ -6,6 +6,7 @@ API on a configuration built here, so an installed offerlab can migrate its own 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -22,6 +23,7 @@ from offerlab.errors import InputError
 __all__ = [
     "MIGRATIONS",
     "alembic_config",
+    "as_utc",
     "current_revision",
     "head_revision",
     "make_engine",
@@ -29,6 +31,11 @@ __all__ = [
 ]
 
 MIGRATIONS: Final = Path(__file__).with_name("migrations")
+
+
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` as an aware UTC time (SQLite gives back naive times for UTC columns)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

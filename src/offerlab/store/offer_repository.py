@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from offerlab.errors import NotFoundError
 from offerlab.offers import Offer, dump_offer_toml, parse_offer_text
+from offerlab.store.database import as_utc
 from offerlab.store.offer_models import SavedOfferRow
 from offerlab.store.repository import Store
 
@@ -34,10 +35,6 @@ class SavedOffer:
     updated_at: datetime
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 class OfferRepository:
     """Saved offers in the store's SQL database (SQLite or PostgreSQL)."""
 
@@ -47,7 +44,7 @@ class OfferRepository:
 
     def _saved(self, row: SavedOfferRow) -> SavedOffer:
         offer = parse_offer_text(row.document, f"saved offer {row.id}", "toml")
-        return SavedOffer(row.id, offer, _utc(row.created_at), _utc(row.updated_at))
+        return SavedOffer(row.id, offer, as_utc(row.created_at), as_utc(row.updated_at))
 
     def _row(self, session: Session, offer_id: int) -> SavedOfferRow:
         if not 1 <= offer_id <= MAX_ID:
@@ -97,7 +94,7 @@ class OfferRepository:
             row.company = offer.company[:300]
             row.document = dump_offer_toml(offer)
             row.updated_at = now
-            return SavedOffer(row.id, offer, _utc(row.created_at), now)
+            return SavedOffer(row.id, offer, as_utc(row.created_at), now)
 
     def delete(self, offer_id: int) -> None:
         """Delete the saved offer ``offer_id``; :class:`NotFoundError` if it is not there."""

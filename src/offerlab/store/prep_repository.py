@@ -21,6 +21,7 @@ from offerlab.errors import InputError, NotFoundError
 from offerlab.prep.pipeline import SKILLS, Pipeline, Skill
 from offerlab.prep.readiness import MockScore, PlannedWeek, PracticeMinutes
 from offerlab.prep.sm2 import Sm2State, new_card, review
+from offerlab.store.database import as_utc
 from offerlab.store.prep_models import (
     PrepMock,
     PrepMockScore,
@@ -102,10 +103,6 @@ class DueReview:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _utc(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 class PrepRepository:
@@ -232,7 +229,7 @@ class PrepRepository:
                 weak=tuple(w for w in row.weak.split(",") if w),
                 weeks=planned,
                 document=json.loads(row.plan_doc),
-                created_at=_utc(row.created_at),
+                created_at=as_utc(row.created_at),
             )
 
     # --- practice and reviews --------------------------------------------------------------
