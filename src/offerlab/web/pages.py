@@ -9,6 +9,7 @@ from __future__ import annotations
 import tomllib
 from decimal import Decimal, InvalidOperation
 from functools import cache
+from html import escape
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -173,33 +174,79 @@ def _table(evaluation: OfferEvaluation) -> dict[str, Any]:
     return {"years": years, "rows": rows, "totals": [shown[y]["total"] for y in years]}
 
 
-def _compare_chart(data: dict[str, Any]) -> str:
-    """A stacked bar chart by year, one stack per offer, as an HTML fragment."""
-    import plotly.graph_objects as go
+#: One colour per pay component, the same on every chart and for every offer.
+COMPONENT_COLOURS: dict[str, str] = {
+    "base": "#1f3a5f",
+    "bonus": "#4f86c6",
+    "equity": "#e08a2c",
+    "signing": "#3c9d5d",
+    "refresher": "#f2c14e",
+    "other": "#8c6bb1",
+}
 
-    figure = go.Figure()
-    components = [c.value for c in COMPONENTS]
-    for offer in data["offers"]:
-        for component in components:
-            values = [row[component] for row in offer["years"]]
+
+def _short(name: str, width: int = 16) -> str:
+    """A chart label: ``name``, cut to ``width`` characters with an ellipsis."""
+    return name if len(name) <= width else name[: width - 1].rstrip() + "\u2026"
+
+
+def _compare_chart(data: dict[str, Any]) -> str:
+    """Pay by year as stacked bars, one panel per offer on a shared y axis (HTML fragment).
+
+    Each component has one colour and one legend entry, whatever the offer; a panel's bars are
+    the offer's years side by side, so the same year reads across panels at the same height."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    offers = data["offers"]
+    columns = min(len(offers), 3)
+    rows = -(-len(offers) // columns)
+    width = {1: 40, 2: 24}.get(columns, 16)
+    figure = make_subplots(
+        rows=rows,
+        cols=columns,
+        shared_yaxes="all",
+        horizontal_spacing=0.03,
+        vertical_spacing=0.12 if rows > 1 else 0.0,
+        subplot_titles=[escape(_short(offer["name"], width)) for offer in offers],
+    )
+    shown: set[str] = set()
+    for index, offer in enumerate(offers):
+        row, col = divmod(index, columns)
+        years = [f"Y{r['year']}" for r in offer["years"]]
+        for component in (c.value for c in COMPONENTS):
+            values = [r[component] for r in offer["years"]]
             if not any(values):
                 continue
-            figure.add_bar(
-                name=f"{offer['name']}: {component}",
-                x=[
-                    [f"Year {row['year']}" for row in offer["years"]],
-                    [offer["name"]] * len(values),
-                ],
-                y=values,
-                offsetgroup=offer["name"],
+            figure.add_trace(
+                go.Bar(
+                    name=component,
+                    x=years,
+                    y=values,
+                    legendgroup=component,
+                    showlegend=component not in shown,
+                    marker_color=COMPONENT_COLOURS.get(component),
+                    hovertemplate=(
+                        f"{escape(offer['name'])}<br>%{{x}} {component}: %{{y:,.0f}}<extra></extra>"
+                    ),
+                ),
+                row=row + 1,
+                col=col + 1,
             )
+            shown.add(component)
+    order = [c.value for c in COMPONENTS]
+    figure.data = tuple(sorted(figure.data, key=lambda trace: order.index(trace.name)))
     figure.update_layout(
-        barmode="stack",
-        height=520,
-        margin={"l": 40, "r": 10, "t": 10, "b": 40},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.5},
-        yaxis_title=data["offers"][0]["currency"],
+        barmode="relative",
+        bargap=0.2,
+        height=360 + 200 * (rows - 1),
+        margin={"l": 50, "r": 10, "t": 60, "b": 30},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.08, "x": 0},
+        plot_bgcolor="#fff",
     )
+    figure.update_annotations(font_size=12)
+    figure.update_yaxes(tickformat="~s", gridcolor="#e5e5e5")
+    figure.update_yaxes(title_text=offers[0]["currency"], col=1)
     html: str = figure.to_html(
         full_html=False,
         include_plotlyjs=False,
