@@ -40,7 +40,7 @@ from offerlab.web.api import (
 )
 from offerlab.web.app import plain_object
 
-__all__ = ["FIELDS", "page_router", "render_error", "render_page", "templates"]
+__all__ = ["FIELDS", "page_router", "render_error", "render_page", "see_other", "templates"]
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -88,6 +88,14 @@ def render_page(request: Request, name: str, status: int = 200, **context: Any) 
     """Render the template ``name`` (autoescaped) with ``context``."""
     env: Jinja2Templates = request.app.state.templates
     return env.TemplateResponse(request, name, context, status_code=status)
+
+
+def see_other(request: Request, url: str) -> Response:
+    """Go to ``url`` after a form post: a 303, or for an htmx request (``HX-Request``) a 204
+    whose ``HX-Redirect`` makes htmx load ``url`` as a whole page instead of swapping it in."""
+    if request.headers.get("hx-request") == "true":
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
 
 
 def render_error(request: Request, status: int, error: dict[str, Any]) -> HTMLResponse:
@@ -374,7 +382,7 @@ def page_router() -> APIRouter:
         except ProblemsError as error:
             return _invalid(request, None, fields, sections, error)
         saved = offer_repository(request).add(offer)
-        return RedirectResponse(f"/offers/{saved.id}", status_code=303)
+        return see_other(request, f"/offers/{saved.id}")
 
     @router.post("/offers/import", response_class=HTMLResponse)
     async def import_offer(request: Request, file: UploadFile) -> Response:
@@ -421,7 +429,7 @@ def page_router() -> APIRouter:
         except ProblemsError as error:
             return _invalid(request, saved, fields, sections, error)
         repo.replace(offer_id, offer)
-        return RedirectResponse(f"/offers/{offer_id}", status_code=303)
+        return see_other(request, f"/offers/{offer_id}")
 
     @router.post("/offers/{offer_id}/delete")
     def delete_offer(request: Request, offer_id: int) -> RedirectResponse:
@@ -455,7 +463,13 @@ def page_router() -> APIRouter:
         saved = [repo.get(i) for i in numbers]
         data = compare_offers([s.offer for s in saved], 4)
         return render_page(
-            request, "compare.html", saved=saved, data=data, chart=_compare_chart(data)
+            request,
+            "compare.html",
+            saved=saved,
+            data=data,
+            chart=_compare_chart(data),
+            offers=repo.list(),
+            chosen=set(numbers),
         )
 
     @router.get("/offers/{offer_id}/negotiate", response_class=HTMLResponse)
