@@ -187,3 +187,27 @@ def test_htmx_compare_updates_when_a_box_is_ticked(page: Page) -> None:
     )
     page.wait_for_selector("#compare-chart svg.main-svg", timeout=15_000)
     assert page.evaluate("window.samePage") is True
+
+
+def test_make_a_prep_plan_on_the_page_and_log_practice(page: Page) -> None:
+    from datetime import date, timedelta
+
+    page.goto("/prep")
+    page.fill("#q-name", "loop")
+    page.fill("#q-interview_date", (date.today() - timedelta(days=1)).isoformat())
+    page.fill("#q-hours_per_week", "10")
+    page.click("#plan-form button[type=submit]")
+    error = page.locator("#e-plan-interview_date")
+    error.wait_for()
+    assert "in the past" in error.inner_text()
+    page.fill("#q-interview_date", (date.today() + timedelta(days=40)).isoformat())
+    page.click("#plan-form button[type=submit]")
+    page.wait_for_url("**/prep?plan=loop")
+    assert "Plan loop" in page.locator("main p").first.inner_text()
+    assert page.locator("table.figures").first.locator("tbody tr").count() >= 5
+    page.select_option("#p-skill", "coding")
+    page.fill("#p-problem", "LRU cache")
+    page.fill("#p-minutes", "45")
+    page.click("#practice-box button[type=submit]")
+    page.wait_for_url("**/prep")
+    assert "Hours done 0.75" in page.content()
