@@ -572,7 +572,13 @@ def page_router() -> APIRouter:
             [exposure(evaluation)], paths, drift / 100, volatility / 100, seed, model
         )
         figure = fan_chart(simulation)
-        figure.update_layout(height=400, margin={"l": 50, "r": 10, "t": 40, "b": 40})
+        # The page's caption says what the chart is: a Plotly title is cut off on a phone.
+        figure.update_layout(
+            title_text="",
+            height=400,
+            margin={"l": 50, "r": 10, "t": 10, "b": 40},
+            legend={"orientation": "h", "y": -0.2},
+        )
         fan: str = figure.to_html(
             full_html=False,
             include_plotlyjs=False,
