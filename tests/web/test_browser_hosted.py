@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, expect
 
 from offerlab.store.account_repository import AccountRepository
 from tests.web.serving import serving
-from tests.web.test_browser import ARGS, CHROMIUM
+from tests.web.test_browser import ARGS, CHROMIUM, SAVED
 
 pytestmark = [
     pytest.mark.browser,
@@ -72,7 +72,7 @@ def test_sign_in_create_an_offer_and_it_stays_private(browser: Browser, hosted_u
     alice.fill("#f-start_date", "2026-09-01")
     alice.fill("#f-base", "198000")
     alice.click("form.offer button[type=submit]")
-    alice.wait_for_url("**/offers/*")
+    alice.wait_for_url(SAVED)
     offer_url = alice.url
     expect(alice.locator("h1")).to_contain_text("Alice at Google")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -209,13 +210,29 @@ def test_practice_logs_and_plans_are_private(hosted: FastAPI):
     )
     assert logged.status_code == 303, logged.text
     assert bob.get("/prep").status_code == 200
+    interview = (date.today() + timedelta(days=40)).isoformat()
+    planned = alice.post(
+        "/prep/plan",
+        data={
+            "name": "alices-loop",
+            "pipeline": "microsoft-ml-engineer",
+            "interview_date": interview,
+            "hours_per_week": "10",
+            "days_per_week": "6",
+            "csrf_token": alice_csrf,
+        },
+        follow_redirects=False,
+    )
+    assert planned.status_code == 303, planned.text
+    assert "alices-loop" in alice.get("/prep").text
+    assert "alices-loop" not in bob.get("/prep").text
+    assert bob.get("/prep?plan=alices-loop", headers={"accept": "text/html"}).status_code == 404
 
     # What each sees underneath the page: alice's log is hers; bob cannot grade her review
     # card by its id.
     store = hosted.state.store
     accounts: AccountRepository = hosted.state.accounts
     owner = {name: accounts.get(name).owner for name in PASSWORD}
-    from datetime import date
 
     assert PrepRepository(store, owner["alice"]).practice_counts() == {"coding": {"partial": 1}}
     assert PrepRepository(store, owner["bob"]).practice_counts() == {}

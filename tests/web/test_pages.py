@@ -202,3 +202,25 @@ def test_scenarios_page_after_tax_fan_chart_and_ten_years(client: TestClient):
     assert XSS not in unknown.text
     assert client.get(f"/offers/{offer_id}/scenarios?paths=5").status_code == 422
     assert client.get("/offers/999/scenarios").status_code == 404
+
+
+def test_htmx_form_posts_get_the_form_back_or_a_redirect_header(client: TestClient):
+    htmx = {"HX-Request": "true"}
+    bad = client.post("/offers/new", data={**FORM, "base": "198k"}, headers=htmx)
+    assert bad.status_code == 422
+    assert '<div id="offer-form">' in bad.text  # what hx-select swaps in
+    assert 'id="e-base"' in bad.text
+    good = client.post("/offers/new", data=FORM, headers=htmx, follow_redirects=False)
+    assert good.status_code == 204
+    assert re.fullmatch(r"/offers/\d+", good.headers["hx-redirect"])
+    assert client.get(good.headers["hx-redirect"]).status_code == 200
+
+
+def test_compare_page_offers_every_saved_offer_to_tick(client: TestClient):
+    ids = [_create(client, name=name) for name in ("One", "Two", "Three")]
+    page = client.get(f"/compare?ids={ids[0]},{ids[1]}")
+    assert page.status_code == 200
+    boxes = re.findall(r'<input type="checkbox" name="ids" value="(\d+)"( checked)?>', page.text)
+    assert boxes == [(str(ids[0]), " checked"), (str(ids[1]), " checked"), (str(ids[2]), "")]
+    assert '<script src="/static/vendor/htmx.min.js" defer></script>' in page.text
+    assert client.get("/static/vendor/htmx.min.js").status_code == 200

@@ -55,3 +55,78 @@ def test_bad_practice_is_field_errors_and_nothing_logged(client: TestClient, db_
     status = CliRunner().invoke(app, ["prep", "status", "--json", "--db", db_url])
     assert status.exit_code == 0, status.output
     assert json.loads(status.stdout)["practice"] == {}
+
+
+def _plan_form(**changes: str) -> dict[str, str]:
+    interview = (date.today() + timedelta(days=45)).isoformat()
+    form = {
+        "name": "loop",
+        "pipeline": "big-tech-swe",
+        "interview_date": interview,
+        "hours_per_week": "10",
+        "start": "",
+        "days_per_week": "6",
+        "weak": "onsite_system_design",
+    }
+    return {**form, **changes}
+
+
+def _cli_plan(db_url: str, name: str) -> dict[str, object]:
+    shown = CliRunner().invoke(app, ["prep", "status", "--plan", name, "--json", "--db", db_url])
+    assert shown.exit_code == 0, shown.output
+    doc: dict[str, object] = json.loads(shown.stdout)
+    return doc
+
+
+def test_a_plan_made_on_the_page_is_the_cli_plan(client: TestClient, db_url: str):
+    made = client.post("/prep/plan", data=_plan_form(), follow_redirects=False)
+    assert made.status_code == 303, made.text
+    assert made.headers["location"] == "/prep?plan=loop"
+    page = client.get("/prep?plan=loop")
+    assert "Plan <strong>loop</strong> (Generic big-tech software engineer loop)" in page.text
+    interview = _plan_form()["interview_date"]
+    args = ["prep", "plan", "--interview-date", interview, "--hours-per-week", "10"]
+    args += ["--pipeline", "big-tech-swe", "--weak", "onsite_system_design", "--save", "cli"]
+    cli = CliRunner().invoke(app, [*args, "--db", db_url])
+    assert cli.exit_code == 0, cli.output
+    web_doc, cli_doc = _cli_plan(db_url, "loop"), _cli_plan(db_url, "cli")
+    assert web_doc["hours"] == cli_doc["hours"]
+    assert web_doc["pipeline"] == cli_doc["pipeline"] == "big-tech-swe"
+    replaced = client.post("/prep/plan", data=_plan_form(hours_per_week="4"))
+    assert replaced.status_code == 200  # followed to the page
+    hours = _cli_plan(db_url, "loop")["hours"]
+    assert isinstance(hours, dict)
+    assert hours["planned_total"] < cli_doc["hours"]["planned_total"]  # type: ignore[index]
+
+
+def test_bad_plan_input_is_field_errors_and_nothing_saved(client: TestClient, db_url: str):
+    past = (date.today() - timedelta(days=3)).isoformat()
+    response = client.post(
+        "/prep/plan",
+        data=_plan_form(name=XSS, interview_date=past, pipeline="../../etc/passwd"),
+    )
+    assert response.status_code == 422
+    assert 'id="e-plan-pipeline"' in response.text
+    assert "expected one of big-tech-swe, microsoft-ml-engineer" in response.text
+    assert 'id="e-plan-interview_date"' not in response.text  # the pipeline is checked first
+    assert XSS not in response.text
+    past_date = client.post("/prep/plan", data=_plan_form(interview_date=past))
+    assert past_date.status_code == 422
+    error = re.search(r'<p class="error" id="e-plan-interview_date">([^<]*)</p>', past_date.text)
+    assert error
+    assert "is in the past" in error.group(1)
+    assert not error.group(1).startswith("--")
+    for changes, field in (
+        ({"hours_per_week": "lots"}, "hours_per_week"),
+        ({"hours_per_week": "0"}, "hours_per_week"),
+        ({"weak": "juggling"}, "weak"),
+        ({"days_per_week": "9"}, "days_per_week"),
+        ({"name": ""}, "name"),
+        ({"interview_date": "soon"}, "interview_date"),
+    ):
+        bad = client.post("/prep/plan", data=_plan_form(**changes))
+        assert bad.status_code == 422, changes
+        assert f'id="e-plan-{field}"' in bad.text, (changes, bad.text)
+    listed = CliRunner().invoke(app, ["prep", "status", "--json", "--db", db_url])
+    assert listed.exit_code == 0, listed.output
+    assert json.loads(listed.stdout)["plan"] is None

@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Final, cast
@@ -18,18 +18,17 @@ from rich.table import Table
 from offerlab.cli.common import console, print_json, write_file
 from offerlab.cli.db import DbOption, resolve_db
 from offerlab.errors import InputError
-from offerlab.prep.export import plan_ics, plan_json, plan_markdown
+from offerlab.prep.export import plan_ics, plan_markdown
 from offerlab.prep.pipeline import (
     SKILLS,
     Pipeline,
     Skill,
     bundled_pipelines,
     load_pipeline,
-    load_template,
     resolve_pipeline,
 )
-from offerlab.prep.plan import SKILL_LABELS, PlanRequest, build_plan
-from offerlab.prep.readiness import PlannedWeek
+from offerlab.prep.plan import SKILL_LABELS, PlanRequest
+from offerlab.prep.service import make_plan, parse_date, parse_hours, parse_weak
 from offerlab.prep.sm2 import new_card
 
 if TYPE_CHECKING:
@@ -80,13 +79,6 @@ class PlanFormat(StrEnum):
     md = "md"
 
 
-def _date(value: str, option: str) -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise InputError(f"{option} {value!r}: expected a date as YYYY-MM-DD") from None
-
-
 def _time(value: str) -> time:
     try:
         return time.fromisoformat(value.strip())
@@ -96,31 +88,17 @@ def _time(value: str) -> time:
 
 def _day(on: str | None, today_option: str | None) -> date:
     """The day an entry is for: ``--date``, else today."""
-    return _date(on, "--date") if on else today(today_option)
+    return parse_date(on, "--date") if on else today(today_option)
 
 
 def today(override: str | None = None) -> date:
     """Today: ``--today``, else ``$OFFERLAB_TODAY``, else the system date."""
     if override:
-        return _date(override, "--today")
+        return parse_date(override, "--today")
     env = os.environ.get(TODAY_ENV, "").strip()
     if env:
-        return _date(env, TODAY_ENV)
+        return parse_date(env, TODAY_ENV)
     return date.today()
-
-
-def _hours(value: str) -> Decimal:
-    try:
-        hours = Decimal(value.strip())
-    except InvalidOperation:
-        raise InputError(f"--hours-per-week {value!r}: expected a number of hours") from None
-    if not hours.is_finite():
-        raise InputError(f"--hours-per-week {value!r}: expected a number of hours")
-    return hours
-
-
-def _weak(values: list[str] | None) -> tuple[str, ...]:
-    return tuple(p.strip() for v in values or [] for p in v.split(",") if p.strip())
 
 
 def _h(hours: float) -> str:
@@ -234,33 +212,22 @@ def plan_command(
     now = today(today_option)
     chosen = resolve_pipeline(pipeline)
     request = PlanRequest(
-        start=_date(start, "--start") if start else now,
-        interview_date=_date(interview_date, "--interview-date"),
-        hours_per_week=_hours(hours_per_week),
+        start=parse_date(start, "--start") if start else now,
+        interview_date=parse_date(interview_date, "--interview-date"),
+        hours_per_week=parse_hours(hours_per_week),
         today=now,
-        weak=_weak(weak),
+        weak=parse_weak(weak),
         study_days_per_week=days_per_week,
     )
     at = _time(ics_time) if ics_time is not None else None
     if save is not None and not 0 < len(save.strip()) <= 100:
         raise InputError(f"--save {save!r}: expected a plan name of 1 to 100 characters")
-    plan = build_plan(request, chosen, load_template(chosen.template))
-    document = plan_json(plan, chosen)
+    plan, document = make_plan(request, chosen)
     if ics is not None:
         write_file(ics, plan_ics(plan, chosen, at=at), "--ics")
     if save is not None:
         with _repository(ctx, db) as repo:
-            replaced = repo.save_plan(
-                save,
-                chosen,
-                [PlannedWeek(w.week, w.start, w.end, w.minutes) for w in plan.weeks],
-                document,
-                start=plan.start,
-                interview_date=plan.interview_date,
-                hours_per_week=plan.hours_per_week,
-                weak=plan.weak,
-                template=plan.template,
-            )
+            replaced = repo.save_study_plan(save, plan, chosen, document)
     text: str | None = None
     if as_json:
         text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"

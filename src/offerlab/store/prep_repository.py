@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from offerlab.errors import InputError, NotFoundError
 from offerlab.prep.pipeline import SKILLS, Pipeline, Skill
+from offerlab.prep.plan import StudyPlan
 from offerlab.prep.readiness import MockScore, PlannedWeek, PracticeMinutes
 from offerlab.prep.sm2 import Sm2State, new_card, review
 from offerlab.store.database import as_utc
@@ -173,6 +174,22 @@ class PrepRepository:
                     ],
                 )
         return replaced
+
+    def save_study_plan(
+        self, name: str, plan: StudyPlan, pipeline: Pipeline, document: Mapping[str, Any]
+    ) -> bool:
+        """Save (or replace) ``plan``, made by ``make_plan``, as ``name``; True when replaced."""
+        return self.save_plan(
+            name,
+            pipeline,
+            [PlannedWeek(w.week, w.start, w.end, w.minutes) for w in plan.weeks],
+            document,
+            start=plan.start,
+            interview_date=plan.interview_date,
+            hours_per_week=plan.hours_per_week,
+            weak=plan.weak,
+            template=plan.template,
+        )
 
     def plan_names(self) -> list[tuple[str, str, date, date]]:
         """(name, pipeline, start, interview date) of every saved plan, newest first."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import tomllib
 from decimal import Decimal, InvalidOperation
 from functools import cache
+from html import escape
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -40,7 +41,7 @@ from offerlab.web.api import (
 from offerlab.web.app import plain_object
 from offerlab.web.auth import account_label, csrf_input
 
-__all__ = ["FIELDS", "page_router", "render_error", "render_page", "templates"]
+__all__ = ["FIELDS", "page_router", "render_error", "render_page", "see_other", "templates"]
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -90,6 +91,14 @@ def render_page(request: Request, name: str, status: int = 200, **context: Any) 
     """Render the template ``name`` (autoescaped) with ``context``."""
     env: Jinja2Templates = request.app.state.templates
     return env.TemplateResponse(request, name, context, status_code=status)
+
+
+def see_other(request: Request, url: str) -> Response:
+    """Go to ``url`` after a form post: a 303, or for an htmx request (``HX-Request``) a 204
+    whose ``HX-Redirect`` makes htmx load ``url`` as a whole page instead of swapping it in."""
+    if request.headers.get("hx-request") == "true":
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
 
 
 def render_error(request: Request, status: int, error: dict[str, Any]) -> HTMLResponse:
@@ -176,33 +185,79 @@ def _table(evaluation: OfferEvaluation) -> dict[str, Any]:
     return {"years": years, "rows": rows, "totals": [shown[y]["total"] for y in years]}
 
 
-def _compare_chart(data: dict[str, Any]) -> str:
-    """A stacked bar chart by year, one stack per offer, as an HTML fragment."""
-    import plotly.graph_objects as go
+#: One colour per pay component, the same on every chart and for every offer.
+COMPONENT_COLOURS: dict[str, str] = {
+    "base": "#1f3a5f",
+    "bonus": "#4f86c6",
+    "equity": "#e08a2c",
+    "signing": "#3c9d5d",
+    "refresher": "#f2c14e",
+    "other": "#8c6bb1",
+}
 
-    figure = go.Figure()
-    components = [c.value for c in COMPONENTS]
-    for offer in data["offers"]:
-        for component in components:
-            values = [row[component] for row in offer["years"]]
+
+def _short(name: str, width: int = 16) -> str:
+    """A chart label: ``name``, cut to ``width`` characters with an ellipsis."""
+    return name if len(name) <= width else name[: width - 1].rstrip() + "\u2026"
+
+
+def _compare_chart(data: dict[str, Any]) -> str:
+    """Pay by year as stacked bars, one panel per offer on a shared y axis (HTML fragment).
+
+    Each component has one colour and one legend entry, whatever the offer; a panel's bars are
+    the offer's years side by side, so the same year reads across panels at the same height."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    offers = data["offers"]
+    columns = min(len(offers), 3)
+    rows = -(-len(offers) // columns)
+    width = {1: 40, 2: 24}.get(columns, 16)
+    figure = make_subplots(
+        rows=rows,
+        cols=columns,
+        shared_yaxes="all",
+        horizontal_spacing=0.03,
+        vertical_spacing=0.12 if rows > 1 else 0.0,
+        subplot_titles=[escape(_short(offer["name"], width)) for offer in offers],
+    )
+    shown: set[str] = set()
+    for index, offer in enumerate(offers):
+        row, col = divmod(index, columns)
+        years = [f"Y{r['year']}" for r in offer["years"]]
+        for component in (c.value for c in COMPONENTS):
+            values = [r[component] for r in offer["years"]]
             if not any(values):
                 continue
-            figure.add_bar(
-                name=f"{offer['name']}: {component}",
-                x=[
-                    [f"Year {row['year']}" for row in offer["years"]],
-                    [offer["name"]] * len(values),
-                ],
-                y=values,
-                offsetgroup=offer["name"],
+            figure.add_trace(
+                go.Bar(
+                    name=component,
+                    x=years,
+                    y=values,
+                    legendgroup=component,
+                    showlegend=component not in shown,
+                    marker_color=COMPONENT_COLOURS.get(component),
+                    hovertemplate=(
+                        f"{escape(offer['name'])}<br>%{{x}} {component}: %{{y:,.0f}}<extra></extra>"
+                    ),
+                ),
+                row=row + 1,
+                col=col + 1,
             )
+            shown.add(component)
+    order = [c.value for c in COMPONENTS]
+    figure.data = tuple(sorted(figure.data, key=lambda trace: order.index(trace.name)))
     figure.update_layout(
-        barmode="stack",
-        height=520,
-        margin={"l": 40, "r": 10, "t": 10, "b": 40},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.5},
-        yaxis_title=data["offers"][0]["currency"],
+        barmode="relative",
+        bargap=0.2,
+        height=360 + 200 * (rows - 1),
+        margin={"l": 50, "r": 10, "t": 60, "b": 30},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.08, "x": 0},
+        plot_bgcolor="#fff",
     )
+    figure.update_annotations(font_size=12)
+    figure.update_yaxes(tickformat="~s", gridcolor="#e5e5e5")
+    figure.update_yaxes(title_text=offers[0]["currency"], col=1)
     html: str = figure.to_html(
         full_html=False,
         include_plotlyjs=False,
@@ -330,7 +385,7 @@ def page_router() -> APIRouter:
         except ProblemsError as error:
             return _invalid(request, None, fields, sections, error)
         saved = offer_repository(request).add(offer)
-        return RedirectResponse(f"/offers/{saved.id}", status_code=303)
+        return see_other(request, f"/offers/{saved.id}")
 
     @router.post("/offers/import", response_class=HTMLResponse)
     async def import_offer(request: Request, file: UploadFile) -> Response:
@@ -377,7 +432,7 @@ def page_router() -> APIRouter:
         except ProblemsError as error:
             return _invalid(request, saved, fields, sections, error)
         repo.replace(offer_id, offer)
-        return RedirectResponse(f"/offers/{offer_id}", status_code=303)
+        return see_other(request, f"/offers/{offer_id}")
 
     @router.post("/offers/{offer_id}/delete")
     def delete_offer(request: Request, offer_id: int) -> RedirectResponse:
@@ -411,7 +466,13 @@ def page_router() -> APIRouter:
         saved = [repo.get(i) for i in numbers]
         data = compare_offers([s.offer for s in saved], 4)
         return render_page(
-            request, "compare.html", saved=saved, data=data, chart=_compare_chart(data)
+            request,
+            "compare.html",
+            saved=saved,
+            data=data,
+            chart=_compare_chart(data),
+            offers=repo.list(),
+            chosen=set(numbers),
         )
 
     @router.get("/offers/{offer_id}/negotiate", response_class=HTMLResponse)
@@ -514,7 +575,13 @@ def page_router() -> APIRouter:
             [exposure(evaluation)], paths, drift / 100, volatility / 100, seed, model
         )
         figure = fan_chart(simulation)
-        figure.update_layout(height=400, margin={"l": 50, "r": 10, "t": 40, "b": 40})
+        # The page's caption says what the chart is: a Plotly title is cut off on a phone.
+        figure.update_layout(
+            title_text="",
+            height=400,
+            margin={"l": 50, "r": 10, "t": 10, "b": 40},
+            legend={"orientation": "h", "y": -0.2},
+        )
         fan: str = figure.to_html(
             full_html=False,
             include_plotlyjs=False,

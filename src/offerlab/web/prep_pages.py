@@ -1,25 +1,106 @@
 """The prep page: the saved study plan's weeks, hours done, readiness by stage, mistakes due,
-and a form to log practice. The same status document as ``offerlab prep status --json``."""
+a form to make (or replace) a plan and one to log practice. The same status document as
+``offerlab prep status --json``; plans are made by the same service as ``offerlab prep plan``."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any, cast
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
-from offerlab.prep.pipeline import SKILLS, Skill, bundled_pipelines
-from offerlab.prep.plan import SKILL_LABELS
+from offerlab.errors import OfferlabError
+from offerlab.prep.pipeline import (
+    DEFAULT_PIPELINE,
+    SKILLS,
+    Pipeline,
+    Skill,
+    bundled_pipelines,
+    load_pipeline,
+)
+from offerlab.prep.plan import SKILL_LABELS, PlanRequest, StudyPlan
+from offerlab.prep.service import make_plan, parse_date, parse_hours, parse_weak
 from offerlab.store import Store
 from offerlab.store.prep_repository import OUTCOMES, Outcome, PracticeEntry, PrepRepository
 from offerlab.store.prep_status import prep_status
 from offerlab.web.auth import owner_of
-from offerlab.web.pages import render_page
+from offerlab.web.pages import render_page, see_other
 
 __all__ = ["prep_router"]
 
 _MAX_TEXT = 500
+
+#: The plan form's fields and the ``offerlab prep plan`` option each one stands for.
+PLAN_FIELDS: dict[str, str] = {
+    "name": "--save",
+    "pipeline": "--pipeline",
+    "interview_date": "--interview-date",
+    "hours_per_week": "--hours-per-week",
+    "start": "--start",
+    "days_per_week": "--days-per-week",
+    "weak": "--weak",
+}
+_PLAN_DEFAULTS = {"pipeline": DEFAULT_PIPELINE, "hours_per_week": "10", "days_per_week": "6"}
+
+
+def _plan_error(error: OfferlabError) -> tuple[str, str]:
+    """The plan form field an error from the plan service is about, and its message there
+    (without the CLI option it starts with); anything else is about the plan as a whole."""
+    message = error.message
+    for field, option in PLAN_FIELDS.items():
+        if message.startswith(option + " "):
+            return field, message.removeprefix(option).lstrip(" :")
+    if message.startswith("unknown stage"):
+        return "weak", message
+    return "plan", message
+
+
+#: A plan made from the form: its name, the plan, its pipeline and its JSON document.
+MadePlan = tuple[str, StudyPlan, Pipeline, dict[str, Any]]
+
+
+def _make_plan(values: dict[str, str], today: date) -> tuple[dict[str, str], MadePlan | None]:
+    """Field errors for the plan form's ``values``, or none and the plan made."""
+    errors: dict[str, str] = {}
+    name = values["name"]
+    if not 0 < len(name) <= 100:
+        errors["name"] = "a plan name of 1 to 100 characters"
+    pipeline: Pipeline | None = None
+    if values["pipeline"] not in bundled_pipelines():
+        errors["pipeline"] = f"expected one of {', '.join(bundled_pipelines())}"
+    else:
+        pipeline = load_pipeline(values["pipeline"])
+    parsed: dict[str, Any] = {}
+    for field, parse in (
+        ("interview_date", lambda v: parse_date(v, "--interview-date")),
+        ("start", lambda v: parse_date(v, "--start") if v else today),
+        ("hours_per_week", parse_hours),
+    ):
+        try:
+            parsed[field] = parse(values[field])
+        except OfferlabError as error:
+            errors[field] = _plan_error(error)[1]
+    days = values["days_per_week"]
+    if not days.isdigit():
+        errors["days_per_week"] = "expected 1 to 7 study days a week"
+    if errors or pipeline is None:
+        return errors, None
+    request = PlanRequest(
+        start=parsed["start"],
+        interview_date=parsed["interview_date"],
+        hours_per_week=parsed["hours_per_week"],
+        today=today,
+        weak=parse_weak([values["weak"]]),
+        study_days_per_week=int(days),
+    )
+    try:
+        plan, document = make_plan(request, pipeline)
+    except OfferlabError as error:
+        field, message = _plan_error(error)
+        return {field: message}, None
+    return {}, (name, plan, pipeline, document)
 
 
 def prep_repository(request: Request) -> PrepRepository:
@@ -44,6 +125,9 @@ def _page(request: Request, plan: str | None, status: int = 200, **extra: Any) -
         pipelines=sorted(bundled_pipelines()),
         values=extra.pop("values", {}),
         errors=extra.pop("errors", {}),
+        plan_values=extra.pop("plan_values", _PLAN_DEFAULTS),
+        plan_errors=extra.pop("plan_errors", {}),
+        stages={name: load_pipeline(name).stages for name in bundled_pipelines()},
         **extra,
     )
 
@@ -91,6 +175,17 @@ def prep_router() -> APIRouter:
                 mistake=values["mistake"] or None,
             )
         )
-        return RedirectResponse("/prep", status_code=303)
+        return see_other(request, "/prep")
+
+    @router.post("/prep/plan", response_class=HTMLResponse)
+    async def save_plan(request: Request) -> Response:
+        form = await request.form()
+        values = {key: str(form.get(key, "")).strip()[:_MAX_TEXT] for key in PLAN_FIELDS}
+        errors, made = _make_plan(values, date.today())
+        if errors or made is None:
+            return _page(request, None, 422, plan_values=values, plan_errors=errors)
+        name, plan, pipeline, document = made
+        prep_repository(request).save_study_plan(name, plan, pipeline, document)
+        return see_other(request, f"/prep?plan={quote(name)}")
 
     return router

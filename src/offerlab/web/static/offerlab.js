@@ -1,4 +1,4 @@
-// Progressive enhancement only: copy buttons for the negotiation scripts.
+// Progressive enhancement only: copy buttons for the negotiation scripts, focus after htmx swaps.
 document.querySelectorAll("button.copy").forEach(function (button) {
   if (!navigator.clipboard) return;
   button.hidden = false;
@@ -9,4 +9,10 @@ document.querySelectorAll("button.copy").forEach(function (button) {
       setTimeout(function () { button.textContent = "Copy"; }, 1500);
     });
   });
+});
+
+// After htmx swaps a form back in with errors, move focus to the first field marked invalid.
+document.addEventListener("htmx:afterSettle", function () {
+  var invalid = document.querySelector("[aria-invalid=true]");
+  if (invalid) invalid.focus();
 });
