@@ -12,6 +12,7 @@ as it is (exit 2) and the web API returns it in its one JSON error shape. Valida
     │   └── ProblemsError              a file or document with one or more located problems
     ├── MalformedRequestError          a request body that is not JSON at all (HTTP 400)
     ├── PayloadTooLargeError           a request body over the size limit (HTTP 413)
+    ├── UnsupportedMediaTypeError      a request body of a type the route does not take (415)
     ├── NotFoundError                  a named thing that does not exist (exit 2, HTTP 404)
     ├── AuthenticationError            not signed in, or a wrong name or password (HTTP 401)
     ├── ForbiddenError                 a request the server refuses, e.g. no CSRF token (403)
@@ -36,6 +37,7 @@ __all__ = [
     "Problem",
     "ProblemsError",
     "TooManyAttemptsError",
+    "UnsupportedMediaTypeError",
 ]
 
 
@@ -106,6 +108,13 @@ class PayloadTooLargeError(OfferlabError):
 
     http_status = 413
     code = "payload_too_large"
+
+
+class UnsupportedMediaTypeError(OfferlabError):
+    """A request body of a media type the route does not accept."""
+
+    http_status = 415
+    code = "unsupported_media_type"
 
 
 class NotFoundError(OfferlabError):

@@ -215,6 +215,12 @@ runner = CliRunner()
 
 def test_users_commands(tmp_path: Path):
     db = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    # Accounts go only into a database made by db upgrade: a mistyped URL is refused.
+    typo = runner.invoke(app, ["users", "list", "--db", f"sqlite:///{tmp_path / 'typo.db'}"])
+    assert typo.exit_code == 2
+    assert "offerlab db upgrade --db" in typo.stderr
+    assert not (tmp_path / "typo.db").exists()
+    assert runner.invoke(app, ["db", "upgrade", "--db", db]).exit_code == 0
     added = runner.invoke(
         app, ["users", "add", "Alice", "--admin", "--password-stdin", "--db", db], input=PASSWORD
     )
@@ -253,6 +259,7 @@ def test_users_commands(tmp_path: Path):
 
     kept = runner.invoke(app, ["users", "remove", "bob", "--db", db], input="n\n")
     assert kept.exit_code == 1
+    assert "nothing removed" in kept.stdout
     removed = runner.invoke(app, ["users", "remove", "bob", "--yes", "--db", db])
     assert removed.exit_code == 0
     missing = runner.invoke(app, ["users", "remove", "bob", "--yes", "--db", db])
@@ -288,3 +295,12 @@ def test_migration_0004_keeps_local_prep_data_and_matches_the_models(tmp_path: P
         assert PrepRepository(store).practice_counts() == {"coding": {"solved": 1}}
         assert PrepRepository(store, "1").practice_counts() == {}
     engine.dispose()
+
+
+@pytest.mark.postgres
+def test_users_commands_refuse_a_database_never_migrated(pg_url: str):
+    listed = runner.invoke(app, ["users", "list", "--db", pg_url])
+    assert listed.exit_code == 2
+    assert "is at revision none (empty)" in listed.stderr
+    assert runner.invoke(app, ["db", "upgrade", "--db", pg_url]).exit_code == 0
+    assert runner.invoke(app, ["users", "list", "--db", pg_url]).exit_code == 0

@@ -134,6 +134,12 @@ def test_wrong_password_and_unknown_account_get_the_same_answer(hosted: FastAPI)
     unknown = client.post("/api/v1/session", json={"username": "mallory", "password": "nope"})
     assert _error(wrong, 401)["message"] == _error(unknown, 401)["message"]
     assert "wrong account name or password" in wrong.json()["error"]["message"]
+    plain = client.post(
+        "/api/v1/session",
+        content=b'{"username": "alice", "password": "x"}',
+        headers={"content-type": "text/plain"},
+    )
+    assert _error(plain, 415)["code"] == "unsupported_media_type"
     extra = client.post("/api/v1/session", json={"username": "a", "password": "b", "x": 1})
     assert _error(extra, 422)["details"][0]["location"] == "x"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -53,8 +54,36 @@ def _accounts(ctx: typer.Context, db: str | None) -> Iterator[AccountRepository]
     from offerlab.store import Store
     from offerlab.store.account_repository import AccountRepository
 
-    with Store(resolve_db(ctx, db), columnar=False) as store:
+    url = resolve_db(ctx, db)
+    _require_migrated(url)
+    with Store(url, columnar=False, migrate=False) as store:
         yield AccountRepository(store)
+
+
+def _require_migrated(url: str) -> None:
+    """Refuse a database that ``offerlab db upgrade`` has not made: a mistyped URL must not
+    quietly become a second, empty set of accounts."""
+    from sqlalchemy.engine import make_url
+
+    from offerlab.store.database import current_revision, head_revision, make_engine
+
+    parsed = make_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    fix = f"create or migrate it first with: offerlab db upgrade --db {shown}"
+    if parsed.drivername.startswith("sqlite"):
+        path = parsed.database or ""
+        if path in ("", ":memory:") or not Path(path).is_file():
+            raise InputError(f"no database at {path or shown}; {fix}")
+    engine = make_engine(url)
+    try:
+        revision = current_revision(engine)
+    finally:
+        engine.dispose()
+    if revision != head_revision():
+        raise InputError(
+            f"the database {shown} is at revision {revision or 'none (empty)'}, "
+            f"not {head_revision()}; {fix}"
+        )
 
 
 @users_app.command("add")
@@ -119,6 +148,7 @@ def remove_command(
     if not yes and not typer.confirm(
         f"Delete {username!r} and all its offers, plans and logs?", default=False
     ):
+        console.print("nothing removed")
         raise typer.Exit(1)
     with _accounts(ctx, db) as repo:
         account = repo.remove(username)

@@ -113,7 +113,8 @@ def check_password(password: str) -> None:
     """:class:`InputError` unless ``password`` is a usable length."""
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise InputError(
-            f"the password has {len(password)} characters: expected {MIN_PASSWORD} to "
+            f"the password has {len(password)} character{'s' if len(password) != 1 else ''}: "
+            f"expected {MIN_PASSWORD} to "
             f"{MAX_PASSWORD} (a pass phrase of a few words is easiest to remember)"
         )
 

@@ -220,7 +220,7 @@ class PrepRepository:
                 raise NotFoundError(
                     f"no saved plan called {name!r}; "
                     + (f"saved plans: {', '.join(known)}" if known else "none saved yet")
-                    + " (save one with prep plan --save NAME)"
+                    + " (make one with the plan form on the prep page, or prep plan --save NAME)"
                 )
             weeks = conn.execute(
                 select(PrepPlanWeek)

@@ -268,7 +268,7 @@ def api_router() -> APIRouter:
         offer = (
             repo.get(body.id).offer
             if body.id is not None
-            else _offers_from([body.offer], "offer")[0]
+            else offer_from_mapping(body.offer, "<body>.offer")
         )
         competing = [repo.get(i).offer for i in body.competing_ids]
         competing += _offers_from(body.competing, "competing")

@@ -34,6 +34,7 @@ from offerlab.errors import (
     ForbiddenError,
     OfferlabError,
     TooManyAttemptsError,
+    UnsupportedMediaTypeError,
 )
 from offerlab.store.account_repository import SESSION_LIFETIME, AccountRepository, SignedIn
 from offerlab.validation import validate_document
@@ -266,6 +267,12 @@ def auth_router() -> APIRouter:
         as ``X-CSRF-Token`` with every POST, PUT and DELETE."""
         from offerlab.web.api import read_json
 
+        kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if kind != "application/json":
+            # A form or text/plain body is what another site's page could make a browser send.
+            raise UnsupportedMediaTypeError(
+                f"sign in with a JSON body (Content-Type: application/json), not {kind or 'none'}"
+            )
         body: SignInBody = validate_document(
             SignInBody, await read_json(request), "<body>", "invalid sign-in"
         )

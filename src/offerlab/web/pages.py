@@ -45,6 +45,10 @@ __all__ = ["FIELDS", "page_router", "render_error", "render_page", "see_other", 
 
 TEMPLATES = Path(__file__).with_name("templates")
 
+#: Plotly options for every chart: resize with the page; no tool bar (on a phone it covers
+#: the chart, and every chart has a table of the same figures beside it).
+CHART_CONFIG: dict[str, Any] = {"responsive": True, "displaylogo": False, "displayModeBar": False}
+
 #: The offer form's simple fields: (key, label, input type, hint).
 FIELDS: tuple[tuple[str, str, str, str], ...] = (
     ("name", "Name", "text", "a label; default: company, title, level"),
@@ -262,7 +266,7 @@ def _compare_chart(data: dict[str, Any]) -> str:
         full_html=False,
         include_plotlyjs=False,
         div_id="compare-plot",
-        config={"responsive": True, "displaylogo": False},
+        config=CHART_CONFIG,
     )
     return html
 
@@ -321,7 +325,7 @@ def _market_chart(
         full_html=False,
         include_plotlyjs=False,
         div_id="market-plot",
-        config={"responsive": True, "displaylogo": False},
+        config=CHART_CONFIG,
     )
     return html
 
@@ -586,7 +590,7 @@ def page_router() -> APIRouter:
             full_html=False,
             include_plotlyjs=False,
             div_id="fan-plot",
-            config={"responsive": True, "displaylogo": False},
+            config=CHART_CONFIG,
         )
         career = project(saved.offer, 10).as_json()
         return render_page(
