@@ -370,6 +370,41 @@ def test_market_data_is_imported_by_the_admin_and_read_only_for_users(
 def test_the_pages_show_who_is_signed_in_with_a_sign_out_button(hosted: FastAPI, tmp_path: Path):
     pages, token = page_client(hosted, "alice")
     html = pages.get("/offers").text
-    assert '<span class="who">alice</span>' in html
+    assert '<a class="who" href="/account">alice</a>' in html
     assert 'action="/logout"' in html
     assert token in html
+
+
+def test_users_change_their_own_password(hosted: FastAPI):
+    pages, token = page_client(hosted, "alice")
+    other, _ = api_client(hosted, "alice")  # a second session, e.g. another device
+    assert "Change your password" in pages.get("/account").text
+    new = "a new and longer pass phrase"
+
+    def change(**fields: str) -> Any:
+        data = {"current": PASSWORD["alice"], "new": new, "again": new, "csrf_token": token}
+        return pages.post("/account/password", data={**data, **fields}, follow_redirects=False)
+
+    assert change(csrf_token="forged").status_code == 403
+    mismatch = change(again="something else entirely")
+    assert mismatch.status_code == 422
+    assert "the two new passwords differ" in mismatch.text
+    wrong = change(current="not my password")
+    assert wrong.status_code == 401
+    assert "the current password is wrong" in wrong.text
+    short = change(new="short", again="short")
+    assert short.status_code == 422
+    assert "expected 10 to 256" in short.text
+
+    done = change()
+    assert done.status_code == 303
+    assert "Password changed" in pages.get(done.headers["location"]).text
+    assert pages.get("/offers", follow_redirects=False).status_code == 200  # this one goes on
+    _error(other.get("/api/v1/offers"), 401)  # the other session ended
+    fresh = _client(hosted)
+    old = fresh.post("/api/v1/session", json={"username": "alice", "password": PASSWORD["alice"]})
+    assert old.status_code == 401
+    assert (
+        fresh.post("/api/v1/session", json={"username": "alice", "password": new}).status_code
+        == 201
+    )

@@ -173,15 +173,39 @@ class AccountRepository:
             rows = session.scalars(select(AccountRow).order_by(AccountRow.id))
             return [_account(row) for row in rows]
 
-    def set_password(self, username: str, password: str) -> None:
-        """Change an account's password and end all its sessions."""
+    def set_password(self, username: str, password: str, *, keep_token: str = "") -> None:
+        """Change an account's password and end its sessions (all but ``keep_token``'s)."""
         check_password(password)
         account = self.get(username)
         with Session(self.engine) as session, session.begin():
             row = session.get(AccountRow, account.id)
             assert row is not None
             row.password_hash = self.hasher.hash(password)
-            session.execute(delete(SessionRow).where(SessionRow.account_id == account.id))
+            session.execute(
+                delete(SessionRow).where(
+                    SessionRow.account_id == account.id,
+                    SessionRow.token_digest != _digest(keep_token),
+                )
+            )
+
+    def change_password(self, token: str, current: str, new: str, client: str) -> None:
+        """The signed-in user of session ``token`` changes their own password: ``current``
+        must be right (a wrong one counts as a failed sign-in, so a left-open session cannot
+        be used to guess it); their other sessions end, this one goes on."""
+        signed = self.session(token)
+        if signed is None:
+            raise AuthenticationError("sign in first")
+        name, now = signed.account.username, self.clock()
+        self._check_limits(name, client[:64], now)
+        with Session(self.engine) as session:
+            row = session.get(AccountRow, signed.account.id)
+            stored = row.password_hash if row is not None else ""
+        if not self._verified(stored, current):
+            self._record_failure(name, client[:64], now)
+            raise AuthenticationError("the current password is wrong; nothing was changed")
+        if new == current:
+            raise InputError("the new password is the current one; choose another")
+        self.set_password(signed.account.username, new, keep_token=token)
 
     def remove(self, username: str) -> Account:
         """Delete an account with its sessions and everything it owns, in one transaction."""
@@ -214,8 +238,7 @@ class AccountRepository:
             row = session.scalars(select(AccountRow).where(AccountRow.username == name)).first()
             stored = row.password_hash if row is not None else _dummy_hash(self.hasher)
         if not self._verified(stored, password) or row is None:
-            with Session(self.engine) as session, session.begin():
-                session.add(LoginFailureRow(username=name, client=client, failed_at=now))
+            self._record_failure(name, client, now)
             raise AuthenticationError("wrong account name or password")
         token = secrets.token_urlsafe(32)
         csrf = secrets.token_urlsafe(32)
@@ -237,6 +260,14 @@ class AccountRepository:
                 )
             )
         return SignedIn(_account(row), token, csrf, expires)
+
+    def _record_failure(self, name: str, client: str, now: datetime) -> None:
+        with Session(self.engine) as session, session.begin():
+            # Failures older than the window no longer count: drop them as new ones come.
+            session.execute(
+                delete(LoginFailureRow).where(LoginFailureRow.failed_at < now - FAILURE_WINDOW)
+            )
+            session.add(LoginFailureRow(username=name, client=client, failed_at=now))
 
     def _verified(self, stored: str, password: str) -> bool:
         try:

@@ -261,6 +261,48 @@ def auth_router() -> APIRouter:
         response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True)
         return response
 
+    def account_page(
+        request: Request, status: int = 200, errors: dict[str, str] | None = None, done: str = ""
+    ) -> HTMLResponse:
+        from offerlab.web.pages import render_page
+
+        return render_page(
+            request, "account.html", status, session=signed_in(request), errors=errors or {},
+            done=done,
+        )  # fmt: skip
+
+    @router.get("/account", response_class=HTMLResponse, include_in_schema=False)
+    def account(request: Request, changed: bool = False) -> HTMLResponse:
+        done = "Password changed; your other sessions have ended." if changed else ""
+        return account_page(request, done=done)
+
+    @router.post("/account/password", response_class=HTMLResponse, include_in_schema=False)
+    async def change_password(
+        request: Request,
+        current: Annotated[str, Form(max_length=1024)] = "",
+        new: Annotated[str, Form(max_length=1024)] = "",
+        again: Annotated[str, Form(max_length=1024)] = "",
+    ) -> Response:
+        if new != again:
+            return account_page(request, 422, {"again": "the two new passwords differ"})
+        try:
+            await anyio.to_thread.run_sync(
+                _accounts(request).change_password,
+                request.cookies.get(SESSION_COOKIE, ""),
+                current,
+                new,
+                _client(request),
+            )
+        except TooManyAttemptsError as error:
+            refused = account_page(request, 429, {"current": error.message})
+            refused.headers["Retry-After"] = str(error.retry_after)
+            return refused
+        except AuthenticationError as error:
+            return account_page(request, 401, {"current": error.message})
+        except OfferlabError as error:
+            return account_page(request, error.http_status, {"new": error.message})
+        return RedirectResponse("/account?changed=true", 303)
+
     @router.post("/api/v1/session", status_code=201, tags=["session"])
     async def api_sign_in(request: Request) -> JSONResponse:
         """Sign in (hosted mode): sets the session cookie and returns the CSRF token to send
@@ -309,5 +351,5 @@ def account_label(request: Request) -> Markup:
         return Markup("")
     return Markup(
         '<form method="post" action="/logout" class="inline account">'
-        '<span class="who">{}</span>{}<button type="submit">Sign out</button></form>'
+        '<a class="who" href="/account">{}</a>{}<button type="submit">Sign out</button></form>'
     ).format(escape(session.account.username), csrf_input(request))
