@@ -21,6 +21,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from functools import lru_cache
 
 from offerlab.money import Money
 from offerlab.offers.model import EquityGrant, Offer
@@ -67,6 +68,7 @@ def offer_year_of_month(month: int) -> int:
     return max(1, -(-month // 12))
 
 
+@lru_cache(maxsize=4096)
 def add_months(start: date, months: int) -> date:
     """``start`` moved by whole months, the day clamped to the month's length."""
     index = start.month - 1 + months
@@ -96,12 +98,10 @@ def _grant_vests(
     offset: int,
 ) -> Iterator[tuple[int, Money]]:
     """Vest amounts of one grant as cumulative differences, so they add up to the whole."""
-    cumulative = Fraction(0)
     vested = Money.zero(grant_total.currency)
-    for event in schedule.events:
-        cumulative += event.fraction
+    for month, cumulative in schedule.cumulative:
         through = grant_total * cumulative
-        yield offset + event.month, through - vested
+        yield offset + month, through - vested
         vested = through
 
 
@@ -109,10 +109,14 @@ def _monthly(annual: Money, year: int) -> Iterator[tuple[int, Money]]:
     """An annual amount accrued over the twelve months of offer ``year``; the months add up
     to exactly the annual amount (cumulative differences, no rounding)."""
     paid = Money.zero(annual.currency)
-    for k in range(1, 13):
-        through = annual * Fraction(k, 12)
+    for k, share in enumerate(_TWELFTHS, start=1):
+        through = annual * share
         yield 12 * (year - 1) + k, through - paid
         paid = through
+
+
+#: k/12 for k = 1..12: the share of a year's amount accrued through month k.
+_TWELFTHS: tuple[Fraction, ...] = tuple(Fraction(k, 12) for k in range(1, 13))
 
 
 def _grant_label(grant: EquityGrant, index: int) -> str:
