@@ -21,12 +21,22 @@ def serve(
     max_body: Annotated[
         int, typer.Option("--max-body", min=1024, help="Largest request body, in bytes.")
     ] = 512 * 1024,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=64, help="Worker processes (PostgreSQL only).")
+    ] = 1,
 ) -> None:
     """Serve the web app and the JSON API (pages at /offers, API at /api/v1)."""
     import uvicorn
 
     from offerlab.web import Settings, create_app
+    from offerlab.web.app import check_workers, serve_workers
 
-    app = create_app(Settings(db=resolve_db(ctx, db), max_body_bytes=max_body))
+    settings = Settings(db=resolve_db(ctx, db), max_body_bytes=max_body)
+    if workers > 1:
+        check_workers(settings, workers)
+        typer.echo(f"offerlab on http://{host}:{port}/offers ({workers} workers; API: /api/v1)")
+        serve_workers(settings, host, port, workers)
+        return
+    app = create_app(settings)
     typer.echo(f"offerlab on http://{host}:{port}/offers (API: /api/v1, docs: /api/docs)")
     uvicorn.run(app, host=host, port=port, log_level="warning")

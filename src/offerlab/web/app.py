@@ -6,9 +6,10 @@ No module-level app: ``offerlab serve`` and the tests each build their own.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,15 +25,19 @@ from offerlab.web.errors import error_body, install_error_handlers
 
 __all__ = [
     "SECURITY_HEADERS",
+    "SETTINGS_ENV",
     "STATIC",
     "BodyLimit",
     "SameOrigin",
     "SecurityHeaders",
     "Settings",
+    "app_from_env",
+    "check_workers",
     "create_app",
     "hoist_defs",
     "plain",
     "plain_object",
+    "serve_workers",
 ]
 
 STATIC = Path(__file__).with_name("static")
@@ -192,6 +197,53 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+#: The environment variable that hands :class:`Settings` (as JSON) to worker processes.
+SETTINGS_ENV = "OFFERLAB_SERVE_SETTINGS"
+
+
+def app_from_env() -> FastAPI:
+    """``create_app`` over the settings in ``$OFFERLAB_SERVE_SETTINGS``: the factory each
+    uvicorn worker process of ``offerlab serve --workers N`` calls (it needs an import path)."""
+    raw = os.environ.get(SETTINGS_ENV)
+    if not raw:
+        raise RuntimeError(f"${SETTINGS_ENV} is not set; start the app with `offerlab serve`")
+    return create_app(Settings(**json.loads(raw)))
+
+
+def check_workers(settings: Settings, workers: int) -> None:
+    """Refuse several worker processes over a store that one process at a time can use.
+
+    The default store keeps market records in a DuckDB file that one process can open, so a
+    second worker could not answer market queries; PostgreSQL serves any number.
+    """
+    from sqlalchemy.engine import make_url
+
+    if workers > 1 and make_url(settings.database_url).get_backend_name() != "postgresql":
+        raise InputError(
+            f"--workers {workers} needs a PostgreSQL store (--db postgresql+psycopg://...): "
+            "the default store's market file can be open in one process only; "
+            "serve with one worker"
+        )
+
+
+def serve_workers(settings: Settings, host: str, port: int, workers: int) -> None:
+    """Serve with ``workers`` uvicorn worker processes, each building its own app from
+    ``settings`` (handed over in ``$OFFERLAB_SERVE_SETTINGS``)."""
+    import uvicorn
+
+    check_workers(settings, workers)
+    Store(settings.database_url).close()  # migrate once here, not in every worker at once
+    os.environ[SETTINGS_ENV] = json.dumps(asdict(settings))
+    uvicorn.run(
+        "offerlab.web.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
 
 
 def hoist_defs(document: dict[str, Any]) -> dict[str, Any]:
