@@ -146,3 +146,34 @@ def test_zero_is_shared_but_its_currency_is_still_checked() -> None:
     assert Money.zero("EUR") == Money(D(0), "EUR")
     with pytest.raises(InvalidMoneyError, match="unknown currency"):
         Money.zero("XYZ")
+
+
+@given(
+    scaled_amounts,
+    st.lists(st.fractions(min_value=0, max_value=1, max_denominator=10_000), max_size=20),
+    currencies,
+)
+def test_running_parts_are_the_step_by_step_differences(
+    a: Decimal, shares: list[Fraction], currency: str
+) -> None:
+    x = Money(a, currency)
+    expected: list[Money] = []
+    before = Money.zero(currency)
+    for share in shares:
+        through = x * share
+        expected.append(through - before)
+        before = through
+    parts = x.running_parts(shares)
+    assert len(parts) == len(expected)
+    for fast, slow in zip(parts, expected, strict=True):
+        assert_identical(fast, slow)
+
+
+def test_money_sum_refuses_other_currencies_and_non_money() -> None:
+    with pytest.raises(CurrencyMismatchError, match="cannot add USD and EUR"):
+        money_sum([usd("1"), Money(D("1"), "EUR")], "USD")
+    with pytest.raises(TypeError, match="cannot add Money and Decimal"):
+        money_sum([usd("1"), Decimal(1)], "USD")  # type: ignore[list-item]
+    with pytest.raises(InvalidMoneyError, match="too large"):
+        money_sum([Money(D("9e23")), Money(D("9e23"))], "USD")
+    assert money_sum([], "EUR") == Money.zero("EUR")

@@ -51,6 +51,8 @@ SCALE: Final = Decimal("1e-12")
 # 40 significant digits hold any amount below 1e27 at SCALE without loss.
 _CONTEXT: Final = decimal.Context(prec=40, rounding=decimal.ROUND_HALF_EVEN)
 _LIMIT: Final = Decimal("1e24")
+#: Zero at SCALE, as ``Money.zero`` holds it.
+_ZERO_AMOUNT: Final = Decimal(0).quantize(SCALE)
 
 
 def D(value: str | int | Decimal) -> Decimal:
@@ -181,6 +183,32 @@ class Money:
             raise ZeroDivisionError("cannot divide an amount by zero")
         return self._scaled(_CONTEXT.divide(self.amount, Decimal(divisor)))
 
+    def running_parts(self, shares: Iterable[Fraction]) -> list[Money]:
+        """The parts of this amount paid by running shares: part k is
+        ``self * shares[k] - self * shares[k - 1]`` (``shares[-1]`` taken as 0), exactly what
+        those Money operations give, so the parts add up to ``self * shares[-1]``.
+
+        For the engine's instalments (monthly accruals, vests): the same arithmetic and checks,
+        without making the intermediate values.
+        """
+        amount, currency = self.amount, self.currency
+        multiply, divide, subtract = _CONTEXT.multiply, _CONTEXT.divide, _CONTEXT.subtract
+        parts: list[Money] = []
+        before = _ZERO_AMOUNT
+        for share in shares:
+            through = divide(multiply(amount, Decimal(share.numerator)), Decimal(share.denominator))
+            if not through.is_finite():
+                raise InvalidMoneyError(f"{through!r} is not a finite amount")
+            if abs(through) >= _LIMIT:
+                raise InvalidMoneyError(f"{through} is too large an amount (the limit is 1e24)")
+            through = through.quantize(SCALE, context=_CONTEXT)
+            part = subtract(through, before)
+            if abs(part) >= _LIMIT:
+                raise InvalidMoneyError(f"{part} is too large an amount (the limit is 1e24)")
+            parts.append(Money._exact(part, currency))
+            before = through
+        return parts
+
     def _compare(self, other: Money) -> Decimal:
         self._same(other, "compare")
         return self.amount - other.amount
@@ -220,11 +248,22 @@ _ZEROS: dict[str, Money] = {}
 
 
 def money_sum(values: Iterable[Money], currency: str) -> Money:
-    """Add amounts of one currency; an empty sum is zero in ``currency``."""
-    total = Money.zero(currency)
+    """Add amounts of one currency; an empty sum is zero in ``currency``.
+
+    The same as adding them one by one to ``Money.zero(currency)`` (the same checks and
+    errors), without making the running totals.
+    """
+    total = Money.zero(currency).amount
+    add = _CONTEXT.add
     for value in values:
-        total = total + value
-    return total
+        if not isinstance(value, Money):
+            raise TypeError(f"cannot add Money and {type(value).__name__}")
+        if value.currency != currency:
+            raise CurrencyMismatchError(currency, value.currency, "add")
+        total = add(total, value.amount)
+        if abs(total) >= _LIMIT:
+            raise InvalidMoneyError(f"{total} is too large an amount (the limit is 1e24)")
+    return Money._exact(total, currency)
 
 
 def allocate_cents(amounts: Iterable[Decimal]) -> list[Decimal]:

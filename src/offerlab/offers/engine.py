@@ -98,21 +98,16 @@ def _grant_vests(
     offset: int,
 ) -> Iterator[tuple[int, Money]]:
     """Vest amounts of one grant as cumulative differences, so they add up to the whole."""
-    vested = Money.zero(grant_total.currency)
-    for month, cumulative in schedule.cumulative:
-        through = grant_total * cumulative
-        yield offset + month, through - vested
-        vested = through
+    parts = grant_total.running_parts(through for _, through in schedule.cumulative)
+    for (month, _), vest in zip(schedule.cumulative, parts, strict=True):
+        yield offset + month, vest
 
 
 def _monthly(annual: Money, year: int) -> Iterator[tuple[int, Money]]:
     """An annual amount accrued over the twelve months of offer ``year``; the months add up
     to exactly the annual amount (cumulative differences, no rounding)."""
-    paid = Money.zero(annual.currency)
-    for k, share in enumerate(_TWELFTHS, start=1):
-        through = annual * share
-        yield 12 * (year - 1) + k, through - paid
-        paid = through
+    for k, pay in enumerate(annual.running_parts(_TWELFTHS), start=1):
+        yield 12 * (year - 1) + k, pay
 
 
 #: k/12 for k = 1..12: the share of a year's amount accrued through month k.

@@ -151,12 +151,17 @@ def evaluate(offer: Offer, years: int = 4) -> OfferEvaluation:
     steady = steady_state_year(offer)
     computed = max(years, 4, steady)
     events = offer_events(offer, computed)
-    parts: dict[int, dict[Component, Money]] = {y: {} for y in range(1, computed + 1)}
+    amounts: dict[int, dict[Component, list[Money]]] = {y: {} for y in range(1, computed + 1)}
     for event in events:
-        bucket = parts[event.year]
-        so_far = bucket.get(event.component)
-        bucket[event.component] = event.amount if so_far is None else so_far + event.amount
-    all_years = tuple(YearTotals(y, parts[y], offer.currency) for y in range(1, computed + 1))
+        amounts[event.year].setdefault(event.component, []).append(event.amount)
+    all_years = tuple(
+        YearTotals(
+            y,
+            {c: money_sum(values, offer.currency) for c, values in amounts[y].items()},
+            offer.currency,
+        )
+        for y in range(1, computed + 1)
+    )
     return OfferEvaluation(
         offer=offer,
         years=all_years[:years],
