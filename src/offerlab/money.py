@@ -196,7 +196,8 @@ class Money:
         parts: list[Money] = []
         before = _ZERO_AMOUNT
         for share in shares:
-            through = divide(multiply(amount, Decimal(share.numerator)), Decimal(share.denominator))
+            numerator, denominator = share.as_integer_ratio()
+            through = divide(multiply(amount, Decimal(numerator)), Decimal(denominator))
             if not through.is_finite():
                 raise InvalidMoneyError(f"{through!r} is not a finite amount")
             if abs(through) >= _LIMIT:
