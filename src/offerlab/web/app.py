@@ -5,6 +5,7 @@ No module-level app: ``offerlab serve`` and the tests each build their own.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from collections.abc import AsyncIterator
@@ -155,9 +156,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Everything loaded so far (the app, its libraries) lives as long as the server:
+        # frozen, the garbage collector's full passes skip it. Unfrozen, a full pass walks
+        # ~130,000 objects for ~40-70 ms, stalling every request in flight (the p99 latency).
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
+            gc.unfreeze()
             store.close()
 
     from offerlab.web.api import api_router
