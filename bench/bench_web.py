@@ -176,8 +176,11 @@ def _workers() -> list[int]:
 
 
 def _start_server(port: int, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(
-        [
+    """uvicorn serving ``bench.web_app:app``: one worker as ``offerlab serve`` runs it, or
+    several as ``offerlab serve --workers N`` does (``run_workers``); asyncio's loop and the
+    httptools parser either way."""
+    if workers == 1:
+        command = [
             sys.executable,
             "-m",
             "uvicorn",
@@ -187,14 +190,21 @@ def _start_server(port: int, workers: int, env: dict[str, str]) -> subprocess.Po
             "127.0.0.1",
             "--port",
             str(port),
-            "--workers",
-            str(workers),
+            "--loop",
+            "asyncio",
+            "--http",
+            "httptools",
             "--log-level",
             "warning",
-        ],
-        env=env,
-        cwd=Path(__file__).resolve().parent.parent,
-    )
+        ]
+    else:
+        command = [
+            sys.executable,
+            "-c",
+            "from offerlab.web.app import run_workers; "
+            f"run_workers('bench.web_app:app', '127.0.0.1', {port}, {workers}, loop='asyncio')",
+        ]
+    server = subprocess.Popen(command, env=env, cwd=Path(__file__).resolve().parent.parent)
     deadline = time.monotonic() + 30
     while True:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -9,10 +10,18 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from typer.testing import CliRunner
+from uvicorn.supervisors import Multiprocess
 
 from offerlab.cli import app
 from offerlab.web import Settings
 from offerlab.web.app import SETTINGS_ENV, app_from_env
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def test_serve_builds_the_app_and_runs_uvicorn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -39,19 +48,27 @@ def test_several_workers_each_build_the_app_from_the_settings_handed_over(
 ):
     calls: list[dict[str, Any]] = []
 
-    def fake_run(target: str, **kwargs: Any) -> None:
-        calls.append({"target": target, **kwargs})
+    def fake_run(self: Multiprocess) -> None:
+        (listener,) = self.sockets
+        calls.append({"config": self.config, "listener": listener})
 
-    monkeypatch.setattr(uvicorn, "run", fake_run)
+    monkeypatch.setattr(Multiprocess, "run", fake_run)
     monkeypatch.delenv(SETTINGS_ENV, raising=False)
-    result = CliRunner().invoke(app, ["serve", "--port", "8124", "--db", pg_url, "--workers", "2"])
+    port = _free_port()
+    result = CliRunner().invoke(
+        app, ["serve", "--port", str(port), "--db", pg_url, "--workers", "2"]
+    )
     assert result.exit_code == 0, result.output
-    assert "http://127.0.0.1:8124/offers (2 workers" in result.output
+    assert f"http://127.0.0.1:{port}/offers (2 workers" in result.output
     (call,) = calls
-    assert call["target"] == "offerlab.web.app:app_from_env"
-    assert call["factory"] is True
-    assert call["workers"] == 2
-    assert call["port"] == 8124
+    config: uvicorn.Config = call["config"]
+    assert config.app == "offerlab.web.app:app_from_env"
+    assert config.factory is True
+    assert config.workers == 2
+    # A TCP socket, so that asyncio turns Nagle off on the connections it accepts.
+    assert call["listener"].proto == socket.IPPROTO_TCP
+    assert call["listener"].getsockname() == ("127.0.0.1", port)
+    call["listener"].close()
     # What a worker process does: build the app from the settings in its environment.
     served = app_from_env()
     assert served.state.settings == Settings(db=pg_url)
