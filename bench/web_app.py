@@ -13,8 +13,9 @@ def app() -> FastAPI:
     """offerlab over the store ``$BENCH_DB``, with ``GET /bench/constant`` for the baseline."""
     served = create_app(Settings(db=os.environ["BENCH_DB"]))
 
+    # async, like the evaluate endpoint: a plain ``def`` would add a hop to the thread pool.
     @served.get("/bench/constant")
-    def constant() -> dict[str, int]:
+    async def constant() -> dict[str, int]:
         return {"ok": 1}
 
     return served

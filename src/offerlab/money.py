@@ -51,6 +51,8 @@ SCALE: Final = Decimal("1e-12")
 # 40 significant digits hold any amount below 1e27 at SCALE without loss.
 _CONTEXT: Final = decimal.Context(prec=40, rounding=decimal.ROUND_HALF_EVEN)
 _LIMIT: Final = Decimal("1e24")
+#: Zero at SCALE, as ``Money.zero`` holds it.
+_ZERO_AMOUNT: Final = Decimal(0).quantize(SCALE)
 
 
 def D(value: str | int | Decimal) -> Decimal:
@@ -107,7 +109,38 @@ class Money:
         _check_currency(self.currency)
 
     @classmethod
+    def _exact(cls, amount: Decimal, currency: str) -> Money:
+        """A Money whose ``amount`` is already a Decimal at :data:`SCALE` below the limit and
+        whose ``currency`` is already checked (the result of arithmetic on checked Money), so
+        nothing is re-checked or re-quantized. Only this module's arithmetic calls it."""
+        money = object.__new__(cls)
+        object.__setattr__(money, "amount", amount)
+        object.__setattr__(money, "currency", currency)
+        return money
+
+    def _scaled(self, amount: Decimal) -> Money:
+        """``amount`` (a product or quotient of this amount) quantized to :data:`SCALE`, in
+        this Money's (checked) currency; the same checks as the constructor's."""
+        if not amount.is_finite():
+            raise InvalidMoneyError(f"{amount!r} is not a finite amount")
+        if abs(amount) >= _LIMIT:
+            raise InvalidMoneyError(f"{amount} is too large an amount (the limit is 1e24)")
+        return Money._exact(amount.quantize(SCALE, context=_CONTEXT), self.currency)
+
+    def _summed(self, amount: Decimal) -> Money:
+        """``amount``, an exact sum or difference of two amounts at :data:`SCALE` (so already
+        at that scale), in this Money's currency; only the limit is checked."""
+        if abs(amount) >= _LIMIT:
+            raise InvalidMoneyError(f"{amount} is too large an amount (the limit is 1e24)")
+        return Money._exact(amount, self.currency)
+
+    @classmethod
     def zero(cls, currency: str = "USD") -> Money:
+        if cls is Money:
+            zero = _ZEROS.get(currency)
+            if zero is None:
+                zero = _ZEROS[currency] = Money(Decimal(0), currency)
+            return zero
         return cls(Decimal(0), currency)
 
     @classmethod
@@ -122,14 +155,14 @@ class Money:
 
     def __add__(self, other: Money) -> Money:
         self._same(other, "add")
-        return Money(_CONTEXT.add(self.amount, other.amount), self.currency)
+        return self._summed(_CONTEXT.add(self.amount, other.amount))
 
     def __sub__(self, other: Money) -> Money:
         self._same(other, "subtract")
-        return Money(_CONTEXT.subtract(self.amount, other.amount), self.currency)
+        return self._summed(_CONTEXT.subtract(self.amount, other.amount))
 
     def __neg__(self) -> Money:
-        return Money(-self.amount, self.currency)
+        return Money._exact(-self.amount, self.currency)
 
     def __mul__(self, factor: Decimal | int | Fraction) -> Money:
         if isinstance(factor, Money):
@@ -138,8 +171,8 @@ class Money:
             raise TypeError("multiply Money by a Decimal, int or Fraction, not a float")
         if isinstance(factor, Fraction):
             scaled = _CONTEXT.multiply(self.amount, Decimal(factor.numerator))
-            return Money(_CONTEXT.divide(scaled, Decimal(factor.denominator)), self.currency)
-        return Money(_CONTEXT.multiply(self.amount, Decimal(factor)), self.currency)
+            return self._scaled(_CONTEXT.divide(scaled, Decimal(factor.denominator)))
+        return self._scaled(_CONTEXT.multiply(self.amount, Decimal(factor)))
 
     __rmul__ = __mul__
 
@@ -148,7 +181,34 @@ class Money:
             raise TypeError("divide Money by a Decimal or int")
         if Decimal(divisor) == 0:
             raise ZeroDivisionError("cannot divide an amount by zero")
-        return Money(_CONTEXT.divide(self.amount, Decimal(divisor)), self.currency)
+        return self._scaled(_CONTEXT.divide(self.amount, Decimal(divisor)))
+
+    def running_parts(self, shares: Iterable[Fraction]) -> list[Money]:
+        """The parts of this amount paid by running shares: part k is
+        ``self * shares[k] - self * shares[k - 1]`` (``shares[-1]`` taken as 0), exactly what
+        those Money operations give, so the parts add up to ``self * shares[-1]``.
+
+        For the engine's instalments (monthly accruals, vests): the same arithmetic and checks,
+        without making the intermediate values.
+        """
+        amount, currency = self.amount, self.currency
+        multiply, divide, subtract = _CONTEXT.multiply, _CONTEXT.divide, _CONTEXT.subtract
+        parts: list[Money] = []
+        before = _ZERO_AMOUNT
+        for share in shares:
+            numerator, denominator = share.as_integer_ratio()
+            through = divide(multiply(amount, Decimal(numerator)), Decimal(denominator))
+            if not through.is_finite():
+                raise InvalidMoneyError(f"{through!r} is not a finite amount")
+            if abs(through) >= _LIMIT:
+                raise InvalidMoneyError(f"{through} is too large an amount (the limit is 1e24)")
+            through = through.quantize(SCALE, context=_CONTEXT)
+            part = subtract(through, before)
+            if abs(part) >= _LIMIT:
+                raise InvalidMoneyError(f"{part} is too large an amount (the limit is 1e24)")
+            parts.append(Money._exact(part, currency))
+            before = through
+        return parts
 
     def _compare(self, other: Money) -> Decimal:
         self._same(other, "compare")
@@ -184,12 +244,27 @@ class Money:
         return f"Money({str(self.amount)!r}, {self.currency!r})"
 
 
+#: ``Money.zero(code)`` for each currency asked for (Money is immutable, so one is shared).
+_ZEROS: dict[str, Money] = {}
+
+
 def money_sum(values: Iterable[Money], currency: str) -> Money:
-    """Add amounts of one currency; an empty sum is zero in ``currency``."""
-    total = Money.zero(currency)
+    """Add amounts of one currency; an empty sum is zero in ``currency``.
+
+    The same as adding them one by one to ``Money.zero(currency)`` (the same checks and
+    errors), without making the running totals.
+    """
+    total = Money.zero(currency).amount
+    add = _CONTEXT.add
     for value in values:
-        total = total + value
-    return total
+        if not isinstance(value, Money):
+            raise TypeError(f"cannot add Money and {type(value).__name__}")
+        if value.currency != currency:
+            raise CurrencyMismatchError(currency, value.currency, "add")
+        total = add(total, value.amount)
+        if abs(total) >= _LIMIT:
+            raise InvalidMoneyError(f"{total} is too large an amount (the limit is 1e24)")
+    return Money._exact(total, currency)
 
 
 def allocate_cents(amounts: Iterable[Decimal]) -> list[Decimal]:

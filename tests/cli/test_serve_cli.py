@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -9,8 +10,18 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from typer.testing import CliRunner
+from uvicorn.supervisors import Multiprocess
 
 from offerlab.cli import app
+from offerlab.web import Settings
+from offerlab.web.app import SETTINGS_ENV, app_from_env
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def test_serve_builds_the_app_and_runs_uvicorn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -29,3 +40,52 @@ def test_serve_builds_the_app_and_runs_uvicorn(tmp_path: Path, monkeypatch: pyte
     assert call["port"] == 8123
     assert call["app"].state.settings.database_url == url
     assert (tmp_path / "serve.sqlite3").exists()
+
+
+@pytest.mark.postgres
+def test_several_workers_each_build_the_app_from_the_settings_handed_over(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+):
+    calls: list[dict[str, Any]] = []
+
+    def fake_run(self: Multiprocess) -> None:
+        (listener,) = self.sockets
+        calls.append({"config": self.config, "listener": listener})
+
+    monkeypatch.setattr(Multiprocess, "run", fake_run)
+    monkeypatch.delenv(SETTINGS_ENV, raising=False)
+    port = _free_port()
+    result = CliRunner().invoke(
+        app, ["serve", "--port", str(port), "--db", pg_url, "--workers", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"http://127.0.0.1:{port}/offers (2 workers" in result.output
+    (call,) = calls
+    config: uvicorn.Config = call["config"]
+    assert config.app == "offerlab.web.app:app_from_env"
+    assert config.factory is True
+    assert config.workers == 2
+    # A TCP socket, so that asyncio turns Nagle off on the connections it accepts.
+    assert call["listener"].proto == socket.IPPROTO_TCP
+    assert call["listener"].getsockname() == ("127.0.0.1", port)
+    call["listener"].close()
+    # What a worker process does: build the app from the settings in its environment.
+    served = app_from_env()
+    assert served.state.settings == Settings(db=pg_url)
+    served.state.store.close()
+
+
+def test_several_workers_over_the_default_store_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: pytest.fail("uvicorn started"))
+    url = f"sqlite:///{tmp_path / 'serve.sqlite3'}"
+    result = CliRunner().invoke(app, ["serve", "--db", url, "--workers", "2"])
+    assert result.exit_code != 0
+    assert "needs a PostgreSQL store" in result.output
+
+
+def test_a_worker_without_settings_says_how_to_start(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv(SETTINGS_ENV, raising=False)
+    with pytest.raises(RuntimeError, match="offerlab serve"):
+        app_from_env()

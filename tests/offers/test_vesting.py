@@ -108,6 +108,12 @@ def test_any_yearly_schedule_vests_exactly_the_whole_grant(
     schedule = VestingSchedule.from_yearly("h", years, cadence, cliff)  # type: ignore[arg-type]
     assert sum(e.fraction for e in schedule.events) == 1
     assert all(e.month >= cliff for e in schedule.events)
+    # The running totals the engine values vests with: one per vest, ending at the whole.
+    assert [month for month, _ in schedule.cumulative] == [e.month for e in schedule.events]
+    assert [through for _, through in schedule.cumulative] == [
+        sum(e.fraction for e in schedule.events[: k + 1]) for k in range(len(schedule.events))
+    ]
+    assert schedule.cumulative[-1][1] == 1
 
 
 @pytest.mark.parametrize(

@@ -28,24 +28,38 @@ def serve(
             help="Serve a team: accounts (offerlab users add), sign-in, each user's data private.",
         ),
     ] = False,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=64, help="Worker processes (PostgreSQL only).")
+    ] = 1,
 ) -> None:
     """Serve the web app and the JSON API (pages at /offers, API at /api/v1)."""
     import uvicorn
 
     from offerlab.web import Settings, create_app
+    from offerlab.web.app import check_workers, serve_workers
 
-    app = create_app(Settings(db=resolve_db(ctx, db), hosted=hosted, max_body_bytes=max_body))
+    settings = Settings(db=resolve_db(ctx, db), hosted=hosted, max_body_bytes=max_body)
     if hosted:
-        count = len(app.state.accounts.list())
+        from offerlab.store import Store
+        from offerlab.store.account_repository import AccountRepository
+
+        with Store(settings.database_url, columnar=False) as store:
+            count = len(AccountRepository(store).list())
         if count == 0:
             typer.echo(
                 "warning: no accounts yet; add one with: offerlab users add NAME --db URL",
                 err=True,
             )
+        where = f"{host}:{port} (hosted, {count} account{'s' if count != 1 else ''})"
         typer.echo(
-            f"offerlab (hosted, {count} account{'s' if count != 1 else ''}) on "
-            f"{host}:{port}; serve it behind a TLS proxy: its session cookie is Secure"
+            f"offerlab on {where}; serve it behind a TLS proxy: its session cookie is Secure"
         )
     else:
         typer.echo(f"offerlab on http://{host}:{port}/offers (API: /api/v1, docs: /api/docs)")
+    if workers > 1:
+        check_workers(settings, workers)
+        typer.echo(f"{workers} worker processes")
+        serve_workers(settings, host, port, workers)
+        return
+    app = create_app(settings)
     uvicorn.run(app, host=host, port=port, log_level="warning")

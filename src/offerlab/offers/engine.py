@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from functools import lru_cache
+from typing import NamedTuple
 
 from offerlab.money import Money
 from offerlab.offers.model import EquityGrant, Offer
@@ -50,9 +51,10 @@ class Component(StrEnum):
 _ORDER: dict[Component, int] = {component: index for index, component in enumerate(Component)}
 
 
-@dataclass(frozen=True, slots=True)
-class CashEvent:
-    """One payment or vest: ``month`` months after the start, counted in offer ``year``."""
+class CashEvent(NamedTuple):
+    """One payment or vest: ``month`` months after the start, counted in offer ``year``.
+
+    An immutable record (a named tuple: an offer makes hundreds of them per evaluation)."""
 
     month: int
     year: int
@@ -67,6 +69,7 @@ def offer_year_of_month(month: int) -> int:
     return max(1, -(-month // 12))
 
 
+@lru_cache(maxsize=4096)
 def add_months(start: date, months: int) -> date:
     """``start`` moved by whole months, the day clamped to the month's length."""
     index = start.month - 1 + months
@@ -96,23 +99,20 @@ def _grant_vests(
     offset: int,
 ) -> Iterator[tuple[int, Money]]:
     """Vest amounts of one grant as cumulative differences, so they add up to the whole."""
-    cumulative = Fraction(0)
-    vested = Money.zero(grant_total.currency)
-    for event in schedule.events:
-        cumulative += event.fraction
-        through = grant_total * cumulative
-        yield offset + event.month, through - vested
-        vested = through
+    parts = grant_total.running_parts(through for _, through in schedule.cumulative)
+    for (month, _), vest in zip(schedule.cumulative, parts, strict=True):
+        yield offset + month, vest
 
 
 def _monthly(annual: Money, year: int) -> Iterator[tuple[int, Money]]:
     """An annual amount accrued over the twelve months of offer ``year``; the months add up
     to exactly the annual amount (cumulative differences, no rounding)."""
-    paid = Money.zero(annual.currency)
-    for k in range(1, 13):
-        through = annual * Fraction(k, 12)
-        yield 12 * (year - 1) + k, through - paid
-        paid = through
+    for k, pay in enumerate(annual.running_parts(_TWELFTHS), start=1):
+        yield 12 * (year - 1) + k, pay
+
+
+#: k/12 for k = 1..12: the share of a year's amount accrued through month k.
+_TWELFTHS: tuple[Fraction, ...] = tuple(Fraction(k, 12) for k in range(1, 13))
 
 
 def _grant_label(grant: EquityGrant, index: int) -> str:
@@ -129,12 +129,17 @@ def offer_events(offer: Offer, years: int) -> list[CashEvent]:
     """Every event of ``offer`` that falls in offer years 1..``years``, in date order."""
     if years < 1:
         raise ValueError("the horizon must be at least one year")
-    events: list[CashEvent] = []
+    # Each event behind its sort key: by offer year first, so running totals of events meet
+    # the year totals at year ends; then date, component, label, and the order made (a
+    # stable sort, and the events themselves are never compared).
+    keyed: list[tuple[int, int, int, str, int, CashEvent]] = []
+    start = offer.start_date
 
     def emit(month: int, year: int, component: Component, amount: Money, label: str) -> None:
         if 1 <= year <= years and not amount.is_zero:
-            when = add_months(offer.start_date, month) if offer.start_date else None
-            events.append(CashEvent(month, year, component, amount, label, when))
+            when = add_months(start, month) if start else None
+            event = CashEvent(month, year, component, amount, label, when)
+            keyed.append((year, month, _ORDER[component], label, len(keyed), event))
 
     # Base salary accrues monthly, with the yearly raise applied from each offer year's start.
     for year in range(1, years + 1):
@@ -184,9 +189,8 @@ def offer_events(offer: Offer, years: int) -> list[CashEvent]:
                 item.name,
             )
 
-    # By offer year first, so running totals of events meet the year totals at year ends.
-    events.sort(key=lambda e: (e.year, e.month, _ORDER[e.component], e.label))
-    return events
+    keyed.sort()
+    return [entry[-1] for entry in keyed]
 
 
 def refresher_value(offer: Offer) -> Money:

@@ -33,13 +33,15 @@ class YearTotals:
     year: int
     parts: dict[Component, Money]
     currency: str
+    #: The sum of the parts, added up once (the parts are not changed afterwards).
+    total: Money = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "total", money_sum((self[c] for c in COMPONENTS), self.currency))
 
     def __getitem__(self, component: Component) -> Money:
-        return self.parts.get(component, Money.zero(self.currency))
-
-    @property
-    def total(self) -> Money:
-        return money_sum((self[c] for c in COMPONENTS), self.currency)
+        part = self.parts.get(component)
+        return Money.zero(self.currency) if part is None else part
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,9 +102,12 @@ class OfferEvaluation:
             row["total"] += value
         return out
 
-    def years_json(self) -> list[dict[str, object]]:
-        """The shown years (1..horizon) as JSON objects, amounts in cents that add up."""
-        shown = self.shown()
+    def years_json(
+        self, shown: dict[int, dict[str, Decimal]] | None = None
+    ) -> list[dict[str, object]]:
+        """The shown years (1..horizon) as JSON objects, amounts in cents that add up
+        (``shown`` is :meth:`shown`, when the caller has it already)."""
+        shown = self.shown() if shown is None else shown
         out: list[dict[str, object]] = []
         for totals in self.years:
             row: dict[str, object] = {"year": totals.year}
@@ -117,7 +122,7 @@ class OfferEvaluation:
         return {
             "name": self.name,
             "currency": self.currency,
-            "years": self.years_json(),
+            "years": self.years_json(shown),
             "year1_total": float(shown[1]["total"]),
             "four_year_total": _json_amount(self.four_year_total),
             "annualized_total": _json_amount(self.annualized_total),
@@ -146,13 +151,17 @@ def evaluate(offer: Offer, years: int = 4) -> OfferEvaluation:
     steady = steady_state_year(offer)
     computed = max(years, 4, steady)
     events = offer_events(offer, computed)
-    parts: dict[int, dict[Component, Money]] = {y: {} for y in range(1, computed + 1)}
+    amounts: dict[int, dict[Component, list[Money]]] = {y: {} for y in range(1, computed + 1)}
     for event in events:
-        bucket = parts[event.year]
-        bucket[event.component] = bucket.get(event.component, Money.zero(offer.currency)) + (
-            event.amount
+        amounts[event.year].setdefault(event.component, []).append(event.amount)
+    all_years = tuple(
+        YearTotals(
+            y,
+            {c: money_sum(values, offer.currency) for c, values in amounts[y].items()},
+            offer.currency,
         )
-    all_years = tuple(YearTotals(y, parts[y], offer.currency) for y in range(1, computed + 1))
+        for y in range(1, computed + 1)
+    )
     return OfferEvaluation(
         offer=offer,
         years=all_years[:years],

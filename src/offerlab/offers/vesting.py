@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
@@ -55,6 +55,10 @@ class VestingSchedule:
     events: tuple[VestEvent, ...]
     description: str = ""
     companies: tuple[str, ...] = ()
+    #: ``(month, fraction vested through that month)`` for each vest, worked out once.
+    cumulative: tuple[tuple[int, Fraction], ...] = field(
+        init=False, repr=False, compare=False, default=()
+    )
 
     def __post_init__(self) -> None:
         if not self.events:
@@ -66,12 +70,18 @@ class VestingSchedule:
             raise ValueError("vest months must be in increasing order, each month once")
         if any(e.fraction <= 0 for e in self.events):
             raise ValueError("every vest must be a positive percentage")
-        total = sum((e.fraction for e in self.events), Fraction(0))
+        running = Fraction(0)
+        cumulative: list[tuple[int, Fraction]] = []
+        for event in self.events:
+            running += event.fraction
+            cumulative.append((event.month, running))
+        total = running
         if total != 1:
             raise ValueError(
                 f"vest percentages add up to {_percent(total)}%, not 100%; "
                 "make them add up to exactly 100"
             )
+        object.__setattr__(self, "cumulative", tuple(cumulative))
 
     @property
     def length_months(self) -> int:
