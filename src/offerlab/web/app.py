@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from offerlab.config import database_url
-from offerlab.errors import PayloadTooLargeError
+from offerlab.errors import InputError, PayloadTooLargeError
 from offerlab.store import Store
 from offerlab.web.errors import error_body, install_error_handlers
 
