@@ -15,13 +15,7 @@ from uvicorn.supervisors import Multiprocess
 from offerlab.cli import app
 from offerlab.web import Settings
 from offerlab.web.app import SETTINGS_ENV, app_from_env
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+from tests.web.serving import free_port
 
 
 def test_serve_builds_the_app_and_runs_uvicorn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -54,12 +48,13 @@ def test_several_workers_each_build_the_app_from_the_settings_handed_over(
 
     monkeypatch.setattr(Multiprocess, "run", fake_run)
     monkeypatch.delenv(SETTINGS_ENV, raising=False)
-    port = _free_port()
+    port = free_port()
     result = CliRunner().invoke(
-        app, ["serve", "--port", str(port), "--db", pg_url, "--workers", "2"]
+        app, ["serve", "--port", str(port), "--db", pg_url, "--workers", "2", "--hosted"]
     )
     assert result.exit_code == 0, result.output
-    assert f"http://127.0.0.1:{port}/offers (2 workers" in result.output
+    assert f"offerlab on 127.0.0.1:{port} (hosted, 0 accounts)" in result.output
+    assert "2 worker processes" in result.output
     (call,) = calls
     config: uvicorn.Config = call["config"]
     assert config.app == "offerlab.web.app:app_from_env"
@@ -71,7 +66,7 @@ def test_several_workers_each_build_the_app_from_the_settings_handed_over(
     call["listener"].close()
     # What a worker process does: build the app from the settings in its environment.
     served = app_from_env()
-    assert served.state.settings == Settings(db=pg_url)
+    assert served.state.settings == Settings(db=pg_url, hosted=True)
     served.state.store.close()
 
 
@@ -89,3 +84,22 @@ def test_a_worker_without_settings_says_how_to_start(monkeypatch: pytest.MonkeyP
     monkeypatch.delenv(SETTINGS_ENV, raising=False)
     with pytest.raises(RuntimeError, match="offerlab serve"):
         app_from_env()
+
+
+def test_serve_hosted_says_how_many_accounts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    calls: list[FastAPI] = []
+    monkeypatch.setattr(uvicorn, "run", lambda served, **kwargs: calls.append(served))
+    url = f"sqlite:///{tmp_path / 'hosted.sqlite3'}"
+    empty = CliRunner().invoke(app, ["serve", "--db", url, "--hosted"])
+    assert empty.exit_code == 0, empty.output
+    assert "hosted, 0 accounts" in empty.stdout
+    assert "no accounts yet; add one with: offerlab users add NAME" in empty.stderr
+    added = CliRunner().invoke(
+        app, ["users", "add", "ana", "--password-stdin", "--db", url], input="a long pass phrase"
+    )
+    assert added.exit_code == 0, added.output
+    one = CliRunner().invoke(app, ["serve", "--db", url, "--hosted"])
+    assert "hosted, 1 account)" in one.stdout
+    assert [served.state.settings.hosted for served in calls] == [True, True]
+    for served in calls:
+        served.state.store.close()
