@@ -12,11 +12,8 @@ Playwright at a desktop width and at a phone width (390 px), and writes viewport
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 import tempfile
-import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -25,29 +22,18 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+sys.path.insert(0, str(ROOT))  # the browser flags and the test server helper come from tests/
+
+from tests.web.test_browser import ARGS, CHROMIUM  # noqa: E402
+
 WIDTHS = {"desktop": (1280, 860), "phone": (390, 844)}
 EXAMPLES = ("google-l5-kirkland", "amazon-l6-seattle", "msft-l62-initial", "startup-senior-ml")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextmanager
 def serve(db_path: Path) -> Iterator[str]:
     """The app over a store at ``db_path`` with the example offers saved; yields its URL."""
-    import uvicorn
+    from tests.web.serving import serving
 
     from offerlab.offers import load_offer
     from offerlab.store import Store
@@ -59,21 +45,8 @@ def serve(db_path: Path) -> Iterator[str]:
         repo = OfferRepository(store)
         for name in EXAMPLES:
             repo.add(load_offer(ROOT / "examples" / f"{name}.toml"))
-    app = create_app(Settings(db=url))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serving(create_app(Settings(db=url))) as base_url:
+        yield base_url
 
 
 def _offers(page: Page) -> None:
