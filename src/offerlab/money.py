@@ -91,6 +91,21 @@ def _check_currency(code: str) -> str:
     return code
 
 
+def _within_limit(amount: Decimal) -> Decimal:
+    """``amount`` unchanged; :class:`InvalidMoneyError` when it is at or over the limit."""
+    if abs(amount) >= _LIMIT:
+        raise InvalidMoneyError(f"{amount} is too large an amount (the limit is 1e24)")
+    return amount
+
+
+def _at_scale(amount: Decimal) -> Decimal:
+    """A finite ``amount`` below the limit, quantized to :data:`SCALE`; else
+    :class:`InvalidMoneyError`. The one check every new amount passes."""
+    if not amount.is_finite():
+        raise InvalidMoneyError(f"{amount!r} is not a finite amount")
+    return _within_limit(amount).quantize(SCALE, context=_CONTEXT)
+
+
 @dataclass(frozen=True, slots=True, order=False)
 class Money:
     """An exact amount in one currency. Immutable; arithmetic returns new values."""
@@ -101,11 +116,7 @@ class Money:
     def __post_init__(self) -> None:
         if not isinstance(self.amount, Decimal):
             object.__setattr__(self, "amount", D(self.amount))
-        if not self.amount.is_finite():
-            raise InvalidMoneyError(f"{self.amount!r} is not a finite amount")
-        if abs(self.amount) >= _LIMIT:
-            raise InvalidMoneyError(f"{self.amount} is too large an amount (the limit is 1e24)")
-        object.__setattr__(self, "amount", self.amount.quantize(SCALE, context=_CONTEXT))
+        object.__setattr__(self, "amount", _at_scale(self.amount))
         _check_currency(self.currency)
 
     @classmethod
@@ -121,18 +132,12 @@ class Money:
     def _scaled(self, amount: Decimal) -> Money:
         """``amount`` (a product or quotient of this amount) quantized to :data:`SCALE`, in
         this Money's (checked) currency; the same checks as the constructor's."""
-        if not amount.is_finite():
-            raise InvalidMoneyError(f"{amount!r} is not a finite amount")
-        if abs(amount) >= _LIMIT:
-            raise InvalidMoneyError(f"{amount} is too large an amount (the limit is 1e24)")
-        return Money._exact(amount.quantize(SCALE, context=_CONTEXT), self.currency)
+        return Money._exact(_at_scale(amount), self.currency)
 
     def _summed(self, amount: Decimal) -> Money:
         """``amount``, an exact sum or difference of two amounts at :data:`SCALE` (so already
         at that scale), in this Money's currency; only the limit is checked."""
-        if abs(amount) >= _LIMIT:
-            raise InvalidMoneyError(f"{amount} is too large an amount (the limit is 1e24)")
-        return Money._exact(amount, self.currency)
+        return Money._exact(_within_limit(amount), self.currency)
 
     @classmethod
     def zero(cls, currency: str = "USD") -> Money:
@@ -197,16 +202,8 @@ class Money:
         before = _ZERO_AMOUNT
         for share in shares:
             numerator, denominator = share.as_integer_ratio()
-            through = divide(multiply(amount, Decimal(numerator)), Decimal(denominator))
-            if not through.is_finite():
-                raise InvalidMoneyError(f"{through!r} is not a finite amount")
-            if abs(through) >= _LIMIT:
-                raise InvalidMoneyError(f"{through} is too large an amount (the limit is 1e24)")
-            through = through.quantize(SCALE, context=_CONTEXT)
-            part = subtract(through, before)
-            if abs(part) >= _LIMIT:
-                raise InvalidMoneyError(f"{part} is too large an amount (the limit is 1e24)")
-            parts.append(Money._exact(part, currency))
+            through = _at_scale(divide(multiply(amount, Decimal(numerator)), Decimal(denominator)))
+            parts.append(Money._exact(_within_limit(subtract(through, before)), currency))
             before = through
         return parts
 
@@ -261,9 +258,7 @@ def money_sum(values: Iterable[Money], currency: str) -> Money:
             raise TypeError(f"cannot add Money and {type(value).__name__}")
         if value.currency != currency:
             raise CurrencyMismatchError(currency, value.currency, "add")
-        total = add(total, value.amount)
-        if abs(total) >= _LIMIT:
-            raise InvalidMoneyError(f"{total} is too large an amount (the limit is 1e24)")
+        total = _within_limit(add(total, value.amount))
     return Money._exact(total, currency)
 
 
