@@ -201,7 +201,7 @@ def _start_server(port: int, workers: int, env: dict[str, str]) -> subprocess.Po
         command = [
             sys.executable,
             "-c",
-            "from offerlab.web.app import run_workers; "
+            "from offerlab.web.workers import run_workers; "
             f"run_workers('bench.web_app:app', '127.0.0.1', {port}, {workers}, loop='asyncio')",
         ]
     server = subprocess.Popen(command, env=env, cwd=Path(__file__).resolve().parent.parent)

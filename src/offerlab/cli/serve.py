@@ -36,9 +36,10 @@ def serve(
     import uvicorn
 
     from offerlab.web import Settings, create_app
-    from offerlab.web.app import check_workers, serve_workers
+    from offerlab.web.workers import check_workers, serve_workers
 
     settings = Settings(db=resolve_db(ctx, db), hosted=hosted, max_body_bytes=max_body)
+    check_workers(settings, workers)  # before anything is said or served
     if hosted:
         from offerlab.store import Store
         from offerlab.store.account_repository import AccountRepository
@@ -57,7 +58,6 @@ def serve(
     else:
         typer.echo(f"offerlab on http://{host}:{port}/offers (API: /api/v1, docs: /api/docs)")
     if workers > 1:
-        check_workers(settings, workers)
         typer.echo(f"{workers} worker processes")
         serve_workers(settings, host, port, workers)
         return
