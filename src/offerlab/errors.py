@@ -49,9 +49,19 @@ class OfferlabError(Exception):
     #: A short machine-readable name used in the API's error shape.
     code: ClassVar[str] = "error"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, option: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        #: The command-line option the error is about (``--interview-date``), when there is
+        #: one, so that a form can mark the field standing for it.
+        self.option = option
+
+    @property
+    def detail(self) -> str:
+        """The message without the option it starts with (for the option's form field)."""
+        if self.option and self.message.startswith(self.option):
+            return self.message.removeprefix(self.option).lstrip(" :")
+        return self.message
 
     def lines(self) -> list[str]:
         """The message as lines for a terminal, one problem a line."""

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal
 from typing import Final, Literal
 
-from offerlab.errors import InputError
+from offerlab.errors import InputError, NotFoundError
 from offerlab.prep.pipeline import SKILLS, Pipeline, Skill, Stage, Template, TemplateWeek
 
 __all__ = [
@@ -470,28 +470,36 @@ def _hours_text(minutes: Decimal) -> str:
 def _check(request: PlanRequest, pipeline: Pipeline) -> tuple[Stage, ...]:
     if request.hours_per_week <= 0:
         raise InputError(
-            f"--hours-per-week {request.hours_per_week}: must be more than 0 (hours a week)"
+            f"--hours-per-week {request.hours_per_week}: must be more than 0 (hours a week)",
+            option="--hours-per-week",
         )
     if request.hours_per_week > 112:
         raise InputError(
             f"--hours-per-week {request.hours_per_week}: more than 112 hours a week (16 a day) "
-            "is not a plan; expected 1 to 112"
+            "is not a plan; expected 1 to 112",
+            option="--hours-per-week",
         )
     if request.interview_date < request.today:
         raise InputError(
             f"--interview-date {request.interview_date.isoformat()} is in the past "
-            f"(today is {request.today.isoformat()}); expected a future date"
+            f"(today is {request.today.isoformat()}); expected a future date",
+            option="--interview-date",
         )
     if request.interview_date <= request.start:
         raise InputError(
             f"--interview-date {request.interview_date.isoformat()} is not after the start "
-            f"{request.start.isoformat()}; expected a date after the start"
+            f"{request.start.isoformat()}; expected a date after the start",
+            option="--interview-date",
         )
     if not 1 <= request.study_days_per_week <= 7:
         raise InputError(
-            f"--days-per-week {request.study_days_per_week}: expected 1 to 7 study days a week"
+            f"--days-per-week {request.study_days_per_week}: expected 1 to 7 study days a week",
+            option="--days-per-week",
         )
-    return tuple(pipeline.stage(stage_id) for stage_id in dict.fromkeys(request.weak))
+    try:
+        return tuple(pipeline.stage(stage_id) for stage_id in dict.fromkeys(request.weak))
+    except NotFoundError as error:
+        raise NotFoundError(error.message, option="--weak") from None
 
 
 def _focus_for(skill: Skill, weeks: Sequence[TemplateWeek]) -> str:
@@ -648,12 +656,14 @@ def build_plan(request: PlanRequest, pipeline: Pipeline, template: Template) -> 
             f"--interview-date {request.interview_date.isoformat()}: no study day is left "
             f"before it (with {_count(request.study_days_per_week, 'study day')} a week the "
             f"last {_count(7 - request.study_days_per_week, 'day')} of each week, the eve "
-            "included, are rest days); start earlier or give --days-per-week 7"
+            "included, are rest days); start earlier or give --days-per-week 7",
+            option="--interview-date",
         )
     if plan.total_minutes == 0:
         raise InputError(
             f"--hours-per-week {request.hours_per_week} leaves no {UNIT_MINUTES}-minute session "
-            f"before {request.interview_date.isoformat()}; give more hours or an earlier start"
+            f"before {request.interview_date.isoformat()}; give more hours or an earlier start",
+            option="--hours-per-week",
         )
     return plan
 

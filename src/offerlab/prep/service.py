@@ -21,7 +21,9 @@ def parse_date(value: str, option: str) -> date:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise InputError(f"{option} {value!r}: expected a date as YYYY-MM-DD") from None
+        raise InputError(
+            f"{option} {value!r}: expected a date as YYYY-MM-DD", option=option
+        ) from None
 
 
 def parse_hours(value: str) -> Decimal:
@@ -29,9 +31,11 @@ def parse_hours(value: str) -> Decimal:
     try:
         hours = Decimal(value.strip())
     except InvalidOperation:
-        raise InputError(f"--hours-per-week {value!r}: expected a number of hours") from None
+        hours = Decimal("NaN")
     if not hours.is_finite():
-        raise InputError(f"--hours-per-week {value!r}: expected a number of hours")
+        raise InputError(
+            f"--hours-per-week {value!r}: expected a number of hours", option="--hours-per-week"
+        )
     return hours
 
 

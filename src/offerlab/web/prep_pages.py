@@ -45,16 +45,16 @@ PLAN_FIELDS: dict[str, str] = {
 _PLAN_DEFAULTS = {"pipeline": DEFAULT_PIPELINE, "hours_per_week": "10", "days_per_week": "6"}
 
 
+_FIELD_OF_OPTION = {option: field for field, option in PLAN_FIELDS.items()}
+
+
 def _plan_error(error: OfferlabError) -> tuple[str, str]:
-    """The plan form field an error from the plan service is about, and its message there
-    (without the CLI option it starts with); anything else is about the plan as a whole."""
-    message = error.message
-    for field, option in PLAN_FIELDS.items():
-        if message.startswith(option + " "):
-            return field, message.removeprefix(option).lstrip(" :")
-    if message.startswith("unknown stage"):
-        return "weak", message
-    return "plan", message
+    """The plan form field an error from the plan service is about (by the option it names),
+    and its message there; an error about no option is about the plan as a whole."""
+    field = _FIELD_OF_OPTION.get(error.option or "")
+    if field is None:
+        return "plan", error.message
+    return field, error.detail
 
 
 #: A plan made from the form: its name, the plan, its pipeline and its JSON document.
