@@ -18,6 +18,7 @@ from offerlab.offers import load_offer
 from offerlab.offers.model import Offer
 from offerlab.scenarios.career import (
     PARTS,
+    PROMOTED,
     CareerPath,
     PromotionPlan,
     load_promotions,
@@ -179,13 +180,15 @@ def _print_path(path: CareerPath) -> None:
     for promotion in path.promotions:
         console.print(
             Padding(
-                Text(
-                    f"year {promotion.year}: promoted to {promotion.level}, base "
-                    f"+{promotion.raise_pct:.1f}% ({promotion.basis})"
-                ),
+                Text(f"year {promotion.year}: promoted to {promotion.level} ({promotion.basis})"),
                 (0, 0, 0, 2),
             )
         )
+        for part in PROMOTED:
+            raised = promotion.raises[part]
+            what = "refreshers" if part == "stock" else part
+            pct = "kept" if raised.pct is None else f"+{raised.pct:.1f}%"
+            console.print(Padding(Text(f"{what} {pct}: {raised.basis}"), (0, 0, 0, 4)))
     for note in path.assumptions:
         console.print(Padding(Text(note), (0, 0, 0, 2)))
 

@@ -21,10 +21,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from statistics import median
-from typing import Any
+from typing import Any, Final
 
 from offerlab.errors import NotFoundError
-from offerlab.market.bundled import company_bundled_bands
+from offerlab.market.bundled import company_bundled_bands, level_medians_2022
 from offerlab.market.normalize import (
     canonical_company,
     known_ladder_companies,
@@ -35,17 +35,25 @@ from offerlab.market.normalize import (
 from offerlab.market.sources import curated_equivalents
 
 __all__ = [
+    "PAY_COMPONENTS",
     "Candidate",
     "CuratedEvidence",
     "LevelMapping",
     "LevelStats",
     "bundled_level_stats",
     "company_levels",
+    "component_medians",
     "default_curated",
     "map_level",
 ]
 
 _MIN_STEP = Decimal(1)
+
+#: The parts of yearly pay whose medians each level has (``stock``: equity vesting a year).
+PAY_COMPONENTS: Final = ("base", "stock", "bonus")
+
+#: Median yearly pay by data set (its source), level and component, USD.
+ComponentMedians = dict[str, dict[str, dict[str, Decimal]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +234,32 @@ def company_levels(company: str, specialty: str | None = None) -> list[LevelStat
         if level not in have
     ]
     return _ordered(name, stats + missing)
+
+
+def component_medians(company: str) -> ComponentMedians:
+    """The median yearly base, stock and bonus of each level of ``company``, in each bundled
+    data set that has the company: the 2017-2021 records (company-wide bands, a component's
+    median over the records reporting it, at least five) and the 2022 company pages.
+
+    A component with no median, or a median of 0 (the data set's way of saying the level is
+    not paid that way), is left out: no ratio can be taken from it.
+    """
+    name = canonical_company(company)
+    out: ComponentMedians = {}
+    for band in company_bundled_bands(name):
+        if band.metro is not None or band.country is not None or band.specialty is not None:
+            continue
+        for part in PAY_COMPONENTS:
+            percentiles = band.component(part)
+            if percentiles is not None and percentiles.p50 > 0:
+                by_level = out.setdefault(band.source, {})
+                by_level.setdefault(band.level, {})[part] = percentiles.p50
+    for row in level_medians_2022(name):
+        for part in PAY_COMPONENTS:
+            value: Decimal | None = getattr(row, part)
+            if value is not None and value > 0:
+                out.setdefault(row.source, {}).setdefault(row.level, {})[part] = value
+    return out
 
 
 def default_curated(from_company: str, from_level: str, to_company: str) -> list[CuratedEvidence]:
