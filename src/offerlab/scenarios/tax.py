@@ -1,10 +1,11 @@
 """Income tax and payroll taxes on a year's wages, where the person lives.
 
 * United States: federal and state income tax from the ``tenforty`` package (its federal total
-  includes the 0.9% Additional Medicare Tax, shown on its own line); Social Security (6.2% up to
-  the year's wage base) and Medicare (1.45%) from our own dated table; state payroll levies
-  (CA SDI, WA Cares, WA paid family leave) and the New York City resident tax from the same
-  table (``data/tax/us_payroll.toml``).
+  includes the 0.9% Additional Medicare Tax, shown on its own line), with the state rules it
+  leaves out added from the published rules (:mod:`offerlab.scenarios.us_tax`); Social
+  Security (6.2% up to the year's wage base) and Medicare (1.45%) from our own dated table;
+  state payroll levies (CA SDI, WA Cares, WA paid family leave) and the New York City resident
+  tax from the same table (``data/tax/us_payroll.toml``), less the city's school tax credits.
 * United Kingdom: Income Tax and employee Class 1 National Insurance (``data/tax/uk.toml``).
 * India: income tax under the new regime, with rebate, surcharge and cess
   (``data/tax/india.toml``).
@@ -19,15 +20,24 @@ from __future__ import annotations
 import functools
 import tomllib
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from importlib import resources
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from offerlab.errors import InputError
-from offerlab.money import CENT, Money, money_sum
+from offerlab.money import Money, money_sum
 from offerlab.scenarios.residence import Residence
+from offerlab.scenarios.us_tax import (
+    Band,
+    Filing,
+    band_tax,
+    nyc_school_tax_credit,
+    nyc_school_tax_credit_source,
+    state_income_tax,
+    tenforty_federal_state,
+)
 from offerlab.validation import validate_document
 
 __all__ = [
@@ -41,8 +51,6 @@ __all__ = [
     "tenforty_state_years",
 ]
 
-Filing = Literal["single", "joint"]
-
 #: Tax years tenforty computes (federal and state income tax).
 TENFORTY_YEARS: tuple[int, ...] = tuple(range(2018, 2026))
 
@@ -51,11 +59,6 @@ _PCT = Decimal(100)
 
 class _Table(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class _Band(_Table):
-    up_to: Decimal | None = None
-    rate_pct: Decimal
 
 
 class _LevyRate(_Table):
@@ -93,8 +96,8 @@ class _AdditionalMedicare(_Table):
 class _Nyc(_Table):
     source: str
     years: list[int]
-    single: list[_Band]
-    joint: list[_Band]
+    single: list[Band]
+    joint: list[Band]
 
 
 class _UsPayroll(_Table):
@@ -118,7 +121,7 @@ class _UkYear(_Table):
     income_tax_source: str
     personal_allowance: Decimal
     allowance_taper_from: Decimal
-    bands: list[_Band]
+    bands: list[Band]
     ni_source: str
     national_insurance: list[_NiBand]
 
@@ -138,7 +141,7 @@ class _IndiaYear(_Table):
     label: str
     source: str
     standard_deduction: Decimal
-    slabs: list[_Band]
+    slabs: list[Band]
     rebate_income_limit: Decimal
     rebate_max: Decimal
     surcharge: list[_Surcharge]
@@ -261,66 +264,17 @@ def _check_year(residence: Residence, tax_year: int) -> None:
         )
 
 
-def _bands(amount: Decimal, bands: list[_Band]) -> Decimal:
-    """Tax on ``amount`` through consecutive bands (each ``up_to`` a cumulative upper bound)."""
-    tax = Decimal(0)
-    lower = Decimal(0)
-    for band in bands:
-        upper = band.up_to
-        if amount <= lower:
-            break
-        top = amount if upper is None else min(amount, upper)
-        tax += (top - lower) * band.rate_pct / _PCT
-        if upper is None:
-            break
-        lower = upper
-    return tax
-
-
 def _capped(wages: Decimal, rate_pct: Decimal, cap: Decimal | None) -> Decimal:
     base = wages if cap is None else min(wages, cap)
     return base * rate_pct / _PCT
-
-
-@functools.lru_cache(maxsize=4096)
-def _tenforty(year: int, state: str | None, filing: Filing, cents: int) -> tuple[Any, ...]:
-    """tenforty's federal total, Additional Medicare, state total and state taxable income."""
-    import tenforty  # a compiled package: imported only when a US tax is asked for
-
-    status = "Single" if filing == "single" else "Married/Joint"
-    result = tenforty.evaluate_return(
-        year=year, state=state, filing_status=status, w2_income=cents / 100
-    )
-    return (
-        result.federal_total_tax,
-        result.federal_additional_medicare_tax,
-        result.state_total_tax,
-        result.state_taxable_income,
-    )
-
-
-def _dollars(value: float) -> Decimal:
-    return Decimal(repr(value)).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def us_federal_state(
-    wages: Decimal, state: str, filing: Filing, tax_year: int
-) -> tuple[Decimal, Decimal, Decimal, Decimal]:
-    """(federal total incl. Additional Medicare, Additional Medicare, state income tax,
-    state taxable income), USD, from tenforty for W-2 wages only and the standard deduction."""
-    cents = int(wages.quantize(CENT, rounding=ROUND_HALF_UP) * 100)
-    federal, additional, state_tax, state_taxable = _tenforty(tax_year, state, filing, cents)
-    return _dollars(federal), _dollars(additional), _dollars(state_tax), _dollars(state_taxable)
 
 
 def _us_lines(wages: Decimal, residence: Residence, filing: Filing, year: int) -> list[TaxLine]:
     assert residence.state is not None
     table = _us()
     usd = "USD"
-    tenforty_source = f"tenforty (Open Tax Solver) {year} federal 1040 and state forms"
-    federal, additional, state_tax, state_taxable = us_federal_state(
-        wages, residence.state, filing, year
-    )
+    tenforty_source = f"tenforty (Open Tax Solver) {year} federal 1040"
+    federal, additional, _, _ = tenforty_federal_state(wages, residence.state, filing, year)
     extra = table.additional_medicare
     threshold = extra.threshold_single if filing == "single" else extra.threshold_joint
     ours = max(Decimal(0), wages - threshold) * extra.rate_pct / _PCT
@@ -329,33 +283,40 @@ def _us_lines(wages: Decimal, residence: Residence, filing: Filing, year: int) -
     if additional == 0 and ours > 0:
         # tenforty has no Form 8959 for this year: its federal total leaves the tax out.
         additional, additional_source = ours, extra.source
+    ss = table.social_security
+    social_security = _capped(wages, ss.rate_pct, ss.wage_base[str(year)])
+    med = table.medicare
+    medicare = wages * med.rate_pct / _PCT
+    state = state_income_tax(wages, residence.state, filing, year, social_security + medicare)
     lines = [
         TaxLine("federal_income_tax", "federal income tax", Money(income_tax, usd),
                 tenforty_source),
         TaxLine("additional_medicare", "additional Medicare (0.9%)", Money(additional, usd),
                 additional_source),
-        TaxLine("state_income_tax", f"{residence.state} income tax", Money(state_tax, usd),
-                tenforty_source),
+        TaxLine("state_income_tax", f"{residence.state} income tax", Money(state.amount, usd),
+                "; ".join(state.sources)),
     ]  # fmt: skip
     if residence.nyc:
         bands = table.nyc.single if filing == "single" else table.nyc.joint
-        nyc = _bands(max(state_taxable, Decimal(0)), bands)
+        nyc_taxable = max(state.taxable_income, Decimal(0))
+        nyc = band_tax(nyc_taxable, bands)
         lines.append(
             TaxLine("local_income_tax", "NYC income tax", Money(nyc, usd), table.nyc.source)
         )
-    ss = table.social_security
+        credit = nyc_school_tax_credit(wages, nyc_taxable, filing, year)
+        if credit is not None:
+            lines.append(
+                TaxLine(
+                    "nyc_school_tax_credit",
+                    "NYC school tax credit",
+                    Money(-credit, usd),
+                    nyc_school_tax_credit_source(),
+                )
+            )
     lines.append(
-        TaxLine(
-            "social_security",
-            "social security (6.2%)",
-            Money(_capped(wages, ss.rate_pct, ss.wage_base[str(year)]), usd),
-            ss.source,
-        )
+        TaxLine("social_security", "social security (6.2%)", Money(social_security, usd), ss.source)
     )
-    med = table.medicare
-    lines.append(
-        TaxLine("medicare", "medicare (1.45%)", Money(wages * med.rate_pct / _PCT, usd), med.source)
-    )
+    lines.append(TaxLine("medicare", "medicare (1.45%)", Money(medicare, usd), med.source))
     for levy in table.levy:
         if levy.state != residence.state:
             continue
@@ -373,7 +334,7 @@ def _uk_lines(wages: Decimal, year: int) -> list[TaxLine]:
     if wages > table.allowance_taper_from:
         allowance = max(Decimal(0), allowance - (wages - table.allowance_taper_from) / 2)
     taxable = max(Decimal(0), wages - allowance)
-    income_tax = _bands(taxable, table.bands)
+    income_tax = band_tax(taxable, table.bands)
     ni = Decimal(0)
     for band in table.national_insurance:
         top = wages if band.up_to is None else min(wages, band.up_to)
@@ -391,7 +352,7 @@ def india_tax(wages: Decimal, year: int) -> tuple[Decimal, Decimal, Decimal]:
     """(income tax after rebate, surcharge, cess) in INR under the new regime."""
     table = next(y for y in _india().year if y.year == year)
     taxable = max(Decimal(0), wages - table.standard_deduction)
-    tax = _bands(taxable, table.slabs)
+    tax = band_tax(taxable, table.slabs)
     if taxable <= table.rebate_income_limit:
         tax = max(Decimal(0), tax - table.rebate_max)
     else:
@@ -404,7 +365,7 @@ def india_tax(wages: Decimal, year: int) -> tuple[Decimal, Decimal, Decimal]:
             surcharge = tax * level.rate_pct / _PCT
             # Marginal relief: tax + surcharge exceeds that at the threshold by at most the
             # income above the threshold.
-            at_threshold = _bands(level.above, table.slabs)
+            at_threshold = band_tax(level.above, table.slabs)
             below_rate = table.surcharge[index - 1].rate_pct if index > 0 else Decimal(0)
             ceiling = at_threshold * (1 + below_rate / _PCT) + (taxable - level.above)
             surcharge = max(Decimal(0), min(surcharge, ceiling - tax))
