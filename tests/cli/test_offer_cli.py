@@ -32,7 +32,9 @@ def test_show_json_contract(examples: Path) -> None:
         "four_year_total",
         "annualized_total",
         "steady_state_total",
+        "warnings",
     }
+    assert data["warnings"] == []
     assert data["name"] == "Microsoft 62 target"
     assert data["currency"] == "USD"
     assert [y["year"] for y in data["years"]] == [1, 2, 3, 4]

@@ -12,9 +12,9 @@ from rich.padding import Padding
 from rich.text import Text
 
 from offerlab.cli.common import amount_table, console, print_json
+from offerlab.cli.offer_files import load_checked
 from offerlab.errors import InputError
 from offerlab.market.normalize import canonical_company, normalize_level
-from offerlab.offers import load_offer
 from offerlab.offers.model import Offer
 from offerlab.scenarios.career import (
     PARTS,
@@ -124,7 +124,8 @@ def project_career(
         raise InputError("--compare-promotions needs --compare FILE")
     if refresher is not None and refresher < 0:
         raise InputError(f"--refresher must not be negative (got {refresher:g})")
-    first_offer = load_offer(file)
+    loaded, warnings = load_checked([file] if compare is None else [file, compare])
+    first_offer = loaded[0]
     plan = load_promotions(promotions) if promotions is not None else None
     options = (Decimal(str(growth)), _decimal(raise_pct), _decimal(refresher))
     first = project(first_offer, years, plan, *options)
@@ -132,7 +133,7 @@ def project_career(
     if compare is not None:
         compare_plan = load_promotions(compare_promotions) if compare_promotions else None
         second = _compare_path(
-            load_offer(compare), first_offer, years, plan, promotions, compare_plan, *options
+            loaded[1], first_offer, years, plan, promotions, compare_plan, *options
         )
     if second is not None and second.currency != first.currency:
         raise InputError(
@@ -151,6 +152,7 @@ def project_career(
                 }
                 for a, b in zip(data["years"], data["compare"]["years"], strict=True)
             ]
+        data["warnings"] = warnings
         print_json(data)
         return
     _print_path(first)

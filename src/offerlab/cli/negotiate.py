@@ -15,6 +15,7 @@ from rich.text import Text
 
 from offerlab.cli.common import amount_table, console, print_json, write_file
 from offerlab.cli.db import DbOption, resolve_db
+from offerlab.cli.offer_files import load_checked
 from offerlab.errors import InputError
 from offerlab.negotiate import (
     Lever,
@@ -28,7 +29,7 @@ from offerlab.negotiate import (
     render_script,
 )
 from offerlab.negotiate.report import PACKAGES
-from offerlab.offers import Offer, load_offers
+from offerlab.offers import Offer
 from offerlab.scenarios.currency import convert_offer, load_table
 
 __all__ = ["negotiate"]
@@ -87,7 +88,7 @@ def negotiate(
             "--format html writes a page of several MB (the chart's code is inside it): "
             "give --out PATH, or redirect the output to a file"
         )
-    offers = load_offers([offer_file, *(competing or [])])
+    offers, warnings = load_checked([offer_file, *(competing or [])])
     rivals, notes = _in_currency(offers[0].currency, offers[1:], rates_file, rate)
     profile = load_profile(profile_file) if profile_file is not None else None
     growth_rate = Decimal(str(growth)) if growth is not None else None
@@ -97,12 +98,13 @@ def negotiate(
         plan = plan_negotiation(offers[0], market, competing=rivals, profile=profile, notes=notes)
     text: str | None = None
     if as_json:
+        document = {**plan_json(plan), "warnings": warnings}
         if out is None:
-            print_json(plan_json(plan))
+            print_json(document)
             return
         import json
 
-        text = json.dumps(plan_json(plan), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     elif fmt is ReportFormat.md:
         text = plan_markdown(plan)
     elif fmt is ReportFormat.html:

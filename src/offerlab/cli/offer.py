@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.padding import Padding
@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from offerlab.cli.common import amount_table, console, fmt_money, print_json, write_file
+from offerlab.cli.offer_files import load_checked
 from offerlab.errors import InputError
 from offerlab.money import CURRENCIES, allocate_cents, to_cents
 from offerlab.offers import (
@@ -20,8 +21,6 @@ from offerlab.offers import (
     OfferEvaluation,
     compare,
     evaluate,
-    load_offer,
-    load_offers,
     offer_json_schema,
     preset,
     preset_names,
@@ -81,10 +80,6 @@ _METRIC_LABELS = {
 }
 
 
-def _evaluate_file(path: Path, years: int) -> OfferEvaluation:
-    return evaluate(load_offer(path), years)
-
-
 @offer_app.command("show")
 def show(
     file: Annotated[Path, typer.Argument(help="An offer file (.toml or .json).")],
@@ -99,7 +94,8 @@ def show(
     rate: RateOption = None,
 ) -> None:
     """Show an offer's pay by year and its headline totals (optionally after tax)."""
-    evaluation = _evaluate_file(file, years)
+    offers, warnings = load_checked([file])
+    evaluation = evaluate(offers[0], years)
     taxed: AfterTax | None = None
     if after or residence is not None or tax_year is not None:
         table = load_table(rates, rate) if rates is not None or rate else RatesTable.bundled()
@@ -119,6 +115,7 @@ def show(
                 }
                 for e, amount in zip(evaluation.events, cents, strict=True)
             ]
+        data["warnings"] = warnings
         print_json(data)
         return
     _print_show(evaluation)
@@ -304,7 +301,7 @@ def compare_offers(
     """Compare offers side by side, with deltas against the first one."""
     if len(files) < 2:
         raise InputError("compare needs at least two offer files")
-    offers = load_offers(files)
+    offers, warnings = load_checked(files)
     restated: list[Rate] = []
     if currency is not None:
         offers, restated = _restate(offers, currency, rates, rate)
@@ -350,6 +347,7 @@ def compare_offers(
                     for e, a in zip(comparison.evaluations, adjustments, strict=True)
                 ],
             }
+        data["warnings"] = warnings
         print_json(data)
         return
     headers = _headers(files, comparison)
@@ -537,7 +535,7 @@ def simulate_offers(
         raise InputError("--growth is deterministic: give it without --prices/--drift/--volatility")
     if paths <= 0:
         raise InputError(f"--paths must be at least 1 (got {paths})")
-    offers = load_offers(files)
+    offers, warnings = load_checked(files)
     restated: list[Rate] = []
     if currency is not None:
         offers, restated = _restate(offers, currency, rates, rate)
@@ -549,7 +547,7 @@ def simulate_offers(
         )
     evaluations = [evaluate(offer, years) for offer in offers]
     if growth is not None:
-        _print_growth(evaluations, growth, as_json)
+        _print_growth(evaluations, growth, as_json, warnings)
         return
     if prices is not None:
         estimate = estimate_from_prices(prices)
@@ -570,12 +568,18 @@ def simulate_offers(
         data = result.as_json()
         if restated:
             data["exchange_rates"] = [r.as_json() for r in restated]
+        data["warnings"] = warnings
         print_json(data)
         return
     _print_simulation(result, model, restated, html_path)
 
 
-def _print_growth(evaluations: list[OfferEvaluation], growth: float, as_json: bool) -> None:
+def _print_growth(
+    evaluations: list[OfferEvaluation],
+    growth: float,
+    as_json: bool,
+    warnings: list[dict[str, Any]],
+) -> None:
     from offerlab.scenarios.simulate import break_even, deterministic_totals, exposure
 
     totals = [deterministic_totals(e, growth) for e in evaluations]
@@ -595,6 +599,7 @@ def _print_growth(evaluations: list[OfferEvaluation], growth: float, as_json: bo
                     for e, row in zip(evaluations, totals, strict=True)
                 ],
                 "break_even": [b.as_json() for b in evens],
+                "warnings": warnings,
             }
         )
         return

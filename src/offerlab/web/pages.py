@@ -30,6 +30,7 @@ from offerlab.offers import (
 )
 from offerlab.offers.fileformat import toml_ready
 from offerlab.offers.metrics import COMPONENTS, OfferEvaluation
+from offerlab.offers.service import offer_warnings
 from offerlab.store import MarketRepository, Store
 from offerlab.web.api import (
     MAX_PATHS,
@@ -418,6 +419,7 @@ def page_router() -> APIRouter:
             request,
             "form.html",
             saved=saved,
+            warnings=offer_warnings(saved.offer),
             evaluation=evaluation,
             table=_table(evaluation),
             values=values,
