@@ -324,6 +324,7 @@ def derive_base_floor(document: dict[str, Any]) -> str:
         "# bundled levels.fyi records (derived_levelsfyi_2017_2021.json: the company bands of a",
         "# country, all metros, not split by specialty), USD: the floor offerlab judges a yearly",
         "# base by (offers/service.py). Written by scripts/derive_market_data.py.",
+        f"# Source: {document['source']} ({document['url']}).",
         "",
         f"source = {json.dumps(document['source'])}",
         "",

@@ -265,5 +265,8 @@ def test_narrow_terminal_transposes_instead_of_dropping_labels(
     text = captured.get()
     assert "Year 8" in text
     assert "refresher" in text
+    # On its side the rows are years: the "Component" header of the upright table would
+    # stand over them.
+    assert "Component" not in text
     assert "…" not in text
     assert max(len(line) for line in text.splitlines()) <= 80

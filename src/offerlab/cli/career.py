@@ -86,7 +86,9 @@ def _compare_path(
 @career_app.command("project")
 def project_career(
     file: Annotated[Path, typer.Argument(help="The offer file to start from.")],
-    years: Annotated[int, typer.Option("--years", help="Years to project (1-50).")] = 10,
+    years: Annotated[
+        int, typer.Option("--years", help="Years to project, 1-50 (default 10).")
+    ] = 10,
     promotions: Annotated[
         Path | None,
         typer.Option(
@@ -95,15 +97,20 @@ def project_career(
         ),
     ] = None,
     growth: Annotated[
-        float, typer.Option("--growth", help="Stock price growth, % a year (default 0).")
+        float,
+        typer.Option("--growth", metavar="PCT", help="Stock price growth, % a year (default 0)."),
     ] = 0.0,
     raise_pct: Annotated[
         float | None,
-        typer.Option("--raise", help="Yearly raise of the base, % (default: the offer's)."),
+        typer.Option(
+            "--raise", metavar="PCT", help="Yearly raise of the base, % (default: the offer's)."
+        ),
     ] = None,
     refresher: Annotated[
         float | None,
-        typer.Option("--refresher", help="Yearly refresher grant at the starting level."),
+        typer.Option(
+            "--refresher", metavar="AMOUNT", help="Yearly refresher grant at the starting level."
+        ),
     ] = None,
     compare: Annotated[
         Path | None,

@@ -13,7 +13,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from offerlab.cli.common import amount_table, console, print_json, write_file
+from offerlab.cli.common import amount_table, between, console, print_json, write_file
 from offerlab.cli.db import DbOption, resolve_db
 from offerlab.cli.offer_files import load_checked
 from offerlab.errors import InputError
@@ -73,8 +73,8 @@ def negotiate(
         float | None,
         typer.Option(
             "--growth",
-            min=-50,
-            max=100,
+            metavar="PCT",
+            callback=between(-50, 100, "--growth"),
             help="Yearly comp growth (percent) to restate older market data; default: measured.",
         ),
     ] = None,
@@ -83,6 +83,8 @@ def negotiate(
     """Plan a negotiation: benchmark, levers with asks and scripts, three packages."""
     if as_json and fmt is not None:
         raise InputError("give --json or --format, not both")
+    if out is not None and not as_json and fmt is None:
+        raise InputError("--out needs --json or --format md|html")
     if fmt is ReportFormat.html and out is None and sys.stdout.isatty():
         raise InputError(
             "--format html writes a page of several MB (the chart's code is inside it): "
@@ -111,8 +113,6 @@ def negotiate(
         text = plan_html(plan)
     if text is None:
         _print_plan(plan)
-        if out is not None:
-            raise InputError("--out needs --json or --format md|html")
         return
     if out is None:
         typer.echo(text, nl=False)

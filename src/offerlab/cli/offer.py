@@ -12,7 +12,14 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from offerlab.cli.common import amount_table, console, fmt_money, print_json, write_file
+from offerlab.cli.common import (
+    amount_table,
+    between,
+    console,
+    fmt_money,
+    print_json,
+    write_file,
+)
 from offerlab.cli.offer_files import load_checked
 from offerlab.errors import InputError
 from offerlab.money import CURRENCIES, allocate_cents, to_cents
@@ -42,23 +49,36 @@ __all__ = ["offer_app"]
 offer_app = typer.Typer(help="Model offers: cash flow by year, totals, side-by-side comparison.")
 
 YearsOption = Annotated[
-    int, typer.Option("--years", min=1, max=50, help="Offer years to show (default 4).")
+    int,
+    typer.Option(
+        "--years", callback=between(1, 50, "--years"), help="Offer years to show, 1-50 (default 4)."
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (a stable contract).")]
 ResidenceOption = Annotated[
     str | None,
     typer.Option(
         "--residence",
+        metavar="PLACE",
         help="Where you live for tax, e.g. 'Seattle, WA', 'New York, NY', 'London', "
         "'Bangalore' (default: the offer's location). Implies --after-tax.",
     ),
 ]
 FilingOption = Annotated[
-    str, typer.Option("--filing", help="US filing status: single or joint (one earner).")
+    str | None,
+    typer.Option(
+        "--filing",
+        metavar="single|joint",
+        help="US filing status: single (the default) or joint (one earner). Implies --after-tax.",
+    ),
 ]
 TaxYearOption = Annotated[
     int | None,
-    typer.Option("--tax-year", help="Tax tables of this year (default: latest shipped)."),
+    typer.Option(
+        "--tax-year",
+        metavar="YEAR",
+        help="Tax tables of this year (default: latest shipped). Implies --after-tax.",
+    ),
 ]
 AfterTaxOption = Annotated[
     bool, typer.Option("--after-tax", help="Add the taxes and pay after tax of each year.")
@@ -69,7 +89,11 @@ RatesOption = Annotated[
 ]
 RateOption = Annotated[
     list[str] | None,
-    typer.Option("--rate", help="A rate FROM:TO=VALUE[@YYYY-MM-DD], e.g. GBP:USD=1.27 (repeat)."),
+    typer.Option(
+        "--rate",
+        metavar="FROM:TO=VALUE",
+        help="A rate, optionally dated FROM:TO=VALUE@YYYY-MM-DD, e.g. GBP:USD=1.27 (repeat).",
+    ),
 ]
 
 _METRIC_LABELS = {
@@ -88,16 +112,23 @@ def show(
     as_json: JsonOption = False,
     after: AfterTaxOption = False,
     residence: ResidenceOption = None,
-    filing: FilingOption = "single",
+    filing: FilingOption = None,
     tax_year: TaxYearOption = None,
     rates: RatesOption = None,
     rate: RateOption = None,
 ) -> None:
     """Show an offer's pay by year and its headline totals (optionally after tax)."""
+    taxing = _after_tax_asked(after, residence, filing, tax_year)
+    if (rates is not None or rate) and not taxing:
+        raise InputError(
+            "--rates and --rate convert the offer for taxes where another currency is paid; "
+            "give them with --after-tax or --residence",
+            option="--rates" if rates is not None else "--rate",
+        )
     offers, warnings = load_checked([file])
     evaluation = evaluate(offers[0], years)
     taxed: AfterTax | None = None
-    if after or residence is not None or tax_year is not None:
+    if taxing:
         table = load_table(rates, rate) if rates is not None or rate else RatesTable.bundled()
         taxed = after_tax(evaluation, residence, _filing(filing), tax_year, table)
     if as_json:
@@ -125,8 +156,16 @@ def show(
         _print_events(evaluation)
 
 
-def _filing(text: str) -> Filing:
-    if text == "single":
+def _after_tax_asked(
+    after: bool, residence: str | None, filing: str | None, tax_year: int | None
+) -> bool:
+    """Whether the taxes are asked for: --after-tax, or an option that only means something
+    for them (--residence, --filing, --tax-year), which implies it."""
+    return after or residence is not None or filing is not None or tax_year is not None
+
+
+def _filing(text: str | None) -> Filing:
+    if text is None or text == "single":
         return "single"
     if text == "joint":
         return "joint"
@@ -280,7 +319,9 @@ def compare_offers(
     currency: Annotated[
         str | None,
         typer.Option(
-            "--currency", help="Restate every offer in this currency with dated rates (e.g. USD)."
+            "--currency",
+            metavar="CODE",
+            help="Restate every offer in this currency with dated rates (e.g. USD).",
         ),
     ] = None,
     rates: RatesOption = None,
@@ -289,18 +330,26 @@ def compare_offers(
         str | None,
         typer.Option(
             "--adjust-location",
+            metavar="premiums|FILE",
             help="Opt-in: also show figures adjusted for place: 'premiums' (the seed guides' "
             "geographic premiums) or a cost-of-living index file.",
         ),
     ] = None,
     after: AfterTaxOption = False,
     residence: ResidenceOption = None,
-    filing: FilingOption = "single",
+    filing: FilingOption = None,
     tax_year: TaxYearOption = None,
 ) -> None:
     """Compare offers side by side, with deltas against the first one."""
     if len(files) < 2:
         raise InputError("compare needs at least two offer files")
+    taxing = _after_tax_asked(after, residence, filing, tax_year)
+    if (rates is not None or rate) and currency is None and not taxing:
+        raise InputError(
+            "--rates and --rate restate offers with --currency, or convert them for "
+            "--after-tax; give one of those",
+            option="--rates" if rates is not None else "--rate",
+        )
     offers, warnings = load_checked(files)
     restated: list[Rate] = []
     if currency is not None:
@@ -316,7 +365,7 @@ def compare_offers(
         )
     comparison = compare([evaluate(offer, years) for offer in offers])
     taxed: list[AfterTax] = []
-    if after or residence is not None or tax_year is not None:
+    if taxing:
         rates_table = load_table(rates, rate) if rates is not None or rate else RatesTable.bundled()
         status = _filing(filing)
         taxed = [
@@ -479,17 +528,25 @@ def _print_comparison(comparison: Comparison, years: int, headers: list[str]) ->
 @offer_app.command("simulate")
 def simulate_offers(
     files: Annotated[list[Path], typer.Argument(help="One or more offer files.")],
-    paths: Annotated[int, typer.Option("--paths", help="Monte Carlo price paths.")] = 10_000,
+    paths: Annotated[
+        int | None, typer.Option("--paths", help="Monte Carlo price paths (default 10,000).")
+    ] = None,
     seed: Annotated[
         int | None, typer.Option("--seed", help="Random seed (same seed, same numbers).")
     ] = None,
     drift: Annotated[
         float | None,
-        typer.Option("--drift", help="Expected (mean) annual growth of the price, % (default 0)."),
+        typer.Option(
+            "--drift",
+            metavar="PCT",
+            help="Expected (mean) annual growth of the price, % (default 0).",
+        ),
     ] = None,
     volatility: Annotated[
         float | None,
-        typer.Option("--volatility", help="Annual volatility of the price, % (default 30)."),
+        typer.Option(
+            "--volatility", metavar="PCT", help="Annual volatility of the price, % (default 30)."
+        ),
     ] = None,
     prices: Annotated[
         Path | None,
@@ -501,12 +558,17 @@ def simulate_offers(
     ] = None,
     growth: Annotated[
         float | None,
-        typer.Option("--growth", help="Deterministic: the price grows this % a year (no paths)."),
+        typer.Option(
+            "--growth",
+            metavar="PCT",
+            help="Deterministic: the price grows this % a year (no paths).",
+        ),
     ] = None,
     correlation: Annotated[
         float,
         typer.Option(
             "--correlation",
+            metavar="RHO",
             help="Correlation of different companies' stock returns, 0-1 (default 0: "
             "independent). Offers at one company always share a path.",
         ),
@@ -516,7 +578,8 @@ def simulate_offers(
         Path | None, typer.Option("--html", help="Write an HTML report with a fan chart.")
     ] = None,
     currency: Annotated[
-        str | None, typer.Option("--currency", help="Restate every offer in this currency.")
+        str | None,
+        typer.Option("--currency", metavar="CODE", help="Restate every offer in this currency."),
     ] = None,
     rates: RatesOption = None,
     rate: RateOption = None,
@@ -531,8 +594,30 @@ def simulate_offers(
 
     if prices is not None and (drift is not None or volatility is not None):
         raise InputError("give --prices or --drift/--volatility, not both")
-    if growth is not None and (prices is not None or drift is not None or volatility is not None):
-        raise InputError("--growth is deterministic: give it without --prices/--drift/--volatility")
+    if growth is not None:
+        # One deterministic path: the options of the Monte Carlo would be silently ignored.
+        given = {
+            "--prices": prices is not None,
+            "--drift": drift is not None,
+            "--volatility": volatility is not None,
+            "--paths": paths is not None,
+            "--seed": seed is not None,
+            "--correlation": correlation != 0,
+            "--html": html_path is not None,
+        }
+        ignored = [name for name, present in given.items() if present]
+        if ignored:
+            raise InputError(
+                f"--growth is deterministic (one path): give it without {', '.join(ignored)} "
+                "(they set up the Monte Carlo simulation)",
+                option="--growth",
+            )
+    if (rates is not None or rate) and currency is None:
+        raise InputError(
+            "--rates and --rate restate offers with --currency; give --currency CODE",
+            option="--rates" if rates is not None else "--rate",
+        )
+    paths = 10_000 if paths is None else paths
     if paths <= 0:
         raise InputError(f"--paths must be at least 1 (got {paths})")
     offers, warnings = load_checked(files)

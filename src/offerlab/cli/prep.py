@@ -209,6 +209,10 @@ def plan_command(
     """A dated study plan: week by week and day by day, hours by skill, mocks before the day."""
     if as_json and fmt is not None:
         raise InputError("--json and --format md are two outputs; choose one")
+    if out is not None and not as_json and fmt is None:
+        raise InputError("--out writes the --json or --format md document; give one of them")
+    if ics_time is not None and ics is None:
+        raise InputError("--ics-time sets when the --ics file's sessions start; give --ics PATH")
     now = today(today_option)
     chosen = resolve_pipeline(pipeline)
     request = PlanRequest(
@@ -395,12 +399,20 @@ def log_practice_command(
     ctx: typer.Context,
     problem: Annotated[str, typer.Option("--problem", help="What you practised.")],
     minutes: Annotated[int, typer.Option("--minutes", help="Minutes spent (> 0).")],
-    outcome: Annotated[str, typer.Option("--outcome", help="solved, partial or failed.")],
+    outcome: Annotated[
+        str, typer.Option("--outcome", metavar="solved|partial|failed", help="How it went.")
+    ],
     skill: Annotated[
-        str | None, typer.Option("--skill", help="coding, system_design, ml or behavioral.")
+        str | None,
+        typer.Option(
+            "--skill",
+            metavar="SKILL",
+            help="coding, system_design, ml or behavioral.",
+        ),
     ] = None,
     stage: Annotated[
-        str | None, typer.Option("--stage", help="The pipeline stage it prepares for.")
+        str | None,
+        typer.Option("--stage", metavar="STAGE", help="The pipeline stage it prepares for."),
     ] = None,
     mistake: Annotated[
         str | None,
@@ -571,9 +583,14 @@ def log_mock_command(
 @prep_app.command("review")
 def review_command(
     ctx: typer.Context,
-    card: Annotated[int, typer.Argument(help="The review card id (prep status lists them).")],
+    card: Annotated[
+        int, typer.Argument(metavar="CARD", help="The review card id (prep status lists them).")
+    ],
     grade: Annotated[
-        int, typer.Option("--grade", help="How well you recalled it: 0 (blackout) to 5 (perfect).")
+        int,
+        typer.Option(
+            "--grade", metavar="0-5", help="How well you recalled it: 0 (blackout) to 5 (perfect)."
+        ),
     ],
     on: DateOption = None,
     db: DbOption = None,

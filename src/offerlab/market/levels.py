@@ -314,8 +314,11 @@ def map_level(
         stats_from = bundled_level_stats(source_company, specialty)
     if stats_to is None:
         stats_to = bundled_level_stats(target_company, specialty)
-    _require(source_company, stats_from, "from")
-    _require(target_company, stats_to, "to")
+    if curated is None and level is not None:
+        curated = default_curated(source_company, level, target_company)
+    placed = f"{source_company} {level or from_level}"
+    _require(source_company, stats_from, placed, target_company, curated or ())
+    _require(target_company, stats_to, placed, target_company, curated or ())
     found = [s for s in stats_from if s.level == level and s.median_years_experience is not None]
     if level is None or not found:
         known = ", ".join(s.level for s in stats_from if s.median_years_experience is not None)
@@ -371,13 +374,39 @@ def map_level(
     )
 
 
-def _require(company: str, stats: Sequence[LevelStats], side: str) -> None:
+def _require(
+    company: str,
+    stats: Sequence[LevelStats],
+    placed: str,
+    target: str,
+    curated: Sequence[CuratedEvidence],
+) -> None:
+    """Statistics of ``company`` exist, else a NotFoundError that says why the mapping cannot
+    be made (a ladder without records is not an unknown company) and what the curated tables
+    say of ``placed`` at ``target`` instead."""
     if stats:
         return
-    known = ", ".join(known_ladder_companies())
-    raise NotFoundError(
-        f"no level statistics for company {company!r} ({side}); companies with a ladder: {known}"
+    with_records = [c for c in known_ladder_companies() if bundled_level_stats(c)]
+    try:
+        ladder = level_order(company)
+    except NotFoundError:
+        ladder = []
+    if ladder:
+        message = (
+            f"{company} has a level ladder ({', '.join(ladder)}) but no records with years of "
+            "experience, which the mapping compares"
+        )
+    else:
+        message = f"no level statistics for company {company!r}"
+    message += (
+        f"; companies with a ladder and records: {', '.join(with_records)} (and any company "
+        "with at least 5 records at a level)"
     )
+    if curated:
+        levels = ", ".join(dict.fromkeys(lvl for e in curated for lvl in e.levels))
+        sources = ", ".join(dict.fromkeys(e.source for e in curated))
+        message += f"; the curated table of {sources} places {placed} at {target} {levels}"
+    raise NotFoundError(message)
 
 
 def _disagreements(
