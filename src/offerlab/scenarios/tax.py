@@ -18,13 +18,11 @@ currency; results are exact Decimals except tenforty's, which are cents.
 from __future__ import annotations
 
 import functools
-import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
-from importlib import resources
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from offerlab.errors import InputError
 from offerlab.money import Money, money_sum
@@ -32,13 +30,14 @@ from offerlab.scenarios.residence import Residence
 from offerlab.scenarios.us_tax import (
     Band,
     Filing,
+    TaxTable,
     band_tax,
+    load_tax_table,
     nyc_school_tax_credit,
     nyc_school_tax_credit_source,
     state_income_tax,
     tenforty_federal_state,
 )
-from offerlab.validation import validate_document
 
 __all__ = [
     "Filing",
@@ -57,50 +56,46 @@ TENFORTY_YEARS: tuple[int, ...] = tuple(range(2018, 2026))
 _PCT = Decimal(100)
 
 
-class _Table(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class _LevyRate(_Table):
+class _LevyRate(TaxTable):
     year: int
     rate_pct: Decimal
     wage_cap: Decimal | None = None
 
 
-class _Levy(_Table):
+class _Levy(TaxTable):
     state: str
     name: str
     source: str
     rates: list[_LevyRate]
 
 
-class _SocialSecurity(_Table):
+class _SocialSecurity(TaxTable):
     source: str
     rate_pct: Decimal
     wage_base: dict[str, Decimal]
 
 
-class _Medicare(_Table):
+class _Medicare(TaxTable):
     source: str
     rate_pct: Decimal
     years: list[int]
 
 
-class _AdditionalMedicare(_Table):
+class _AdditionalMedicare(TaxTable):
     source: str
     rate_pct: Decimal
     threshold_single: Decimal
     threshold_joint: Decimal
 
 
-class _Nyc(_Table):
+class _Nyc(TaxTable):
     source: str
     years: list[int]
     single: list[Band]
     joint: list[Band]
 
 
-class _UsPayroll(_Table):
+class _UsPayroll(TaxTable):
     currency: Literal["USD"]
     social_security: _SocialSecurity
     medicare: _Medicare
@@ -109,13 +104,13 @@ class _UsPayroll(_Table):
     nyc: _Nyc
 
 
-class _NiBand(_Table):
+class _NiBand(TaxTable):
     from_: Annotated[Decimal, Field(alias="from")]
     up_to: Decimal | None = None
     rate_pct: Decimal
 
 
-class _UkYear(_Table):
+class _UkYear(TaxTable):
     year: int
     label: str
     income_tax_source: str
@@ -126,17 +121,17 @@ class _UkYear(_Table):
     national_insurance: list[_NiBand]
 
 
-class _Uk(_Table):
+class _Uk(TaxTable):
     currency: Literal["GBP"]
     year: list[_UkYear]
 
 
-class _Surcharge(_Table):
+class _Surcharge(TaxTable):
     above: Decimal
     rate_pct: Decimal
 
 
-class _IndiaYear(_Table):
+class _IndiaYear(TaxTable):
     year: int
     label: str
     source: str
@@ -148,29 +143,24 @@ class _IndiaYear(_Table):
     cess_pct: Decimal
 
 
-class _India(_Table):
+class _India(TaxTable):
     currency: Literal["INR"]
     year: list[_IndiaYear]
 
 
-def _load(name: str) -> Any:
-    text = resources.files("offerlab").joinpath("data", "tax", name).read_text(encoding="utf-8")
-    return tomllib.loads(text, parse_float=Decimal)
-
-
 @functools.cache
 def _us() -> _UsPayroll:
-    return validate_document(_UsPayroll, _load("us_payroll.toml"), "us_payroll.toml", "tax table")
+    return load_tax_table(_UsPayroll, "us_payroll.toml")
 
 
 @functools.cache
 def _uk() -> _Uk:
-    return validate_document(_Uk, _load("uk.toml"), "uk.toml", "tax table")
+    return load_tax_table(_Uk, "uk.toml")
 
 
 @functools.cache
 def _india() -> _India:
-    return validate_document(_India, _load("india.toml"), "india.toml", "tax table")
+    return load_tax_table(_India, "india.toml")
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ import tomllib
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -37,7 +37,9 @@ __all__ = [
     "Filing",
     "NyRecapture",
     "StateIncomeTax",
+    "TaxTable",
     "band_tax",
+    "load_tax_table",
     "ny_recapture",
     "ny_schedule_constants",
     "ny_state_tax",
@@ -51,12 +53,16 @@ Filing = Literal["single", "joint"]
 _PCT: Final = Decimal(100)
 _DOLLAR: Final = Decimal(1)
 
+TableT = TypeVar("TableT", bound=BaseModel)
 
-class _Table(BaseModel):
+
+class TaxTable(BaseModel):
+    """A shipped tax table's model: no unknown key, frozen."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-class Band(_Table):
+class Band(TaxTable):
     """One band of a rate schedule: up to a cumulative upper bound (None: no bound)."""
 
     up_to: Decimal | None = None
@@ -86,7 +92,7 @@ def _whole(value: Decimal) -> Decimal:
 # --- tables ---------------------------------------------------------------------------------
 
 
-class _NyYear(_Table):
+class _NyYear(TaxTable):
     year: int
     source: str
     standard_deduction: dict[Filing, Decimal]
@@ -96,18 +102,18 @@ class _NyYear(_Table):
     joint: list[Band]
 
 
-class _CreditStep(_Table):
+class _CreditStep(TaxTable):
     below: Decimal
     amount: Decimal
 
 
-class _HouseholdCredit(_Table):
+class _HouseholdCredit(TaxTable):
     source: str
     single: list[_CreditStep]
     joint: list[_CreditStep]
 
 
-class _Ny(_Table):
+class _Ny(TaxTable):
     threshold_agi: Decimal
     phase_in_width: Decimal
     table_below: Decimal
@@ -115,7 +121,7 @@ class _Ny(_Table):
     year: list[_NyYear]
 
 
-class _CaBehavioralHealth(_Table):
+class _CaBehavioralHealth(TaxTable):
     name: str
     source: str
     rate_pct: Decimal
@@ -123,7 +129,7 @@ class _CaBehavioralHealth(_Table):
     years: list[int]
 
 
-class _MaFicaDeduction(_Table):
+class _MaFicaDeduction(TaxTable):
     name: str
     source: str
     limit: Decimal
@@ -132,33 +138,33 @@ class _MaFicaDeduction(_Table):
     surtax_above: dict[str, Decimal]
 
 
-class _MiExemption(_Table):
+class _MiExemption(TaxTable):
     name: str
     source: str
     amount: dict[str, Decimal]
     rate_pct: dict[str, Decimal]
 
 
-class _Tier(_Table):
+class _Tier(TaxTable):
     up_to: Decimal | None = None
     amount: Decimal
 
 
-class _OhExemption(_Table):
+class _OhExemption(TaxTable):
     name: str
     source: str
     years: list[int]
     tiers: list[_Tier]
 
 
-class _RateReduction(_Table):
+class _RateReduction(TaxTable):
     first: Decimal
     first_pct: Decimal
     base: Decimal
     pct: Decimal
 
 
-class _NycSchoolTaxCredit(_Table):
+class _NycSchoolTaxCredit(TaxTable):
     name: str
     source: str
     years: list[int]
@@ -168,7 +174,7 @@ class _NycSchoolTaxCredit(_Table):
     rate_reduction: dict[Filing, _RateReduction]
 
 
-class _StateRules(_Table):
+class _StateRules(TaxTable):
     ca_behavioral_health: _CaBehavioralHealth
     ma_fica_deduction: _MaFicaDeduction
     mi_exemption: _MiExemption
@@ -176,21 +182,20 @@ class _StateRules(_Table):
     nyc_school_tax_credit: _NycSchoolTaxCredit
 
 
-def _load(name: str) -> Any:
+def load_tax_table(model: type[TableT], name: str) -> TableT:
+    """``data/tax/NAME`` (TOML, exact decimals) validated as ``model``."""
     text = resources.files("offerlab").joinpath("data", "tax", name).read_text(encoding="utf-8")
-    return tomllib.loads(text, parse_float=Decimal)
+    return validate_document(model, tomllib.loads(text, parse_float=Decimal), name, "tax table")
 
 
 @functools.cache
 def _ny() -> _Ny:
-    return validate_document(_Ny, _load("new_york.toml"), "new_york.toml", "tax table")
+    return load_tax_table(_Ny, "new_york.toml")
 
 
 @functools.cache
 def _rules() -> _StateRules:
-    return validate_document(
-        _StateRules, _load("us_state_rules.toml"), "us_state_rules.toml", "tax table"
-    )
+    return load_tax_table(_StateRules, "us_state_rules.toml")
 
 
 # --- tenforty -------------------------------------------------------------------------------
