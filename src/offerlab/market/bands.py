@@ -4,12 +4,17 @@ Percentiles are NumPy's linear interpolation over the records that report the co
 (amount > 0; levels.fyi writes base 0 where only a total was given). Amounts are yearly, in the
 records' currency; floats are used inside the computation and the edges are Decimal cents.
 A band from fewer than ``min_n`` records is never shown: the answer says how many there are.
+
+A band asked for in a currency (``currency``) comes from the records in that currency when any
+match; otherwise from the records (or bundled band) in their own currency, restated with the
+latest dated rate on or before the as-of date (today without one). The answer names the rate;
+no rate is an error, never a band relabelled.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, Final, Literal
@@ -20,7 +25,8 @@ from numpy.typing import NDArray
 from offerlab.errors import InputError, NotFoundError, OfferlabError
 from offerlab.market import bundled
 from offerlab.market.normalize import canonical_company, level_order, normalize_level, specialty
-from offerlab.money import to_cents
+from offerlab.money import CURRENCIES, to_cents
+from offerlab.scenarios.currency import Rate, RatesTable
 from offerlab.store.repository import MarketRepository, RecordQuery
 
 __all__ = [
@@ -35,6 +41,7 @@ __all__ = [
     "growth_rate",
     "level_stats",
     "percentiles",
+    "restate_band",
 ]
 
 COMPONENTS: Final = ("base", "stock", "bonus", "total")
@@ -90,6 +97,9 @@ class Band:
     as_of: date | None = None
     growth: GrowthRate | None = None
     note: str = ""
+    #: The rate the amounts were restated with, from ``restated_from`` into ``currency``.
+    rate: Rate | None = None
+    restated_from: str | None = None
 
     @property
     def shown(self) -> bool:
@@ -120,6 +130,8 @@ class Band:
             "message": self.message,
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "growth": self.growth.as_json() if self.growth else None,
+            "restated_from": self.restated_from,
+            "exchange_rate": self.rate.as_json() if self.rate else None,
         }
         return data
 
@@ -228,13 +240,107 @@ def band(
     sources: Sequence[str] = (),
     currency: str | None = None,
     min_n: int = DEFAULT_MIN_N,
+    rates: RatesTable | None = None,
 ) -> Band:
     """The pay band for a query: from records when any match, else from bundled data.
 
     ``as_of`` restates each record's amounts in that date's money: times
     (1 + rate) ** (years from the record's date to ``as_of``), the rate given (``growth_pct``)
     or measured (:func:`growth_rate`); records after ``as_of`` are left out.
+
+    ``currency``: the band in that currency. Records in it are used when any match; else the
+    band of the records (or the bundled band) in their own currency is restated with the
+    latest rate of ``rates`` (default: the shipped table) dated on or before ``as_of`` (or
+    today), and says so. No such rate is an InputError.
     """
+    query: dict[str, Any] = {
+        "company": company,
+        "level": level,
+        "title": title,
+        "tag": tag,
+        "location": location,
+        "since": since,
+        "as_of": as_of,
+        "growth_pct": growth_pct,
+        "sources": sources,
+        "min_n": min_n,
+    }
+    if currency is None:
+        return _band(repo, currency=None, **query)
+    wanted = currency.strip().upper()
+    if wanted not in CURRENCIES:
+        raise InputError(f"--currency {currency!r} is not an ISO 4217 code such as USD or GBP")
+    try:
+        native = _band(repo, currency=wanted, **query)
+    except NotFoundError:
+        native = None
+    if native is not None and native.basis == "records" and native.n > 0:
+        return native
+    found = _band(repo, currency=None, **query)
+    found = replace(found, filters={**found.filters, "currency": wanted})
+    if found.currency == wanted:
+        return found
+    table = rates if rates is not None else RatesTable.bundled()
+    rate = table.rate(found.currency, wanted, as_of or date.today())
+    return restate_band(found, rate)
+
+
+def restate_band(found: Band, rate: Rate) -> Band:
+    """``found`` in ``rate.to``: every amount times the rate, rounded to cents once, and the
+    note says which rate (and that a rate changes the money, not the place)."""
+    if found.currency != rate.from_:
+        raise InputError(f"a {rate.from_}->{rate.to} rate cannot restate a {found.currency} band")
+
+    def scaled(values: dict[str, Decimal] | None) -> dict[str, Decimal] | None:
+        if values is None:
+            return None
+        return {k: to_cents(v * rate.value) for k, v in values.items()}
+
+    components = {
+        name: None if part is None else ComponentBand(part.n, scaled(part.values))
+        for name, part in found.components.items()
+    }
+    growth = found.growth
+    if growth is not None and growth.medians:
+        medians = {y: to_cents(v * rate.value) for y, v in growth.medians.items()}
+        growth = replace(growth, medians=medians)
+    place = found.filters.get("location")
+    where = (
+        f"the records are still those of {place}"
+        if place
+        else f"the records are still from every place they cover, not from where {rate.to} is paid"
+    )
+    note = (
+        f"restated from {found.currency} at {rate.describe()}; an exchange rate changes the "
+        f"money, not the place: {where}"
+    )
+    return replace(
+        found,
+        components=components,
+        currency=rate.to,
+        growth=growth,
+        note=f"{found.note}; {note}" if found.note else note,
+        rate=rate,
+        restated_from=found.currency,
+    )
+
+
+def _band(
+    repo: MarketRepository,
+    *,
+    company: str,
+    level: str | None = None,
+    title: str | None = None,
+    tag: str | None = None,
+    location: str | None = None,
+    since: date | None = None,
+    as_of: date | None = None,
+    growth_pct: float | None = None,
+    sources: Sequence[str] = (),
+    currency: str | None = None,
+    min_n: int = DEFAULT_MIN_N,
+) -> Band:
+    """:func:`band` in the currency of the matching records (``currency`` filters them)."""
     if min_n < 1:
         raise InputError(f"--min-n {min_n}: expected 1 or more")
     _check_level(company, level)
