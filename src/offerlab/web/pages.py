@@ -22,6 +22,7 @@ from offerlab.errors import InputError, NotFoundError, OfferlabError, Problem, P
 from offerlab.market.bands import band
 from offerlab.market.levels import LevelStats, company_levels, map_level
 from offerlab.money import fmt_whole, whole_units
+from offerlab.negotiate.band import percentile_label
 from offerlab.offers import (
     Offer,
     dump_offer_toml,
@@ -79,6 +80,7 @@ def templates() -> Jinja2Templates:
     env = Jinja2Templates(directory=str(TEMPLATES))
     env.env.globals["money"] = _money
     env.env.globals["signed"] = _signed
+    env.env.globals["pct"] = percentile_label
     env.env.globals["csrf_input"] = csrf_input
     env.env.globals["account_label"] = account_label
     return env
