@@ -53,7 +53,7 @@ from offerlab.negotiate.competing import (
     measure_competing,
 )
 from offerlab.negotiate.equity import equity_per_year, grant_for, grants_total, with_grants
-from offerlab.negotiate.profile import Profile
+from offerlab.negotiate.profile import DEGREE_YEARS, Profile
 from offerlab.offers import Component, Offer, OfferEvaluation, evaluate
 from offerlab.offers.model import SigningBonus
 from offerlab.scenarios.currency import Rate, RatesTable
@@ -334,7 +334,9 @@ def _restate_band(benchmark: Benchmark, offer: Offer, rates: RatesTable, when: d
         return replace(benchmark, band=None, why=why)
     why = (
         f"{benchmark.why}; the records state pay in {band.currency}, restated in "
-        f"{offer.currency} at {rate.describe()}: the rate changes the money, not the place"
+        f"{offer.currency} at {rate.describe()}: the rate changes the money, not the place, "
+        f"and as the records were turned into {band.currency} at the rates of their own "
+        "dates, a currency's moves since then show in these figures"
     )
     return replace(benchmark, band=band.restated(rate), why=why, rate=rate)
 
@@ -470,11 +472,15 @@ def _equity_lever(
     stretch_text = (
         f", stretch to {stretch_why}" if stretch_value > target_value else ", also the stretch"
     )
+    grants_text = (
+        f"a grant of {_fmt(grant_target)} gives {_fmt(target)} a year"
+        if grant_stretch == grant_target
+        else f"grants of {_fmt(grant_target)} and {_fmt(grant_stretch)} give {_fmt(target)} "
+        f"and {_fmt(stretch)} a year"
+    )
     reason = (
         f"equity per year{refreshers} is {_fmt(initial)} over the first four years; ask for "
-        f"{target_why}{stretch_text}: grants of {_fmt(grant_target)} and "
-        f"{_fmt(grant_stretch)} give {_fmt(target)} and {_fmt(stretch)} a year. Equity is "
-        "usually the largest lever"
+        f"{target_why}{stretch_text}: {grants_text}. Equity is usually the largest lever"
     )
     if grant_target == grants:
         reason = f"equity per year {_fmt(initial)} already meets {target_why}: keep it"
@@ -648,7 +654,8 @@ def _level_lever(
         )
     index = names.index(level)
     years = profile.effective_years
-    degree = f" (with the {_DEGREES[profile.degree]} counted)" if profile.degree else ""
+    counts = profile.degree is not None and DEGREE_YEARS.get(profile.degree, 0) > 0
+    degree = f" (with the {_DEGREES[profile.degree or 'none']} counted)" if counts else ""
     above = [rung for rung in ladder[index + 1 :] if rung.median_years_experience is not None]
     reached = [rung for rung in above if years >= rung.median_years_experience]  # type: ignore[operator]
     if not above:
