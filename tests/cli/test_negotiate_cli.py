@@ -20,6 +20,23 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def import_microsoft_62(tmp_path: Path, bases: list[int]) -> None:
+    """Import one levels.fyi-style record of Microsoft 62 ML/AI in Redmond per base."""
+    header = (
+        "timestamp,company,level,title,totalyearlycompensation,location,yearsofexperience,"
+        "yearsatcompany,tag,basesalary,stockgrantvalue,bonus\n"
+    )
+    rows = [
+        f'6/{day}/2021 10:00:00,Microsoft,62,Software Engineer,{base + 60000},"Redmond, WA",'
+        f"6,2,ML / AI,{base},40000,20000\n"
+        for day, base in enumerate(bases, start=1)
+    ]
+    records = tmp_path / "records.csv"
+    records.write_text(header + "".join(rows))
+    code, _, err = run("market", "import", str(records))
+    assert code == 0, err
+
+
 def test_negotiate_json_on_bundled_data(examples: Path) -> None:
     code, out, err = run(
         "negotiate",
@@ -145,19 +162,7 @@ def test_bundled_band_is_restated_to_the_offers_date(examples: Path) -> None:
 
 
 def test_imported_records_take_over_from_the_bundled_band(tmp_path: Path, examples: Path) -> None:
-    header = (
-        "timestamp,company,level,title,totalyearlycompensation,location,yearsofexperience,"
-        "yearsatcompany,tag,basesalary,stockgrantvalue,bonus\n"
-    )
-    rows = [
-        f'6/{day}/2021 10:00:00,Microsoft,62,Software Engineer,{base + 60000},"Redmond, WA",'
-        f"6,2,ML / AI,{base},40000,20000\n"
-        for day, base in enumerate([150000, 155000, 160000, 165000, 170000, 175000], start=1)
-    ]
-    records = tmp_path / "records.csv"
-    records.write_text(header + "".join(rows))
-    code, _, err = run("market", "import", str(records))
-    assert code == 0, err
+    import_microsoft_62(tmp_path, [150000, 155000, 160000, 165000, 170000, 175000])
     code, out, err = run(
         "negotiate", str(examples / "msft-l62-initial.toml"), "--json", "--growth", "0"
     )
@@ -279,18 +284,7 @@ def test_a_band_percentile_is_rounded_alike_in_every_front_end(
 ) -> None:
     """p50 of these records is 139,220.50: the terminal, the Markdown and HTML reports all show
     139,221 (half up from the JSON's cents), never 139,220 in one and 139,221 in another."""
-    header = (
-        "timestamp,company,level,title,totalyearlycompensation,location,yearsofexperience,"
-        "yearsatcompany,tag,basesalary,stockgrantvalue,bonus\n"
-    )
-    rows = [
-        f'6/{day}/2021 10:00:00,Microsoft,62,Software Engineer,{base + 60000},"Redmond, WA",'
-        f"6,2,ML / AI,{base},40000,20000\n"
-        for day, base in enumerate([139220, 139220, 139220, 139221, 139221, 139221], start=1)
-    ]
-    records = tmp_path / "records.csv"
-    records.write_text(header + "".join(rows))
-    assert run("market", "import", str(records))[0] == 0
+    import_microsoft_62(tmp_path, [139220, 139220, 139220, 139221, 139221, 139221])
     offer = str(examples / "msft-l62-initial.toml")
     code, out, err = run("negotiate", offer, "--json", "--growth", "0")
     assert code == 0, err

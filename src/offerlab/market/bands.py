@@ -226,65 +226,6 @@ def _fit(yearly: Mapping[int, tuple[int, float]]) -> tuple[float, int, dict[int,
     return slope, sum(yearly[y][0] for y in points), {y: float(m) for y, m in points.items()}
 
 
-def band(
-    repo: MarketRepository,
-    *,
-    company: str,
-    level: str | None = None,
-    title: str | None = None,
-    tag: str | None = None,
-    location: str | None = None,
-    since: date | None = None,
-    as_of: date | None = None,
-    growth_pct: float | None = None,
-    sources: Sequence[str] = (),
-    currency: str | None = None,
-    min_n: int = DEFAULT_MIN_N,
-    rates: RatesTable | None = None,
-) -> Band:
-    """The pay band for a query: from records when any match, else from bundled data.
-
-    ``as_of`` restates each record's amounts in that date's money: times
-    (1 + rate) ** (years from the record's date to ``as_of``), the rate given (``growth_pct``)
-    or measured (:func:`growth_rate`); records after ``as_of`` are left out.
-
-    ``currency``: the band in that currency. Records in it are used when any match; else the
-    band of the records (or the bundled band) in their own currency is restated with the
-    latest rate of ``rates`` (default: the shipped table) dated on or before ``as_of`` (or
-    today), and says so. No such rate is an InputError.
-    """
-    query: dict[str, Any] = {
-        "company": company,
-        "level": level,
-        "title": title,
-        "tag": tag,
-        "location": location,
-        "since": since,
-        "as_of": as_of,
-        "growth_pct": growth_pct,
-        "sources": sources,
-        "min_n": min_n,
-    }
-    if currency is None:
-        return _band(repo, currency=None, **query)
-    wanted = currency.strip().upper()
-    if wanted not in CURRENCIES:
-        raise InputError(f"--currency {currency!r} is not an ISO 4217 code such as USD or GBP")
-    try:
-        native = _band(repo, currency=wanted, **query)
-    except NotFoundError:
-        native = None
-    if native is not None and native.basis == "records" and native.n > 0:
-        return native
-    found = _band(repo, currency=None, **query)
-    found = replace(found, filters={**found.filters, "currency": wanted})
-    if found.currency == wanted:
-        return found
-    table = rates if rates is not None else RatesTable.bundled()
-    rate = table.rate(found.currency, wanted, as_of or date.today())
-    return restate_band(found, rate)
-
-
 def restate_band(found: Band, rate: Rate) -> Band:
     """``found`` in ``rate.to``: every amount times the rate, rounded to cents once, and the
     note says which rate (and that a rate changes the money, not the place)."""
@@ -325,7 +266,7 @@ def restate_band(found: Band, rate: Rate) -> Band:
     )
 
 
-def _band(
+def band(
     repo: MarketRepository,
     *,
     company: str,
@@ -339,11 +280,23 @@ def _band(
     sources: Sequence[str] = (),
     currency: str | None = None,
     min_n: int = DEFAULT_MIN_N,
+    rates: RatesTable | None = None,
 ) -> Band:
-    """:func:`band` in the currency of the matching records (``currency`` filters them)."""
+    """The pay band for a query: from records when any match, else from bundled data.
+
+    ``as_of`` restates each record's amounts in that date's money: times
+    (1 + rate) ** (years from the record's date to ``as_of``), the rate given (``growth_pct``)
+    or measured (:func:`growth_rate`); records after ``as_of`` are left out.
+
+    ``currency``: the band in that currency. Records in it are used when any match; else the
+    band of the records (or the bundled band) in their own currency is restated with the
+    latest rate of ``rates`` (default: the shipped table) dated on or before ``as_of`` (or
+    today), and says so (:func:`restate_band`). No such rate is an InputError.
+    """
     if min_n < 1:
         raise InputError(f"--min-n {min_n}: expected 1 or more")
     _check_level(company, level)
+    wanted = _currency_code(currency)
     query = RecordQuery(
         company=company,
         level=level,
@@ -352,9 +305,20 @@ def _band(
         location=location,
         since=since,
         until=as_of,
-        currency=currency,
+        currency=wanted,
         sources=tuple(sources),
     )
+    if wanted is not None:
+        native = repo.summary(query, None, 0.0)
+        if native is None or native.n == 0:
+            query = replace(query, currency=None)  # restated into ``wanted`` below
+
+    def answer(found: Band) -> Band:
+        if wanted is None or found.currency == wanted:
+            return found
+        table = rates if rates is not None else RatesTable.bundled()
+        return restate_band(found, table.rate(found.currency, wanted, as_of or date.today()))
+
     filters: dict[str, Any] = {
         "company": canonical_company(company),
         "level": level,
@@ -364,7 +328,7 @@ def _band(
         "since": since.isoformat() if since else None,
         "as_of": as_of.isoformat() if as_of else None,
         "source": list(sources) or None,
-        "currency": currency,
+        "currency": wanted,
         "min_n": min_n,
     }
     if level is not None:
@@ -377,15 +341,17 @@ def _band(
     if summary is None or n == 0:
         fallback = _bundled(company, level, location, tag, title, since, as_of, sources, min_n)
         if fallback is not None:
-            return Band(
-                fallback.n,
-                min_n,
-                fallback.components,
-                filters,
-                "bundled",
-                fallback.sources,
-                fallback.currency,
-                note=fallback.note,
+            return answer(
+                Band(
+                    fallback.n,
+                    min_n,
+                    fallback.components,
+                    filters,
+                    "bundled",
+                    fallback.sources,
+                    fallback.currency,
+                    note=fallback.note,
+                )
             )
         why = (
             "; the bundled bands answer only company + level (+ location, specialty) queries "
@@ -404,8 +370,9 @@ def _band(
             + f" and there is no bundled band for it{why}; {hint}"
         )
     if len(summary.currencies) > 1:
+        asked = f"none of the matching records is in {wanted}, and " if wanted else ""
         raise InputError(
-            f"the matching records are in {', '.join(summary.currencies)}; "
+            f"{asked}the matching records are in {', '.join(summary.currencies)}; "
             "choose one with --currency"
         )
     components: dict[str, ComponentBand | None] = {}
@@ -427,9 +394,18 @@ def _band(
         for i in summary.source_ids
         if i in infos
     ]
-    return Band(
-        n, min_n, components, filters, "records", listed, summary.currencies[0], as_of, growth
+    return answer(
+        Band(n, min_n, components, filters, "records", listed, summary.currencies[0], as_of, growth)
     )
+
+
+def _currency_code(currency: str | None) -> str | None:
+    if currency is None:
+        return None
+    code = currency.strip().upper()
+    if code not in CURRENCIES:
+        raise InputError(f"--currency {currency!r} is not an ISO 4217 code such as USD or GBP")
+    return code
 
 
 def _check_level(company: str, level: str | None) -> None:

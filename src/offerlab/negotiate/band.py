@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
@@ -98,6 +98,20 @@ class MarketBand:
             sources=names,
         )
 
+    def scaled(self, factor: Decimal) -> MarketBand:
+        """Every amount times ``factor``, rounded to cents once (same currency and filters)."""
+
+        def part(value: Percentiles | None) -> Percentiles | None:
+            return None if value is None else value.times(factor)
+
+        return replace(
+            self,
+            base=part(self.base),
+            stock=part(self.stock),
+            bonus=part(self.bonus),
+            total=part(self.total),
+        )
+
     def restated(self, rate: Rate) -> MarketBand:
         """This band in ``rate.to``: every amount times the dated rate (the records' places do
         not change: a London band restated in GBP is still London pay)."""
@@ -105,21 +119,7 @@ class MarketBand:
             raise ValueError(
                 f"a {rate.from_}->{rate.to} rate cannot restate a {self.currency} band"
             )
-
-        def part(value: Percentiles | None) -> Percentiles | None:
-            return None if value is None else value.times(rate.value)
-
-        return MarketBand(
-            n=self.n,
-            currency=rate.to,
-            base=part(self.base),
-            stock=part(self.stock),
-            bonus=part(self.bonus),
-            total=part(self.total),
-            filters=self.filters,
-            basis=self.basis,
-            sources=self.sources,
-        )
+        return replace(self.scaled(rate.value), currency=rate.to)
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"n": self.n, "currency": self.currency}
