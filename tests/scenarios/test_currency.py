@@ -243,3 +243,14 @@ def test_compare_and_after_tax_say_how_old_the_rate_is(examples: Path, london: P
     code, out, err = _run("offer", "show", str(london), "--residence", "Seattle, WA", "--json")
     assert code == 0, err
     assert json.loads(out)["exchange_rate"]["age_days"] == age
+
+
+def test_a_rate_is_for_the_offers_start_date(examples: Path) -> None:
+    london = str(examples / "google-l5-london.toml")  # starts 2026-09-01
+    code, out, err = _run("offer", "show", london, "--residence", "Seattle, WA", "--json")
+    assert code == 0, err
+    rate = json.loads(out)["exchange_rate"]
+    assert (rate["used_for"], rate["age_days"]) == ("2026-09-01", 550)
+    msft = str(examples / "msft-l62-target.toml")
+    code, out, _ = _run("offer", "compare", msft, london, "--currency", "USD")
+    assert "550 days older than 2026-09-01, the date it is used for" in " ".join(out.split())

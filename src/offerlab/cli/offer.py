@@ -415,13 +415,14 @@ def _restate(
         raise InputError(f"--currency {currency!r} is not an ISO 4217 code such as USD or GBP")
     table = load_table(rates, rate)
     out: list[Offer] = []
-    used: dict[tuple[str, str], Rate] = {}
+    used: dict[tuple[str, str, object], Rate] = {}
     for offer in offers:
         if offer.currency == code:
             out.append(offer)
             continue
-        converted = table.rate(offer.currency, code)
-        used[(converted.from_, converted.to)] = converted
+        # The rate for the day the offer's figures start (today when it has no start date).
+        converted = table.rate(offer.currency, code, offer.start_date)
+        used[(converted.from_, converted.to, converted.used_for)] = converted
         out.append(convert_offer(offer, converted))
     return out, list(used.values())
 
