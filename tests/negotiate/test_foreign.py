@@ -134,3 +134,14 @@ def test_usd_offer_in_the_us_keeps_its_bands_and_competing_offers_as_they_are() 
     data = plan_json(plan)
     assert data["benchmark"]["exchange_rate"] is None
     assert data["competing"][0]["exchange_rate"] is None
+
+
+def test_a_place_the_data_puts_in_the_us_is_no_band_for_an_offer_in_euros() -> None:
+    # "Dublin" is also Dublin, California: a Bay Area band in euros would not be Irish pay.
+    dublin = microsoft(currency="EUR", location="Dublin")
+    bay_area: dict[tuple[str, str, str | None], MarketBand] = {
+        ("Microsoft", "62", "Dublin"): MSFT_62
+    }
+    plan = plan_negotiation(dublin, FakeMarket(places=bay_area))
+    assert plan.benchmark.band is None
+    assert "places Dublin in the United States, but the offer is in EUR" in plan.benchmark.why

@@ -317,6 +317,16 @@ def _restate_band(benchmark: Benchmark, offer: Offer, rates: RatesTable, when: d
     if band is None or band.currency == offer.currency:
         return benchmark
     query = benchmark.query
+    if country_of(offer.location) == _HOME_COUNTRY:
+        # The market data puts the place in the US, yet the offer is in another currency
+        # ("Dublin" is also a Bay Area city): restating a US band would not be pay there.
+        why = (
+            f"no comparable band: the market data places {offer.location} in the United States, "
+            f"but the offer is in {offer.currency}; a US band restated in {offer.currency} at an "
+            "exchange rate would not be pay where the offer is (name the place with its country, "
+            "e.g. 'Dublin, Ireland')"
+        )
+        return replace(benchmark, band=None, why=why)
     if query is None or query.location is None:
         why = (
             f"no comparable band: the band found ({query.describe() if query else ''}) is in "
