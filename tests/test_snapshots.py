@@ -129,6 +129,31 @@ def test_negotiate(snapshot: Snapshot, tmp_path: Path) -> None:
     snapshot("reports/negotiate.md", report.read_text(encoding="utf-8"))
 
 
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        # Issue 11's trials: a weaker competing offer; a GBP offer against a USD one; INR.
+        ("meta-e5-vs-msft-63", ("meta-e5-menlo-park.toml", "msft-63-redmond.toml", "jordan.toml")),
+        ("google-l4-london-vs-msft-62", ("google-l4-london.toml", "msft-l62-initial.toml", "")),
+        (
+            "msft-61-hyderabad-inr",
+            ("msft-61-hyderabad-inr.toml", "amazon-l5-hyderabad-inr.toml", ""),
+        ),
+    ],
+)
+def test_negotiate_trials(
+    snapshot: Snapshot, tmp_path: Path, name: str, args: tuple[str, str, str]
+) -> None:
+    offer, competing, profile = args
+    given = [example(offer), "--competing", example(competing)]
+    if profile:
+        given += ["--profile", str(EXAMPLES / "profiles" / profile)]
+    snapshot(f"cli/negotiate/{name}.json", pretty(cli("negotiate", *given, "--json")))
+    report = tmp_path / "plan.md"
+    cli("negotiate", *given, "--format", "md", "--out", str(report))
+    snapshot(f"reports/negotiate/{name}.md", report.read_text(encoding="utf-8"))
+
+
 def test_career(snapshot: Snapshot) -> None:
     out = cli(
         "career",

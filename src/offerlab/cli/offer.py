@@ -14,7 +14,7 @@ from rich.text import Text
 
 from offerlab.cli.common import amount_table, console, fmt_money, print_json, write_file
 from offerlab.errors import InputError
-from offerlab.money import CURRENCIES, allocate_cents, to_cents
+from offerlab.money import CURRENCIES, allocate_cents, fmt_whole, to_cents
 from offerlab.offers import (
     Comparison,
     OfferEvaluation,
@@ -32,7 +32,7 @@ from offerlab.offers.metrics import COMPONENTS
 from offerlab.offers.model import Offer
 from offerlab.scenarios.aftertax import AfterTax, after_tax
 from offerlab.scenarios.currency import Rate, RatesTable, convert_offer, load_table
-from offerlab.scenarios.places import load_adjustments
+from offerlab.scenarios.places import load_adjustments, mixed_adjustment_warning
 from offerlab.scenarios.tax import Filing
 
 if TYPE_CHECKING:
@@ -329,6 +329,7 @@ def compare_offers(
     adjustments = (
         [table.for_location(e.offer.location) for e in comparison.evaluations] if table else []
     )
+    headers = _headers(files, comparison)
     if as_json:
         data = comparison.as_json()
         if taxed:
@@ -338,12 +339,13 @@ def compare_offers(
         if table is not None:
             data["location_adjusted"] = {
                 "source": table.source,
+                "warning": mixed_adjustment_warning(headers, adjustments),
                 "offers": [
                     {
                         "name": e.name,
                         **a.as_json(),
                         **{
-                            name: _json_cents(getattr(e, name).amount * a.factor)
+                            name: _json_cents_or_none(a.apply(getattr(e, name).amount))
                             for name in HEADLINE_METRICS[:-1]
                         },
                     }
@@ -352,7 +354,6 @@ def compare_offers(
             }
         print_json(data)
         return
-    headers = _headers(files, comparison)
     _print_comparison(comparison, years, headers)
     for converted in restated:
         console.print(f"  restated at {converted.describe()}", markup=False)
@@ -363,17 +364,22 @@ def compare_offers(
             (
                 _METRIC_LABELS[name],
                 [
-                    _cents(to_cents(getattr(e, name).amount * a.factor))
+                    _cents_or_not_adjusted(a.apply(getattr(e, name).amount))
                     for e, a in zip(comparison.evaluations, adjustments, strict=True)
                 ],
             )
             for name in HEADLINE_METRICS[:-1]
         ]
-        rows.append(("factor", [f"{a.factor:.4f}" for a in adjustments]))
+        rows.append(
+            ("factor", [f"{a.factor:.4f}" if a.factor is not None else "none" for a in adjustments])
+        )
         title = f"Location-adjusted (opt-in, {table.name}; {comparison.baseline.currency})"
         console.print(amount_table(title, "", headers, rows))
         for header, a in zip(headers, adjustments, strict=True):
             console.print(Padding(Text(f"{header}: {a.basis}"), (0, 0, 0, 2)))
+        warning = mixed_adjustment_warning(headers, adjustments)
+        if warning is not None:
+            console.print(Padding(Text(warning[:1].upper() + warning[1:] + "."), (0, 0, 0, 2)))
         console.print(Padding(Text(f"source: {table.source}"), (0, 0, 0, 2)))
 
 
@@ -409,13 +415,14 @@ def _restate(
         raise InputError(f"--currency {currency!r} is not an ISO 4217 code such as USD or GBP")
     table = load_table(rates, rate)
     out: list[Offer] = []
-    used: dict[tuple[str, str], Rate] = {}
+    used: dict[tuple[str, str, object], Rate] = {}
     for offer in offers:
         if offer.currency == code:
             out.append(offer)
             continue
-        converted = table.rate(offer.currency, code)
-        used[(converted.from_, converted.to)] = converted
+        # The rate for the day the offer's figures start (today when it has no start date).
+        converted = table.rate(offer.currency, code, offer.start_date)
+        used[(converted.from_, converted.to, converted.used_for)] = converted
         out.append(convert_offer(offer, converted))
     return out, list(used.values())
 
@@ -431,6 +438,14 @@ def _headers(files: list[Path], comparison: Comparison) -> list[str]:
 
 def _json_cents(value: Decimal) -> float:
     return float(to_cents(value))
+
+
+def _json_cents_or_none(value: Decimal | None) -> float | None:
+    return None if value is None else _json_cents(value)
+
+
+def _cents_or_not_adjusted(value: Decimal | None) -> str:
+    return "not adjusted" if value is None else _cents(to_cents(value))
 
 
 def _signed(value: Decimal) -> str:
@@ -620,7 +635,7 @@ def _print_simulation(
         for label, values in zip(labels, columns, strict=True):
             s = dist.summary(values)
             rows.append(
-                (label, [f"{s[k]:,.0f}" for k in ("p5", "p25", "p50", "p75", "p95", "mean")])
+                (label, [fmt_whole(s[k]) for k in ("p5", "p25", "p50", "p75", "p95", "mean")])
             )
         title = f"{dist.exposure.name} ({dist.exposure.currency})"
         headers = ["p5", "p25", "median", "p75", "p95", "mean"]

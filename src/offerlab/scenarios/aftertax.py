@@ -123,7 +123,8 @@ def after_tax(
     back: Rate | None = None
     if evaluation.currency != place.currency:
         table = rates if rates is not None else RatesTable.bundled()
-        rate = table.rate(evaluation.currency, place.currency)
+        # The rate for the day the offer's figures start (today when it has no start date).
+        rate = table.rate(evaluation.currency, place.currency, evaluation.offer.start_date)
         back = rate.inverse()
     out: list[AfterTaxYear] = []
     for totals in evaluation.years:
