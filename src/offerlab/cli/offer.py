@@ -28,10 +28,12 @@ from offerlab.offers import (
 )
 from offerlab.offers.compare import HEADLINE_METRICS
 from offerlab.offers.engine import clawback_owed
+from offerlab.offers.equity import equity_flags
 from offerlab.offers.metrics import COMPONENTS
-from offerlab.offers.model import Offer
+from offerlab.offers.model import EquityGrant, Offer
 from offerlab.scenarios.aftertax import AfterTax, after_tax
 from offerlab.scenarios.currency import Rate, RatesTable, convert_offer, load_table
+from offerlab.scenarios.equity_tax import EXERCISE_STRATEGIES, ExerciseStrategy
 from offerlab.scenarios.places import load_adjustments
 from offerlab.scenarios.tax import Filing
 
@@ -64,6 +66,23 @@ TaxYearOption = Annotated[
 AfterTaxOption = Annotated[
     bool, typer.Option("--after-tax", help="Add the taxes and pay after tax of each year.")
 ]
+ExerciseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--exercise",
+        help="When options are exercised, for tax: at-liquidity (exercise and sell in one go "
+        "when they can be sold; the default), at-vest (each vest as it vests), early (the whole "
+        "grant at grant with an 83(b) election, where allowed). Implies --after-tax.",
+    ),
+]
+FmvOption = Annotated[
+    Decimal | None,
+    typer.Option(
+        "--fmv-at-exercise",
+        help="The 409A value per share at an exercise before a sale (default: each grant's "
+        "fmv). Implies --after-tax.",
+    ),
+]
 RatesOption = Annotated[
     Path | None,
     typer.Option("--rates", help="Exchange rates file (TOML/JSON) replacing the shipped table."),
@@ -72,6 +91,9 @@ RateOption = Annotated[
     list[str] | None,
     typer.Option("--rate", help="A rate FROM:TO=VALUE[@YYYY-MM-DD], e.g. GBP:USD=1.27 (repeat)."),
 ]
+
+#: Tax lines shown only in years where there is some (AMT, net investment income tax).
+_WHEN_ANY = frozenset({"federal_amt", "net_investment_income_tax"})
 
 _METRIC_LABELS = {
     "year1_total": "Year-1 total",
@@ -97,13 +119,24 @@ def show(
     tax_year: TaxYearOption = None,
     rates: RatesOption = None,
     rate: RateOption = None,
+    exercise: ExerciseOption = None,
+    fmv_at_exercise: FmvOption = None,
 ) -> None:
     """Show an offer's pay by year and its headline totals (optionally after tax)."""
+    strategy = _strategy(exercise)
+    if fmv_at_exercise is not None and fmv_at_exercise < 0:
+        raise InputError(
+            f"--fmv-at-exercise {fmv_at_exercise} must not be negative",
+            option="--fmv-at-exercise",
+        )
     evaluation = _evaluate_file(file, years)
     taxed: AfterTax | None = None
-    if after or residence is not None or tax_year is not None:
+    implied = residence, tax_year, exercise, fmv_at_exercise
+    if after or any(value is not None for value in implied):
         table = load_table(rates, rate) if rates is not None or rate else RatesTable.bundled()
-        taxed = after_tax(evaluation, residence, _filing(filing), tax_year, table)
+        taxed = after_tax(
+            evaluation, residence, _filing(filing), tax_year, table, strategy, fmv_at_exercise
+        )
     if as_json:
         data = evaluation.as_json() if taxed is None else taxed.as_json()
         if events:
@@ -128,6 +161,17 @@ def show(
         _print_events(evaluation)
 
 
+def _strategy(text: str | None) -> ExerciseStrategy:
+    for strategy in EXERCISE_STRATEGIES:
+        if (text is None and strategy == "at-liquidity") or text == strategy:
+            return strategy
+    raise InputError(
+        f"--exercise {text!r} is not an exercise strategy; expected one of "
+        f"{', '.join(EXERCISE_STRATEGIES)}",
+        option="--exercise",
+    )
+
+
 def _filing(text: str) -> Filing:
     if text == "single":
         return "single"
@@ -140,21 +184,41 @@ def _print_after_tax(taxed: AfterTax) -> None:
     evaluation = taxed.evaluation
     shown = taxed.shown()
     years = [t.year for t in evaluation.years]
+    unsold = evaluation.has_unsold_equity
     rows: list[tuple[str, list[str]]] = [
-        ("gross", [_cents(evaluation.shown()[y]["total"]) for y in years])
+        (
+            "gross (paper)" if unsold else "gross",
+            [_cents(evaluation.shown()[y]["total"]) for y in years],
+        )
     ]
     for key, label in taxed.line_keys():
-        rows.append((label, [_cents(-shown[y].get(key, Decimal(0))) for y in years]))
+        values = [shown[y].get(key, Decimal(0)) for y in years]
+        if key in _WHEN_ANY and not any(values):
+            continue  # AMT and NIIT lines only where there is some
+        rows.append((label, [_cents(-v) for v in values]))
     rows.append(("all taxes", [_cents(-shown[y]["tax"]) for y in years]))
-    rows.append(("after tax", [_cents(shown[y]["after_tax"]) for y in years]))
+    rows.append(
+        (
+            "after tax (paper)" if unsold else "after tax",
+            [_cents(shown[y]["after_tax"]) for y in years],
+        )
+    )
+    if unsold:
+        rows.append(("cash received", [_cents(shown[y]["received"]) for y in years]))
+        if evaluation.has_options:
+            paid = [_cents(-shown[y]["exercise_paid"]) for y in years]
+            rows.append(("exercise paid", paid))
+        rows.append(("cash after tax", [_cents(shown[y]["cash_after_tax"]) for y in years]))
     title = (
         f"After tax: {taxed.residence.describe()}, {taxed.filing}, "
         f"{taxed.tax_year} tax tables ({evaluation.currency})"
     )
+    if evaluation.has_options:
+        title += f"; options exercised {taxed.exercise}"
     headers = [f"Year {year}" for year in years]
-    console.print(
-        amount_table(title, "", headers, rows, bold={"after tax"}, section_after="all taxes")
-    )
+    bold = {"after tax", "after tax (paper)", "cash after tax"}
+    section = "after tax (paper)" if unsold else "all taxes"
+    console.print(amount_table(title, "", headers, rows, bold=bold, section_after=section))
     if len(years) >= 4:
         four = sum((shown[y]["after_tax"] for y in range(1, 5)), Decimal(0))
         gross = to_cents(evaluation.four_year_total.amount)
@@ -168,10 +232,22 @@ def _print_after_tax(taxed: AfterTax) -> None:
         "GB": "personal allowance, no salary sacrifice; England, Wales and NI rates",
         "IN": "new regime with its standard deduction",
     }[taxed.residence.country]
-    notes = [
-        "every component (base, bonus, vests, signing, refreshers, other) is taxed as wages "
-        f"of one tax year under the {taxed.tax_year} tables; {basis}"
-    ]
+    if unsold:
+        cash = sum((shown[y]["cash_after_tax"] for y in years), Decimal(0))
+        console.print(
+            f"  Cash after tax, years 1-{len(years)}: {_cents(cash)} {evaluation.currency}",
+            markup=False,
+        )
+        notes = [
+            "pay is taxed as wages of one tax year under the "
+            f"{taxed.tax_year} tables; {basis}; equity when and as the exercise strategy says",
+            *taxed.notes,
+        ]
+    else:
+        notes = [
+            "every component (base, bonus, vests, signing, refreshers, other) is taxed as wages "
+            f"of one tax year under the {taxed.tax_year} tables; {basis}"
+        ]
     if taxed.rate is not None:
         notes.append(f"converted for tax at {taxed.rate.describe()}; taxes converted back")
     for line in notes:
@@ -188,9 +264,20 @@ def _print_show(evaluation: OfferEvaluation) -> None:
         values = [shown[year][component.value] for year in years]
         if any(values):
             rows.append((component.value, [_cents(v) for v in values]))
-    rows.append(("total", [_cents(shown[year]["total"]) for year in years]))
+    unsold = evaluation.has_unsold_equity
+    total_label = "total (paper)" if unsold else "total"
+    rows.append((total_label, [_cents(shown[year]["total"]) for year in years]))
+    if unsold:
+        # Paper value and money side by side: equity counts as cash only when sold.
+        rows.append(("equity sold", [_cents(shown[year]["sold"]) for year in years]))
+        rows.append(("cash received", [_cents(shown[year]["cash"]) for year in years]))
+        if evaluation.has_options:
+            costs = [_cents(shown[year]["exercise_cost"]) for year in years]
+            rows.append(("exercise cost of the vests", costs))
     headers = [f"Year {year}" for year in years]
-    console.print(amount_table(title, "Component", headers, rows, bold={"total"}))
+    bold = {total_label, "cash received"}
+    section = total_label if unsold else None
+    console.print(amount_table(title, "Component", headers, rows, bold=bold, section_after=section))
 
     metrics = Table(show_header=False, box=None, padding=(0, 2))
     metrics.add_column()
@@ -206,6 +293,11 @@ def _print_show(evaluation: OfferEvaluation) -> None:
         else:
             value = fmt_money(getattr(evaluation, name), currency=True)
         metrics.add_row(label, value)
+    if unsold:
+        cash = sum((shown[y]["cash"] for y in years), Decimal(0))
+        metrics.add_row(
+            f"Cash received, years 1-{len(years)}", f"{_cents(cash)} {evaluation.currency}"
+        )
     console.print(metrics)
     for line in _notes(evaluation):
         # Indented, and wrapped lines keep the indent.
@@ -220,6 +312,7 @@ def _notes(evaluation: OfferEvaluation) -> list[str]:
     """Plain-language notes: schedules used, clawback exposure, bonus assumptions."""
     offer = evaluation.offer
     notes: list[str] = []
+    liquidity = {plan.label: plan.liquidity for plan in evaluation.plans}
     for index, grant in enumerate(offer.equity):
         schedule = offer.schedule_for(grant)
         label = grant.name or f"grant {index + 1}"
@@ -228,16 +321,22 @@ def _notes(evaluation: OfferEvaluation) -> list[str]:
             if grant.current_price is not None
             else ""
         )
+        what = _option_words(offer, grant) if grant.is_option else ""
+        sale = liquidity.get(label)
+        sold = f"; {sale.label}" if sale is not None and not sale.is_public else ""
         notes.append(
-            f"{label}: {fmt_money(offer.money(grant.grant_value), currency=True)} on the "
-            f"'{schedule.name}' schedule ({schedule.description or 'custom'}){price}"
+            f"{label}: {what}{fmt_money(offer.money(grant.grant_value), currency=True)} on the "
+            f"'{schedule.name}' schedule ({schedule.description or 'custom'}){price}{sold}"
         )
     refresher_schedule = offer.refresher_schedule()
     if offer.refreshers is not None and refresher_schedule is not None:
+        sale = next((p.liquidity for p in evaluation.plans if p.grant is None), None)
+        sold = f"; {sale.label}" if sale is not None and not sale.is_public else ""
         notes.append(
             f"refreshers: granted yearly from year {offer.refreshers.first_year} on the "
-            f"'{refresher_schedule.name}' schedule"
+            f"'{refresher_schedule.name}' schedule{sold}"
         )
+    notes.extend(f"check {flag.key}: {flag.message}" for flag in equity_flags(offer))
     if offer.bonus_target_pct:
         notes.append(
             f"bonus: {offer.bonus_target_pct}% of base x {offer.bonus_multiplier} payout, "
@@ -253,6 +352,20 @@ def _notes(evaluation: OfferEvaluation) -> list[str]:
             f"{fmt_money(clawback_owed(offer, half), currency=True)}"
         )
     return notes
+
+
+def _option_words(offer: Offer, grant: EquityGrant) -> str:
+    """``40,000 ISOs at strike 2.00 (409A 5.00, exercising all: 80,000.00 USD), at 10.00 a
+    share: `` and the terms of expiry."""
+    assert grant.shares is not None
+    kind = "ISOs" if grant.option_type == "iso" else "NSOs"
+    early = ", early exercise allowed" if grant.early_exercise else ""
+    return (
+        f"{grant.shares:,f} {kind} at strike {grant.strike:f} (409A {grant.option_fmv:f}; "
+        f"exercising all costs {fmt_money(offer.money(grant.exercise_total), currency=True)}; "
+        f"expire after {grant.expiry_years} years, {grant.exercise_window_days} days to "
+        f"exercise after leaving{early}), at {grant.value_price:f} a share: "
+    )
 
 
 def _print_events(evaluation: OfferEvaluation) -> None:
