@@ -38,6 +38,7 @@ from offerlab.scenarios.places import load_adjustments
 from offerlab.scenarios.tax import Filing
 
 if TYPE_CHECKING:
+    from offerlab.scenarios.private import CashSimulation
     from offerlab.scenarios.simulate import Simulation
 
 __all__ = ["offer_app"]
@@ -636,11 +637,55 @@ def simulate_offers(
     rates: RatesOption = None,
     rate: RateOption = None,
     as_json: JsonOption = False,
+    exit_by_year: Annotated[
+        str | None,
+        typer.Option(
+            "--exit-by-year",
+            help="Private companies: the chance of an exit (IPO or acquisition) in each offer "
+            "year, %, comma-separated (e.g. 5,10,15,15); the rest is no exit. Default: the "
+            "exits the offer files give.",
+        ),
+    ] = None,
+    exit_outcomes: Annotated[
+        str | None,
+        typer.Option(
+            "--exit-outcomes",
+            help="Private companies: the value per share at the exit as a table of "
+            "MULTIPLE:PERCENT of the price assumed (e.g. 0:40,1:30,3:20,10:10). Default: "
+            "lognormal, from the value path.",
+        ),
+    ] = None,
+    dilution: Annotated[
+        float,
+        typer.Option("--dilution", help="Private companies: dilution per funding round, %."),
+    ] = 0.0,
+    round_every: Annotated[
+        int,
+        typer.Option("--round-every", help="Private companies: months between funding rounds."),
+    ] = 24,
+    private_drift: Annotated[
+        float | None,
+        typer.Option(
+            "--private-drift",
+            help="Private companies: expected annual growth of the value per share, % "
+            "(default: --drift, else 0).",
+        ),
+    ] = None,
+    private_volatility: Annotated[
+        float,
+        typer.Option(
+            "--private-volatility",
+            help="Private companies: annual volatility of the value per share, % (default 60).",
+        ),
+    ] = 60.0,
 ) -> None:
-    """Stock-price scenarios: percentiles of each year's pay, P(first beats), break-even."""
+    """Scenarios: percentiles of each year's pay, P(first beats), break-even. Offers with
+    options or equity that cannot be sold as it vests get the private-company model: the cash
+    the equity turns into, the chance it is worth nothing, and the break-even price per share."""
     # NumPy and Plotly load only for this command, not for every start of the CLI.
     import numpy as np
 
+    from offerlab.scenarios.private import PrivateScenario, has_private_equity, simulate_cash
     from offerlab.scenarios.report import simulation_html
     from offerlab.scenarios.simulate import estimate_from_prices, exposure, simulate
 
@@ -661,7 +706,18 @@ def simulate_offers(
             "restate them with --currency USD"
         )
     evaluations = [evaluate(offer, years) for offer in offers]
+    private_options = (
+        exit_by_year is not None or exit_outcomes is not None or dilution or private_drift
+    )
+    cash_model = bool(private_options) or any(has_private_equity(e) for e in evaluations)
     if growth is not None:
+        if cash_model:
+            raise InputError(
+                "--growth values every vest in proportion to the price, which options and "
+                "equity that cannot be sold are not; use --volatility 0 (and --private-"
+                "volatility 0) for one deterministic path",
+                option="--growth",
+            )
         _print_growth(evaluations, growth, as_json)
         return
     if prices is not None:
@@ -674,6 +730,38 @@ def simulate_offers(
     used_seed = seed if seed is not None else int(np.random.SeedSequence().generate_state(1)[0])
     if correlation:
         model += f", correlation {correlation:g} between companies"
+    if cash_model:
+        if html_path is not None:
+            raise InputError(
+                "--html draws the public stock model; the private-company model has no report "
+                "page yet (use --json)",
+                option="--html",
+            )
+        scenario = PrivateScenario(
+            drift=(private_drift if private_drift is not None else (drift or 0.0)) / 100,
+            volatility=private_volatility / 100,
+            exit_by_year=_percents(exit_by_year) if exit_by_year is not None else None,
+            outcomes=_outcomes(exit_outcomes) if exit_outcomes is not None else None,
+            dilution=dilution / 100,
+            round_every_months=round_every,
+        )
+        cash = simulate_cash(
+            evaluations,
+            paths,
+            scenario,
+            drift=mu,
+            volatility=sigma,
+            correlation=correlation,
+            seed=used_seed,
+        )
+        if as_json:
+            data = cash.as_json()
+            if restated:
+                data["exchange_rates"] = [r.as_json() for r in restated]
+            print_json(data)
+            return
+        _print_cash_simulation(cash, restated)
+        return
     result = simulate(
         [exposure(e) for e in evaluations], paths, mu, sigma, used_seed, model, correlation
     )
@@ -686,6 +774,77 @@ def simulate_offers(
         print_json(data)
         return
     _print_simulation(result, model, restated, html_path)
+
+
+def _percents(text: str) -> tuple[float, ...]:
+    """``5,10,15`` (percents) as fractions."""
+    try:
+        values = tuple(float(part) / 100 for part in text.split(",") if part.strip())
+    except ValueError:
+        raise InputError(
+            f"--exit-by-year {text!r} is not a list of percents; expected e.g. 5,10,15,15",
+            option="--exit-by-year",
+        ) from None
+    if not values:
+        raise InputError("--exit-by-year needs at least one percent", option="--exit-by-year")
+    return values
+
+
+def _outcomes(text: str) -> tuple[tuple[float, float], ...]:
+    """``0:40,1:30,5:30`` (multiple:percent) as (multiple, probability) pairs."""
+    rows: list[tuple[float, float]] = []
+    for part in (p.strip() for p in text.split(",")):
+        multiple, colon, percent = part.rstrip("x").partition(":")
+        try:
+            if not colon:
+                raise ValueError(part)
+            rows.append((float(multiple.rstrip("x")), float(percent) / 100))
+        except ValueError:
+            raise InputError(
+                f"--exit-outcomes: {part!r} is not MULTIPLE:PERCENT; expected e.g. "
+                "0:40,1:30,3:20,10:10",
+                option="--exit-outcomes",
+            ) from None
+    return tuple(rows)
+
+
+def _print_cash_simulation(result: CashSimulation, restated: list[Rate]) -> None:
+    paths = f"{result.paths:,} path" + ("" if result.paths == 1 else "s")
+    console.print(f"{result.describe()}; {paths}, seed {result.seed}", markup=False)
+    span = f"years 1-{result.horizon}"
+    for dist in result.offers:
+        labels = [f"Year {y + 1}" for y in range(dist.years.shape[1])]
+        columns = [dist.years[:, y] for y in range(dist.years.shape[1])]
+        labels += [f"Cash, {span}", f"Equity cash, {span}"]
+        columns += [dist.total, dist.equity]
+        rows = []
+        for label, values in zip(labels, columns, strict=True):
+            s = dist.summary(values)
+            rows.append(
+                (label, [f"{s[k]:,.0f}" for k in ("p5", "p25", "p50", "p75", "p95", "mean")])
+            )
+        kind = "private-company model" if dist.private else "public stock"
+        title = f"{dist.name}: cash received ({dist.currency}; {kind})"
+        headers = ["p5", "p25", "median", "p75", "p95", "mean"]
+        console.print(
+            amount_table(title, "", headers, rows, bold={labels[-2]}, section_after=labels[-3])
+        )
+        if dist.paper_equity:
+            console.print(
+                f"  equity on paper over {span}: {dist.paper_equity:,.0f}; turned into cash: "
+                f"{dist.summary(dist.equity)['mean']:,.0f} expected; "
+                f"P(no cash at all from it) = {dist.p_worth_nothing:.1%}",
+                markup=False,
+            )
+    means = ", ".join(f"{d.name} {d.summary(d.total)['mean']:,.0f}" for d in result.offers)
+    console.print(f"  expected cash over {span}: {means}", markup=False)
+    first = result.offers[0].name
+    for other, p in zip(result.offers[1:], result.p_first_beats, strict=True):
+        console.print(f"  P({first} brings more cash than {other.name}) = {p:.1%}", markup=False)
+    for even in result.break_evens:
+        console.print(f"  break-even: {even.note}", markup=False)
+    for converted in restated:
+        console.print(f"  restated at {converted.describe()}", markup=False)
 
 
 def _print_growth(evaluations: list[OfferEvaluation], growth: float, as_json: bool) -> None:
