@@ -345,7 +345,7 @@ def _problems(**overrides: Any) -> list[str]:
             "equity[0].liquidity.tender_pct: is the share sold at each tender",
         ),
         (option(liquidity={}), "equity[0].liquidity.tender_months: a liquidity table needs"),
-        (option(liquidity="publik"), "equity[0].liquidity: 'publik' is not allowed"),
+        (option(liquidity="publik"), "equity[0].liquidity: unknown liquidity 'publik'"),
         (option(liquidity={"tendr_months": [1]}), "equity[0].liquidity.tendr_months: unknown key"),
     ],
 )
@@ -387,6 +387,8 @@ def test_cli_reports_located_errors_with_exit_2(tmp_path: Path) -> None:
     assert f"{bad}: equity[0].strike: only options have `strike`" in result.stderr
     assert f"{bad}: equity[1].strike: -2 must not be negative" in result.stderr
     assert f"{bad}: equity[1].liquidity.tender_pct: 120 is out of range" in result.stderr
+    # One line a problem: the table is not also refused as "not 'public' or 'private'".
+    assert result.stderr.count(f"{bad}:") == 3
     assert "Traceback" not in result.stderr
 
 

@@ -87,11 +87,11 @@ def resolve_liquidity(
 ) -> LiquidityPlan:
     """``liquidity`` (already defaulted) as months: tender dates placed from ``start``, a
     cadence unrolled up to ``horizon_months``."""
-    if liquidity is None or liquidity == "public":
-        return PUBLIC
+    if isinstance(liquidity, Liquidity):
+        return _table_plan(liquidity, start, horizon_months)
     if liquidity == "private":
         return LiquidityPlan(None, (), "private: no sale known")
-    return _table_plan(liquidity, start, horizon_months)
+    return PUBLIC
 
 
 def _table_plan(table: Liquidity, start: date | None, horizon_months: int) -> LiquidityPlan:

@@ -225,8 +225,24 @@ class Liquidity(_Model):
 
 
 #: ``"public"``: vested equity can be sold as it vests (a listed company); ``"private"``: no
-#: sale is known (only an exit that a scenario supposes); or a :class:`Liquidity` table.
-LiquidityField = Literal["public", "private"] | Liquidity | None
+#: sale is known (only an exit that a scenario supposes); or a :class:`Liquidity` table. The
+#: names are text checked by :func:`_check_liquidity` (not a Literal), so that a table with a
+#: mistake is reported at its key, not also as "a table is not allowed".
+LiquidityName = Annotated[str, Field(json_schema_extra={"enum": ["public", "private"]})]
+LiquidityField = LiquidityName | Liquidity | None
+_LIQUIDITY_NAMES = ("public", "private")
+
+
+def _check_liquidity(value: LiquidityField) -> LiquidityField:
+    if isinstance(value, str):
+        name = value.lower()
+        if name not in _LIQUIDITY_NAMES:
+            raise ValueError(
+                f"unknown liquidity {value!r}; expected 'public', 'private' or a table of "
+                "tenders and an exit"
+            )
+        return name
+    return value
 
 #: Keys that only an option grant takes.
 _OPTION_KEYS: tuple[str, ...] = (
@@ -299,6 +315,7 @@ class EquityGrant(_Model):
     )
 
     _schedule_name = field_validator("schedule")(_check_schedule_name)
+    _liquidity_name = field_validator("liquidity")(_check_liquidity)
 
     @model_validator(mode="after")
     def _sized(self) -> EquityGrant:
@@ -423,6 +440,7 @@ class Refreshers(_Model):
     )
 
     _schedule_name = field_validator("schedule")(_check_schedule_name)
+    _liquidity_name = field_validator("liquidity")(_check_liquidity)
 
     @model_validator(mode="after")
     def _one_size(self) -> Refreshers:
@@ -488,6 +506,8 @@ class Offer(_Model):
         "known) or a table of tenders and an exit; applies to every grant and the refreshers "
         "that do not say otherwise",
     )
+
+    _liquidity_name = field_validator("liquidity")(_check_liquidity)
 
     @field_validator("currency")
     @classmethod
