@@ -18,6 +18,7 @@ from offerlab.money import Money, money_sum
 from offerlab.offers import Component, evaluate, load_offer, offer_from_mapping, preset_names
 from offerlab.offers.equity import equity_flags, months_after
 from offerlab.offers.metrics import COMPONENTS, EQUITY_COMPONENTS
+from tests.offers.builders import option_grant
 
 runner = CliRunner()
 
@@ -38,17 +39,7 @@ def offer(**overrides: Any) -> Any:
     return offer_from_mapping(data)
 
 
-def option(**overrides: Any) -> dict[str, Any]:
-    grant: dict[str, Any] = {
-        "kind": "option",
-        "shares": 40000,
-        "strike": "2.00",
-        "fmv": "5.00",
-        "price": "10.00",
-        "schedule": "standard",
-    }
-    grant.update(overrides)
-    return grant
+option = option_grant
 
 
 # --- Done when: the figures -----------------------------------------------------

@@ -17,6 +17,7 @@ from offerlab.offers import evaluate, load_offer, offer_from_mapping
 from offerlab.scenarios import after_tax, parse_residence
 from offerlab.scenarios.equity_tax import equity_income
 from offerlab.scenarios.tax import Income, tax_income
+from tests.offers.builders import option_grant
 
 runner = CliRunner()
 D = Decimal
@@ -40,17 +41,7 @@ def offer(grant: dict[str, Any], **overrides: Any) -> Any:
     return offer_from_mapping(data)
 
 
-def option(**overrides: Any) -> dict[str, Any]:
-    grant: dict[str, Any] = {
-        "kind": "option",
-        "shares": 40000,
-        "strike": "2.00",
-        "fmv": "5.00",
-        "price": "10.00",
-        "schedule": "standard",
-    }
-    grant.update(overrides)
-    return grant
+option = option_grant
 
 
 def form_6251_2025_single(wages: Decimal, regular_tax: Decimal, iso: Decimal) -> Decimal:

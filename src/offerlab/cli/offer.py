@@ -755,10 +755,7 @@ def simulate_offers(
             seed=used_seed,
         )
         if as_json:
-            data = cash.as_json()
-            if restated:
-                data["exchange_rates"] = [r.as_json() for r in restated]
-            print_json(data)
+            _print_json_restated(cash.as_json(), restated)
             return
         _print_cash_simulation(cash, restated)
         return
@@ -768,12 +765,16 @@ def simulate_offers(
     if html_path is not None:
         write_file(html_path, simulation_html(result, model), "--html")
     if as_json:
-        data = result.as_json()
-        if restated:
-            data["exchange_rates"] = [r.as_json() for r in restated]
-        print_json(data)
+        _print_json_restated(result.as_json(), restated)
         return
     _print_simulation(result, model, restated, html_path)
+
+
+def _print_json_restated(data: dict[str, object], restated: list[Rate]) -> None:
+    """``data`` as JSON, with the exchange rates used to restate the offers, if any."""
+    if restated:
+        data["exchange_rates"] = [r.as_json() for r in restated]
+    print_json(data)
 
 
 def _percents(text: str) -> tuple[float, ...]:

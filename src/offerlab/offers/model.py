@@ -244,6 +244,7 @@ def _check_liquidity(value: LiquidityField) -> LiquidityField:
         return name
     return value
 
+
 #: Keys that only an option grant takes.
 _OPTION_KEYS: tuple[str, ...] = (
     "strike",

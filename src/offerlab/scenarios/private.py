@@ -39,7 +39,7 @@ import numpy.typing as npt
 from offerlab.errors import InputError
 from offerlab.offers.equity import GrantPlan, sales
 from offerlab.offers.metrics import EQUITY_COMPONENTS, OfferEvaluation
-from offerlab.scenarios.simulate import PERCENTILES, simulate_ratios
+from offerlab.scenarios.simulate import simulate_ratios, summarize
 
 __all__ = [
     "CashDistribution",
@@ -295,10 +295,7 @@ class CashDistribution:
         return float(np.mean(self.equity <= 0.005))
 
     def summary(self, values: FloatArray) -> dict[str, float]:
-        quantiles = np.percentile(values, PERCENTILES)
-        out = {f"p{p}": round(float(q), 2) for p, q in zip(PERCENTILES, quantiles, strict=True)}
-        out["mean"] = round(float(values.mean()), 2)
-        return out
+        return summarize(values)
 
     def as_json(self) -> dict[str, object]:
         return {
