@@ -15,10 +15,11 @@ from typer.testing import CliRunner
 from offerlab.cli import app
 from offerlab.errors import ProblemsError
 from offerlab.money import Money, money_sum
-from offerlab.offers import Component, evaluate, load_offer, offer_from_mapping, preset_names
+from offerlab.offers import Component, evaluate, load_offer, offer_from_mapping
 from offerlab.offers.equity import equity_flags, months_after
 from offerlab.offers.metrics import COMPONENTS, EQUITY_COMPONENTS
 from tests.offers.builders import option_grant
+from tests.offers.test_properties import schedules
 
 runner = CliRunner()
 
@@ -66,18 +67,6 @@ def test_done_when_under_water_grant_is_worth_nothing() -> None:
 # --- Invariants (hypothesis) ------------------------------------------------------------
 
 prices = st.decimals(min_value=Decimal("0.01"), max_value=Decimal(500), places=2)
-
-
-@st.composite
-def schedules(draw: st.DrawFn) -> Any:
-    if draw(st.booleans()):
-        return draw(st.sampled_from(preset_names()))
-    count = draw(st.integers(1, 5))
-    cuts = sorted(draw(st.lists(st.integers(0, 100), min_size=count - 1, max_size=count - 1)))
-    bounds = [0, *cuts, 100]
-    years = [bounds[i + 1] - bounds[i] for i in range(count)]
-    cadence = draw(st.sampled_from(["monthly", "quarterly", "semiannual", "annual"]))
-    return {"years": years, "cadence": cadence, "cliff_months": draw(st.integers(0, 12))}
 
 
 @st.composite
