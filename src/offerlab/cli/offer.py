@@ -30,7 +30,7 @@ from offerlab.offers.compare import HEADLINE_METRICS
 from offerlab.offers.engine import clawback_owed
 from offerlab.offers.equity import equity_flags
 from offerlab.offers.metrics import COMPONENTS
-from offerlab.offers.model import EquityGrant, Offer
+from offerlab.offers.model import MAX_AMOUNT, EquityGrant, Offer
 from offerlab.scenarios.aftertax import AfterTax, after_tax
 from offerlab.scenarios.currency import Rate, RatesTable, convert_offer, load_table
 from offerlab.scenarios.equity_tax import EXERCISE_STRATEGIES, ExerciseStrategy
@@ -125,9 +125,11 @@ def show(
 ) -> None:
     """Show an offer's pay by year and its headline totals (optionally after tax)."""
     strategy = _strategy(exercise)
-    if fmv_at_exercise is not None and fmv_at_exercise < 0:
+    if fmv_at_exercise is not None and not (
+        fmv_at_exercise.is_finite() and 0 <= fmv_at_exercise <= MAX_AMOUNT
+    ):
         raise InputError(
-            f"--fmv-at-exercise {fmv_at_exercise} must not be negative",
+            f"--fmv-at-exercise {fmv_at_exercise} is not a price; expected a number >= 0",
             option="--fmv-at-exercise",
         )
     evaluation = _evaluate_file(file, years)
@@ -313,7 +315,6 @@ def _notes(evaluation: OfferEvaluation) -> list[str]:
     """Plain-language notes: schedules used, clawback exposure, bonus assumptions."""
     offer = evaluation.offer
     notes: list[str] = []
-    liquidity = {plan.label: plan.liquidity for plan in evaluation.plans}
     for index, grant in enumerate(offer.equity):
         schedule = offer.schedule_for(grant)
         label = grant.name or f"grant {index + 1}"
@@ -323,16 +324,16 @@ def _notes(evaluation: OfferEvaluation) -> list[str]:
             else ""
         )
         what = _option_words(offer, grant) if grant.is_option else ""
-        sale = liquidity.get(label)
-        sold = f"; {sale.label}" if sale is not None and not sale.is_public else ""
+        sale = evaluation.plans[index].liquidity  # the initial grants' plans come first
+        sold = "" if sale.is_public else f"; {sale.label}"
         notes.append(
             f"{label}: {what}{fmt_money(offer.money(grant.grant_value), currency=True)} on the "
             f"'{schedule.name}' schedule ({schedule.description or 'custom'}){price}{sold}"
         )
     refresher_schedule = offer.refresher_schedule()
     if offer.refreshers is not None and refresher_schedule is not None:
-        sale = next((p.liquidity for p in evaluation.plans if p.grant is None), None)
-        sold = f"; {sale.label}" if sale is not None and not sale.is_public else ""
+        later = next((p.liquidity for p in evaluation.plans if p.grant is None), None)
+        sold = f"; {later.label}" if later is not None and not later.is_public else ""
         notes.append(
             f"refreshers: granted yearly from year {offer.refreshers.first_year} on the "
             f"'{refresher_schedule.name}' schedule{sold}"
@@ -356,8 +357,9 @@ def _notes(evaluation: OfferEvaluation) -> list[str]:
 
 
 def _option_words(offer: Offer, grant: EquityGrant) -> str:
-    """``40,000 ISOs at strike 2.00 (409A 5.00, exercising all: 80,000.00 USD), at 10.00 a
-    share: `` and the terms of expiry."""
+    """An option grant in the words recruiters use: ``40,000 ISOs at strike 2.00 (409A 5.00;
+    exercising all costs 80,000.00 USD; expire after 10 years, 90 days to exercise after
+    leaving), at 10.00 a share: ``."""
     assert grant.shares is not None
     kind = "ISOs" if grant.option_type == "iso" else "NSOs"
     early = ", early exercise allowed" if grant.early_exercise else ""

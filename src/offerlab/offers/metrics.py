@@ -95,8 +95,9 @@ class OfferEvaluation:
     horizon: int
     steady_state_year: int
     _all_years: tuple[YearTotals, ...] = field(repr=False)
-    #: Every grant with its vests and liquidity, and the sales that turn vests into money,
-    #: over all computed years.
+    #: Every grant with its vests and liquidity, over all computed years; and the sales that
+    #: turn vests into money, for every grant not sold as it vests and every option grant (a
+    #: grant sold as it vests sells each vest: its sales are its vests).
     plans: tuple[GrantPlan, ...] = ()
     sales: tuple[Sale, ...] = ()
 
@@ -238,37 +239,42 @@ def evaluate(offer: Offer, years: int = 4) -> OfferEvaluation:
     for event in events:
         amounts[event.year].setdefault(event.component, []).append(event.amount)
     plans = tuple(grant_plans(offer, computed))
+    # A component whose grants are all sold as they vest has the same cash as paper value
+    # (the same Money): only the others need their sales worked out, and options always do
+    # (the tax of an option depends on its lots).
+    worked_out = {p.component for p in plans if not p.liquidity.is_public}
     sold: dict[int, dict[Component, list[Money]]] = {y: {} for y in range(1, computed + 1)}
     found: list[Sale] = []
     costs: dict[int, list[Money]] = {y: [] for y in range(1, computed + 1)}
     for plan in plans:
-        for sale in sales(plan, 12 * computed):
-            found.append(sale)
-            sold[sale.year].setdefault(plan.component, []).append(sale.amount)
+        if plan.component in worked_out or plan.is_option:
+            for sale in sales(plan, 12 * computed):
+                found.append(sale)
+                if plan.component in worked_out:
+                    sold[sale.year].setdefault(plan.component, []).append(sale.amount)
         if plan.is_option:
             for month, cost in plan.exercise_costs():
                 year = offer_year_of_month(month)
                 if year <= computed:
                     costs[year].append(cost)
     currency = offer.currency
-    all_years = tuple(
-        YearTotals(
-            y,
-            {c: money_sum(values, currency) for c, values in amounts[y].items()},
-            currency,
-            {c: money_sum(values, currency) for c, values in sold[y].items()},
-            money_sum(costs[y], currency) if costs[y] else None,
-        )
-        for y in range(1, computed + 1)
-    )
+    all_years = []
+    for y in range(1, computed + 1):
+        parts = {c: money_sum(values, currency) for c, values in amounts[y].items()}
+        sold_parts = {c: money_sum(values, currency) for c, values in sold[y].items()}
+        for component in EQUITY_COMPONENTS - worked_out:
+            if component in parts:
+                sold_parts[component] = parts[component]
+        exercise = money_sum(costs[y], currency) if costs[y] else None
+        all_years.append(YearTotals(y, parts, currency, sold_parts, exercise))
     found.sort(key=lambda sale: sale.month)
     return OfferEvaluation(
         offer=offer,
-        years=all_years[:years],
+        years=tuple(all_years[:years]),
         events=tuple(e for e in events if e.year <= years),
         horizon=years,
         steady_state_year=steady,
-        _all_years=all_years,
+        _all_years=tuple(all_years),
         plans=plans,
         sales=tuple(found),
     )

@@ -7,6 +7,7 @@ Models are frozen: an offer is a value, and a changed offer is a new one.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -71,10 +72,30 @@ class ScheduleSpec(_Model):
         return self
 
     def to_schedule(self, name: str = "custom") -> VestingSchedule:
-        if self.events is not None:
-            return VestingSchedule.from_events(name, self.events)
-        assert self.years is not None
-        return VestingSchedule.from_yearly(name, self.years, self.cadence, self.cliff_months)
+        cadence = self.cadence if isinstance(self.cadence, str) else tuple(self.cadence)
+        return _schedule_of(
+            name,
+            None if self.years is None else tuple(self.years),
+            cadence,
+            self.cliff_months,
+            None if self.events is None else tuple(self.events),
+        )
+
+
+@functools.lru_cache(maxsize=1024)
+def _schedule_of(
+    name: str,
+    years: tuple[Decimal, ...] | None,
+    cadence: Cadence | tuple[Cadence, ...],
+    cliff_months: int,
+    events: tuple[tuple[int, Decimal], ...] | None,
+) -> VestingSchedule:
+    """A custom schedule, built once for each distinct spec (schedules are immutable, and the
+    engine and the grant plans both ask for it)."""
+    if events is not None:
+        return VestingSchedule.from_events(name, events)
+    assert years is not None
+    return VestingSchedule.from_yearly(name, years, cadence, cliff_months)
 
 
 ScheduleField = str | ScheduleSpec | None
@@ -329,7 +350,7 @@ class EquityGrant(_Model):
                 KeyedValueError(
                     key,
                     f"only options have `{key}`, and this grant is kind = {self.kind!r}",
-                    "kind = 'option', or no " + f"`{key}`",
+                    f"kind = 'option', or no `{key}`",
                 )
                 for key in misplaced
             ]

@@ -132,18 +132,30 @@ def equity_income(
     limit = iso_limit if iso_limit is not None else Money(Decimal(100000), currency)
     iso_shares = _iso_shares(evaluation, limit) if us_rules else {}
     for plan in evaluation.plans:
-        plan_sales = sales_by_plan.get(id(plan), [])
-        if not plan.is_option:
-            for sale in plan_sales:
-                row = at(sale.year)
-                if row is not None:
-                    row.wages += sale.amount
-                    row.proceeds += sale.amount
-            continue
-        exercise = _exercise_of(plan, strategy, notes)
-        _option_income(
-            plan, plan_sales, exercise, at, us_rules, fmv_at_exercise, iso_shares.get(id(plan), {})
-        )
+        if plan.is_option:
+            exercise = _exercise_of(plan, strategy, notes)
+            plan_sales = sales_by_plan.get(id(plan), [])
+            _option_income(
+                plan,
+                plan_sales,
+                exercise,
+                at,
+                us_rules,
+                fmv_at_exercise,
+                iso_shares.get(id(plan), {}),
+            )
+    # RSUs, units and refreshers are wages when sold (as they vest, for public ones): the
+    # equity sold each year less what options brought in.
+    for totals in evaluation.years:
+        option_sales = [
+            s.amount for s in evaluation.sales if s.year == totals.year and s.plan.is_option
+        ]
+        wages = totals.sold_total - money_sum(option_sales, currency)
+        if not wages.is_zero:
+            row = at(totals.year)
+            assert row is not None
+            row.wages += wages
+            row.proceeds += wages
     has_iso = any(
         p.grant and p.grant.is_option and p.grant.option_type == "iso" for p in evaluation.plans
     )
@@ -220,11 +232,12 @@ def _option_income(
                 row.wages += part - iso
         return
 
-    fmv = (
-        grant.option_fmv
-        if exercise.when == "at-grant" or fmv_at_exercise is None
-        else fmv_at_exercise
-    )
+    if plan.liquidity.is_public:
+        fmv = price  # a listed share's value at exercise is its price, not a 409A
+    elif exercise.when == "at-grant" or fmv_at_exercise is None:
+        fmv = grant.option_fmv
+    else:
+        fmv = fmv_at_exercise
     at_exercise = money(fmv)
     spread_at_exercise = at_exercise - strike if at_exercise > strike else Money.zero(currency)
     basis_nso = strike + spread_at_exercise  # strike plus the income taxed at exercise
