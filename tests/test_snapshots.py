@@ -61,6 +61,8 @@ def test_offer_show_events(snapshot: Snapshot) -> None:
         ("msft-l62-target-sf", ("msft-l62-target.toml", "--residence", "San Francisco, CA")),
         ("google-l5-london", ("google-l5-london.toml",)),
         ("amazon-l6-seattle", ("amazon-l6-seattle.toml",)),
+        ("startup-at-vest", ("startup-senior-ml.toml", "--exercise", "at-vest")),
+        ("ai-lab-units", ("ai-lab-units.toml", "--years", "6")),
     ],
 )
 def test_offer_show_after_tax(snapshot: Snapshot, name: str, args: tuple[str, ...]) -> None:
@@ -84,6 +86,13 @@ def test_offer_simulate(snapshot: Snapshot) -> None:
     files = [example(n) for n in ("msft-l62-target.toml", "google-l5-kirkland.toml")]
     out = cli("offer", "simulate", *files, "--paths", "2000", "--seed", "7", "--json")
     snapshot("cli/offer-simulate.json", pretty(out))
+
+
+def test_offer_simulate_private(snapshot: Snapshot) -> None:
+    files = [example(n) for n in ("msft-l62-target.toml", "ai-lab-units.toml")]
+    private = ("--exit-by-year", "5,10,10,10", "--dilution", "15")
+    out = cli("offer", "simulate", *files, "--paths", "2000", "--seed", "7", *private, "--json")
+    snapshot("cli/offer-simulate-private.json", pretty(out))
 
 
 def test_offer_schema_and_schedules(snapshot: Snapshot) -> None:

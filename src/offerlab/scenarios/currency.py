@@ -283,6 +283,8 @@ def convert_offer(offer: Offer, rate: Rate) -> Offer:
                 "value": x(grant.value),
                 "price": x(grant.price),
                 "current_price": x(grant.current_price),
+                "strike": x(grant.strike),
+                "fmv": x(grant.fmv),
             }
         )
         for grant in offer.equity
