@@ -27,8 +27,10 @@ __all__ = [
     "D",
     "Money",
     "allocate_cents",
+    "fmt_whole",
     "money_sum",
     "to_cents",
+    "whole_units",
 ]
 
 #: Active ISO 4217 codes that offerlab accepts.
@@ -81,6 +83,30 @@ def D(value: str | int | Decimal) -> Decimal:
 def to_cents(amount: Decimal) -> Decimal:
     """Round an amount to cents, half up (the edge rounding used for display and JSON)."""
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def whole_units(amount: Decimal) -> Decimal:
+    """An amount in whole currency units, half up from its cents: the one rounding of every
+    figure shown without cents (terminal, reports, pages), so they all agree with the JSON's
+    cents. (Half up from the exact amount could differ from half up from its cents.)"""
+    return to_cents(amount).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+
+def fmt_whole(value: Money | Decimal | int | float | None) -> str:
+    """``139,221``: an amount in whole units with thousands separators (``-`` for None).
+
+    Floats come from JSON documents that hold cents; they are read through their shortest
+    repr, so 139220.5 is 139220.50 exactly.
+    """
+    if value is None:
+        return "-"
+    if isinstance(value, Money):
+        amount = value.amount
+    elif isinstance(value, float):
+        amount = Decimal(repr(value))
+    else:
+        amount = Decimal(value)
+    return f"{whole_units(amount):,}"
 
 
 def _check_currency(code: str) -> str:

@@ -20,6 +20,23 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def import_microsoft_62(tmp_path: Path, bases: list[int]) -> None:
+    """Import one levels.fyi-style record of Microsoft 62 ML/AI in Redmond per base."""
+    header = (
+        "timestamp,company,level,title,totalyearlycompensation,location,yearsofexperience,"
+        "yearsatcompany,tag,basesalary,stockgrantvalue,bonus\n"
+    )
+    rows = [
+        f'6/{day}/2021 10:00:00,Microsoft,62,Software Engineer,{base + 60000},"Redmond, WA",'
+        f"6,2,ML / AI,{base},40000,20000\n"
+        for day, base in enumerate(bases, start=1)
+    ]
+    records = tmp_path / "records.csv"
+    records.write_text(header + "".join(rows))
+    code, _, err = run("market", "import", str(records))
+    assert code == 0, err
+
+
 def test_negotiate_json_on_bundled_data(examples: Path) -> None:
     code, out, err = run(
         "negotiate",
@@ -145,19 +162,7 @@ def test_bundled_band_is_restated_to_the_offers_date(examples: Path) -> None:
 
 
 def test_imported_records_take_over_from_the_bundled_band(tmp_path: Path, examples: Path) -> None:
-    header = (
-        "timestamp,company,level,title,totalyearlycompensation,location,yearsofexperience,"
-        "yearsatcompany,tag,basesalary,stockgrantvalue,bonus\n"
-    )
-    rows = [
-        f'6/{day}/2021 10:00:00,Microsoft,62,Software Engineer,{base + 60000},"Redmond, WA",'
-        f"6,2,ML / AI,{base},40000,20000\n"
-        for day, base in enumerate([150000, 155000, 160000, 165000, 170000, 175000], start=1)
-    ]
-    records = tmp_path / "records.csv"
-    records.write_text(header + "".join(rows))
-    code, _, err = run("market", "import", str(records))
-    assert code == 0, err
+    import_microsoft_62(tmp_path, [150000, 155000, 160000, 165000, 170000, 175000])
     code, out, err = run(
         "negotiate", str(examples / "msft-l62-initial.toml"), "--json", "--growth", "0"
     )
@@ -173,15 +178,125 @@ def test_imported_records_take_over_from_the_bundled_band(tmp_path: Path, exampl
 def test_competing_offer_in_another_currency_is_restated_with_a_dated_rate(
     examples: Path,
 ) -> None:
-    offer = str(examples / "msft-l62-initial.toml")
+    offer = str(examples / "msft-l62-initial.toml")  # starts 2026-09-01
     london = str(examples / "google-l5-london.toml")
     code, out, err = run(
-        "negotiate", offer, "--competing", london, "--rate", "GBP:USD=1.25", "--json"
+        "negotiate", offer, "--competing", london, "--rate", "GBP:USD=1.25@2026-08-31", "--json"
     )
     assert code == 0, err
     data = json.loads(out)
-    assert data["competing"][0]["currency"] == "USD"
-    assert any("restated in USD at 1 GBP = 1.25 USD" in note for note in data["notes"])
-    code, out, _ = run("negotiate", offer, "--competing", london, "--json")
+    (entry,) = data["competing"]
+    assert entry["currency"] == "USD"
+    assert entry["restated_from"] == "GBP"
+    assert entry["exchange_rate"]["rate"] == 1.25
+    assert entry["exchange_rate"]["date"] == "2026-08-31"
+    assert "restated from GBP at 1 GBP = 1.25 USD (2026-08-31" in entry["note"]
+    # A rate dated after the plan's date is never used: the shipped one (on or before) is.
+    code, out, _ = run(
+        "negotiate", offer, "--competing", london, "--rate", "GBP:USD=1.25@2026-10-01", "--json"
+    )
     assert code == 0
-    assert any("European Central Bank" in note for note in json.loads(out)["notes"])
+    assert json.loads(out)["competing"][0]["exchange_rate"]["date"] == "2025-02-28"
+
+
+def test_meta_e5_against_microsoft_63_on_the_bundled_data(examples: Path) -> None:
+    """Issue 11's trial (a): the Microsoft offer is weaker on every measure, so nothing cites it,
+    and the equity ask lands at the band's p75 on the benchmark's own measure."""
+    code, out, err = run(
+        "negotiate",
+        str(examples / "meta-e5-menlo-park.toml"),
+        "--competing",
+        str(examples / "msft-63-redmond.toml"),
+        "--profile",
+        str(examples / "profiles" / "jordan.toml"),
+        "--json",
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["leverage"] is None
+    (entry,) = data["competing"]
+    assert (entry["overall"], entry["cited_on"]) == ("weaker", [])
+    assert entry["weaker_on"] == ["year1_total", "annualized_total", "four_year_total"]
+    assert "Microsoft" not in data["email"]
+    assert all("Microsoft" not in item["script"] for item in data["levers"])
+    equity = {item["lever"]: item for item in data["levers"]}["equity"]
+    p75 = data["benchmark"]["band"]["stock"]["p75"]
+    assert equity["initial"] == data["benchmark"]["offer"]["stock"]  # one yardstick
+    assert abs(equity["ask"] - p75) <= 500
+    assert equity["stretch"] <= data["benchmark"]["band"]["stock"]["p90"]
+
+
+def test_gbp_offer_with_a_usd_competing_offer_on_the_bundled_data(examples: Path) -> None:
+    """Trial (c): the London band restated in GBP with the dated rate; the Redmond offer shown
+    restated but not used as leverage; no dollar amount in any script."""
+    code, out, err = run(
+        "negotiate",
+        str(examples / "google-l4-london.toml"),
+        "--competing",
+        str(examples / "msft-l62-initial.toml"),
+        "--json",
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["benchmark"]["band"]["currency"] == "GBP"
+    assert data["benchmark"]["exchange_rate"]["date"] == "2025-02-28"
+    assert data["benchmark"]["percentiles"]["equity"] is not None
+    assert data["competing"][0]["like_for_like"] is False
+    assert data["leverage"] is None
+    text = data["email"] + "".join(item["script"] for item in data["levers"])
+    assert "$" not in text
+    assert "Microsoft" not in text
+    code, out, _ = run(
+        "negotiate",
+        str(examples / "google-l4-london.toml"),
+        "--competing",
+        str(examples / "msft-l62-initial.toml"),
+        "--format",
+        "md",
+    )
+    assert "| Microsoft 62 initial (restated from USD) |" in out
+    assert "(not like-for-like)" in out
+
+
+def test_inr_offer_on_the_bundled_data(examples: Path) -> None:
+    """Trial (d): the Hyderabad band restated in rupees; the Amazon offer, mixed, is cited
+    only on base and equity, where it is stronger."""
+    code, out, err = run(
+        "negotiate",
+        str(examples / "msft-61-hyderabad-inr.toml"),
+        "--competing",
+        str(examples / "amazon-l5-hyderabad-inr.toml"),
+        "--json",
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["currency"] == "INR"
+    assert data["benchmark"]["band"]["currency"] == "INR"
+    assert data["benchmark"]["restated_from"] == "USD"
+    (entry,) = data["competing"]
+    assert entry["overall"] == "mixed"
+    assert entry["cited_on"] == ["base", "equity"]
+    assert "₹" in data["email"]
+
+
+def test_a_band_percentile_is_rounded_alike_in_every_front_end(
+    tmp_path: Path, examples: Path
+) -> None:
+    """p50 of these records is 139,220.50: the terminal, the Markdown and HTML reports all show
+    139,221 (half up from the JSON's cents), never 139,220 in one and 139,221 in another."""
+    import_microsoft_62(tmp_path, [139220, 139220, 139220, 139221, 139221, 139221])
+    offer = str(examples / "msft-l62-initial.toml")
+    code, out, err = run("negotiate", offer, "--json", "--growth", "0")
+    assert code == 0, err
+    assert json.loads(out)["benchmark"]["band"]["base"]["p50"] == 139220.5
+    figures = ["139,220", "139,220", "139,221", "139,221", "139,221"]
+    _, terminal, _ = run("negotiate", offer, "--growth", "0")
+    row = next(line for line in terminal.splitlines() if line.strip("│ ").startswith("base"))
+    assert re.findall(r"139,22\d", row) == figures
+    _, markdown, _ = run("negotiate", offer, "--growth", "0", "--format", "md")
+    row = next(line for line in markdown.splitlines() if line.startswith("| base |"))
+    assert re.findall(r"139,22\d", row) == figures
+    page = tmp_path / "plan.html"
+    run("negotiate", offer, "--growth", "0", "--format", "html", "--out", str(page))
+    row = re.search(r"<tr><td>base</td>.*?</tr>", page.read_text()).group(0)  # type: ignore[union-attr]
+    assert re.findall(r"139,22\d", row) == figures

@@ -13,6 +13,8 @@ from offerlab.cli import app
 runner = CliRunner()
 
 YEAR_KEYS = {"year", "base", "bonus", "equity", "signing", "refresher", "other", "total"}
+#: Money actually received, and what exercising the year's option vests costs (issue 14).
+CASH_KEYS = {"exercise_cost", "cash"}
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -30,6 +32,7 @@ def test_show_json_contract(examples: Path) -> None:
         "years",
         "year1_total",
         "four_year_total",
+        "cash_total",
         "annualized_total",
         "steady_state_total",
         "warnings",
@@ -38,7 +41,7 @@ def test_show_json_contract(examples: Path) -> None:
     assert data["name"] == "Microsoft 62 target"
     assert data["currency"] == "USD"
     assert [y["year"] for y in data["years"]] == [1, 2, 3, 4]
-    assert all(set(y) == YEAR_KEYS for y in data["years"])
+    assert all(set(y) == YEAR_KEYS | CASH_KEYS for y in data["years"])
     assert data["years"][0] == {
         "year": 1,
         "base": 210000.0,
@@ -48,6 +51,8 @@ def test_show_json_contract(examples: Path) -> None:
         "refresher": 0.0,
         "other": 0.0,
         "total": 376500.0,
+        "exercise_cost": 0.0,
+        "cash": 376500.0,
     }
     assert data["year1_total"] == 376500
     assert data["four_year_total"] == 1326000

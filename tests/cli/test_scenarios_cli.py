@@ -23,6 +23,7 @@ SHOW_KEYS = {
     "years",
     "year1_total",
     "four_year_total",
+    "cash_total",
     "annualized_total",
     "steady_state_total",
     "warnings",
@@ -167,7 +168,19 @@ def test_compare_after_tax_each_offer_where_it_is(examples: Path) -> None:
             "--years",
             "10",
         ],
-        ["offer", "simulate", "msft-l63-stretch.toml", "startup-senior-ml.toml", "--growth", "30"],
+        ["offer", "simulate", "msft-l63-stretch.toml", "amazon-l6-seattle.toml", "--growth", "30"],
+        [
+            "offer",
+            "simulate",
+            "msft-l62-target.toml",
+            "startup-senior-ml.toml",
+            "--paths",
+            "300",
+            "--seed",
+            "3",
+            "--exit-by-year",
+            "10,10,10,10",
+        ],
     ],
 )
 def test_scenario_tables_at_80_columns_cut_no_amount(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from offerlab.negotiate import BandLookup, BandQuery, LevelInfo, MarketBand, Percentiles
@@ -34,6 +34,27 @@ MSFT_63 = MarketBand(
     filters={"company": "Microsoft", "level": "63"},
 )
 
+# Google L4 in London, as levels.fyi states it: in USD (the planner restates it in GBP).
+GOOGLE_L4_LONDON = MarketBand(
+    n=11,
+    currency="USD",
+    base=pct(100000, 108000, 117000, 134000, 145000),
+    stock=pct(33000, 55000, 66000, 71000, 84000),
+    bonus=pct(15000, 18000, 23000, 30000, 35000),
+    total=pct(172000, 184000, 205000, 225000, 258000),
+    filters={"company": "Google", "level": "L4", "location": "London"},
+)
+# Google L4 over every place (mostly the US): no benchmark for an offer outside the US.
+GOOGLE_L4_ALL = MarketBand(
+    n=1400,
+    currency="USD",
+    base=pct(130000, 140000, 150000, 160000, 175000),
+    stock=pct(30000, 45000, 60000, 80000, 100000),
+    bonus=pct(15000, 20000, 23000, 27000, 32000),
+    total=pct(190000, 210000, 235000, 265000, 300000),
+    filters={"company": "Google", "level": "L4"},
+)
+
 LADDER = (
     LevelInfo("59", Decimal(1), Decimal(150000), 300),
     LevelInfo("60", Decimal(2), Decimal(170000), 300),
@@ -45,14 +66,27 @@ LADDER = (
 
 
 class FakeMarket:
-    """Bands only for Microsoft 62/63 without location or specialty filters; thin elsewhere."""
+    """Bands only for Microsoft 62/63 without location or specialty filters; thin elsewhere.
 
-    def __init__(self, *, location_band: bool = False) -> None:
+    ``places`` adds bands for (company, level, location) queries without title or specialty
+    (``location`` None for the band over every place), e.g. Google L4 in London in USD.
+    """
+
+    def __init__(
+        self,
+        *,
+        location_band: bool = False,
+        places: Mapping[tuple[str, str, str | None], MarketBand] | None = None,
+    ) -> None:
         self.location_band = location_band
+        self.places = dict(places or {})
         self.queries: list[BandQuery] = []
 
     def band(self, query: BandQuery) -> BandLookup:
         self.queries.append(query)
+        placed = self.places.get((query.company, query.level or "", query.location))
+        if placed is not None and not (query.title or query.specialty):
+            return BandLookup(query, placed, placed.n)
         if query.company != "Microsoft":
             return BandLookup(query, None, 0)
         band = {"62": MSFT_62, "63": MSFT_63}.get(query.level or "")

@@ -13,8 +13,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from offerlab.cli import app
-from offerlab.errors import CurrencyMismatchError, ProblemsError
-from offerlab.money import Money
+from offerlab.errors import ProblemsError
 from offerlab.negotiate import (
     Lever,
     NoMarket,
@@ -26,50 +25,9 @@ from offerlab.negotiate import (
     plan_markdown,
     plan_negotiation,
 )
-from offerlab.offers import Component, dump_offer_toml, load_offer, offer_from_mapping
+from offerlab.offers import Component, dump_offer_toml, load_offer
+from tests.negotiate.builders import google, lever, microsoft, usd
 from tests.negotiate.fakes import MSFT_62, FakeMarket
-
-
-def usd(value: int | str) -> Money:
-    return Money(Decimal(value), "USD")
-
-
-def microsoft(**overrides: Any) -> Any:
-    data: dict[str, Any] = {
-        "company": "Microsoft",
-        "title": "Senior Software Engineer",
-        "level": "62",
-        "location": "Redmond, WA",
-        "base": 180000,
-        "bonus_target_pct": 15,
-        "signing": {"amount": 40000},
-        "equity": [{"value": 200000, "schedule": "microsoft"}],
-        "start_date": "2026-09-01",
-    }
-    data.update(overrides)
-    return offer_from_mapping(data)
-
-
-def google(**overrides: Any) -> Any:
-    data: dict[str, Any] = {
-        "name": "Google L5",
-        "company": "Google",
-        "title": "Software Engineer",
-        "level": "L5",
-        "location": "Kirkland, WA",
-        "base": 195000,
-        "bonus_target_pct": 15,
-        "signing": {"amount": 50000},
-        "equity": [{"value": 360000, "schedule": "google"}],
-    }
-    data.update(overrides)
-    return offer_from_mapping(data)
-
-
-def lever(plan: Any, name: str) -> Lever:
-    found = plan.lever(name)
-    assert isinstance(found, Lever)
-    return found
 
 
 def test_percentile_of_interpolates_between_band_points() -> None:
@@ -187,12 +145,6 @@ def test_no_market_data_still_plans_from_competing_offers() -> None:
     data = plan_json(plan)
     assert data["benchmark"]["band"] is None
     assert data["benchmark"]["percentiles"] == {"base": None, "equity": None, "total": None}
-
-
-def test_competing_offer_in_another_currency_is_an_error() -> None:
-    london = google(currency="GBP", location="London")
-    with pytest.raises(CurrencyMismatchError, match="USD and GBP"):
-        plan_negotiation(microsoft(), FakeMarket(), competing=[london])
 
 
 def test_json_contract_and_determinism(examples: Path) -> None:

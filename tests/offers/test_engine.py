@@ -236,7 +236,8 @@ def test_amazon_example_two_year_signing_fills_the_back_loaded_vest(examples: Pa
 
 
 def test_startup_example_cliff(examples: Path) -> None:
+    # 40,000 options, strike 2.00, valued at 10.00: a quarter of 320,000 at the cliff.
     evaluation = evaluate(load_offer(examples / "startup-senior-ml.toml"))
     vests = [e for e in evaluation.events if e.component is Component.EQUITY]
     assert vests[0].month == 12
-    assert vests[0].amount == usd(50000)
+    assert vests[0].amount == usd(80000)

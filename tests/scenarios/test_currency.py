@@ -165,9 +165,26 @@ def test_location_adjustments_are_opt_in(examples: Path) -> None:
     redmond, other = data["offers"]
     assert redmond["factor"] == pytest.approx(1 / 1.2)
     assert redmond["four_year_total"] == pytest.approx(1326000 / 1.2, abs=0.01)
-    assert other["factor"] == 1  # no premium known for the start-up's place
+    # No premium is known for the start-up's place (San Francisco): it is not adjusted, has no
+    # adjusted figure, and the comparison says the two are not like-for-like.
+    assert (other["adjusted"], other["factor"], other["four_year_total"]) == (False, None, None)
+    assert redmond["adjusted"] is True
+    assert "not like-for-like" in data["warning"]
+    assert "no entry for San Francisco, CA" in data["warning"]
     code, out, _ = _run("offer", "compare", a, b, "--adjust-location", "premiums")
     assert "Location-adjusted (opt-in" in out
+    text = " ".join(out.split())
+    assert (
+        "Not like-for-like: Microsoft 62 target is adjusted, Start-up senior ML engineer not"
+        in text
+    )
+    assert "not adjusted" in text
+    # Both in the table: adjusted alike, no warning.
+    seattle = str(examples / "amazon-l6-seattle.toml")
+    _, out, _ = _run("offer", "compare", a, seattle, "--json", "--adjust-location", "premiums")
+    both = json.loads(out)["location_adjusted"]
+    assert both["warning"] is None
+    assert [o["adjusted"] for o in both["offers"]] == [True, True]
 
 
 def test_cost_of_living_index_file(tmp_path: Path) -> None:
@@ -180,6 +197,60 @@ def test_cost_of_living_index_file(tmp_path: Path) -> None:
     table = load_adjustments(str(path))
     assert table.for_location("Redmond, WA").factor == Decimal("0.8")
     assert table.for_location("London").factor == Decimal("1.25")
-    assert table.for_location("Austin, TX").factor == 1
+    assert table.for_location("Austin, TX").factor is None
     with pytest.raises(ProblemsError, match="no such file"):
         load_adjustments(str(tmp_path / "absent.toml"))
+
+
+def test_rate_is_the_latest_on_or_before_the_date_it_is_used_for() -> None:
+    table = load_table(None, ["GBP:USD=1.20@2024-01-02", "GBP:USD=1.30@2025-06-30"])
+    assert table.rate("GBP", "USD", date(2024, 6, 1)).value == Decimal("1.20")
+    # The table (2025-02-28) is later than the first flag and earlier than the second.
+    assert table.rate("GBP", "USD", date(2025, 3, 31)).date == date(2025, 2, 28)
+    assert table.rate("GBP", "USD", date(2025, 7, 1)).value == Decimal("1.30")
+    assert table.rate("USD", "GBP", date(2025, 7, 1)).value == 1 / Decimal("1.30")
+    with pytest.raises(InputError, match="no exchange rate for GBP to USD on or before 2023-12-31"):
+        table.rate("GBP", "USD", date(2023, 12, 31))
+    # A direct rate of the table's own date wins the tie.
+    same_day = load_table(None, ["GBP:USD=1.5@2025-02-28"])
+    assert same_day.rate("GBP", "USD", date(2025, 3, 1)).value == Decimal("1.5")
+
+
+@pytest.mark.parametrize(("days", "stale"), [(0, False), (30, False), (31, True), (400, True)])
+def test_a_rate_says_how_old_it_is_beyond_30_days(days: int, stale: bool) -> None:
+    from datetime import timedelta
+
+    used_for = date(2025, 2, 28) + timedelta(days=days)
+    rate = RatesTable.bundled().rate("GBP", "USD", used_for)
+    assert rate.age_days == days
+    note = f"{days:,} days older than {used_for.isoformat()}, the date it is used for"
+    assert (note in rate.describe()) is stale
+    data = rate.as_json()
+    assert data["used_for"] == used_for.isoformat()
+    assert data["age_days"] == days
+    assert data["age_note"] == (note if stale else None)
+
+
+def test_compare_and_after_tax_say_how_old_the_rate_is(examples: Path, london: Path) -> None:
+    msft = str(examples / "msft-l62-target.toml")
+    age = (date.today() - date(2025, 2, 28)).days
+    note = f"{age:,} days older than {date.today().isoformat()}"
+    code, out, err = _run("offer", "compare", msft, str(london), "--currency", "USD")
+    assert code == 0, err
+    assert note in " ".join(out.split())
+    code, out, err = _run("offer", "compare", msft, str(london), "--currency", "USD", "--json")
+    assert json.loads(out)["exchange_rates"][0]["age_days"] == age
+    code, out, err = _run("offer", "show", str(london), "--residence", "Seattle, WA", "--json")
+    assert code == 0, err
+    assert json.loads(out)["exchange_rate"]["age_days"] == age
+
+
+def test_a_rate_is_for_the_offers_start_date(examples: Path) -> None:
+    london = str(examples / "google-l5-london.toml")  # starts 2026-09-01
+    code, out, err = _run("offer", "show", london, "--residence", "Seattle, WA", "--json")
+    assert code == 0, err
+    rate = json.loads(out)["exchange_rate"]
+    assert (rate["used_for"], rate["age_days"]) == ("2026-09-01", 550)
+    msft = str(examples / "msft-l62-target.toml")
+    code, out, _ = _run("offer", "compare", msft, london, "--currency", "USD")
+    assert "550 days older than 2026-09-01, the date it is used for" in " ".join(out.split())

@@ -54,8 +54,13 @@ def test_us_matches_tenforty_plus_payroll(year: int, state: str, income: int) ->
     )
     assert got["social_security"] == D("0.062") * min(D(income), WAGE_BASE[year])
     assert got["medicare"] == D("0.0145") * income
+    # Wages only: no AMT and no net investment income tax, on lines of their own.
+    assert got["federal_amt"] == 0
+    assert got["net_investment_income_tax"] == 0
     levies = set(got) - {
         "federal_income_tax",
+        "federal_amt",
+        "net_investment_income_tax",
         "additional_medicare",
         "state_income_tax",
         "social_security",

@@ -13,8 +13,11 @@ from rich.table import Table
 from offerlab.cli.common import between, console, err_console, print_json
 from offerlab.cli.db import DbOption, resolve_db
 from offerlab.cli.market_reference import register as register_reference
+from offerlab.cli.offer import RateOption, RatesOption
 from offerlab.errors import InputError
 from offerlab.market.records import FORMATS
+from offerlab.money import fmt_whole
+from offerlab.scenarios.currency import load_table
 
 if TYPE_CHECKING:
     from offerlab.market.bands import Band
@@ -156,8 +159,16 @@ def bands_command(
         typer.Option("--source", metavar="NAME", help="Only this source (repeatable)."),
     ] = None,
     currency: Annotated[
-        str | None, typer.Option("--currency", metavar="CODE", help="Only this currency.")
+        str | None,
+        typer.Option(
+            "--currency",
+            metavar="CODE",
+            help="The band in this currency: records in it as they are, else restated with the "
+            "latest dated rate on or before --as-of (today without it), named in the answer.",
+        ),
     ] = None,
+    rates: RatesOption = None,
+    rate: RateOption = None,
     min_n: Annotated[
         int,
         typer.Option(
@@ -191,6 +202,7 @@ def bands_command(
             sources=source or [],
             currency=currency,
             min_n=min_n,
+            rates=load_table(rates, rate) if rates is not None or rate else None,
         )
     if as_json:
         print_json(result.as_json())
@@ -222,13 +234,15 @@ def _print_band(result: Band) -> None:
         if component.values is None:
             cells = [f"< {result.min_n} report it"] + [""] * (len(PERCENTILES) - 1)
         else:
-            cells = [f"{component.values[f'p{p}']:,.0f}" for p in PERCENTILES]
+            cells = [fmt_whole(component.values[f"p{p}"]) for p in PERCENTILES]
         table.add_row(name, f"{component.n:,}", *cells)
     console.print(table)
     if result.growth is not None and result.as_of is not None:
         console.print(f"Restated to {result.as_of.isoformat()}: {result.growth.detail}")
         if result.growth.medians:
-            medians = ", ".join(f"{y}: {m:,.0f}" for y, m in sorted(result.growth.medians.items()))
+            medians = ", ".join(
+                f"{y}: {fmt_whole(m)}" for y, m in sorted(result.growth.medians.items())
+            )
             console.print(f"  yearly median totals behind it: {medians}")
     for src in result.sources:
         console.print(f"source: {src['name']}" + (f" ({src['file']})" if src.get("file") else ""))

@@ -20,6 +20,7 @@ from offerlab.market.bundled import level_medians_2022
 from offerlab.market.levels import LevelMapping, company_levels, map_level
 from offerlab.market.normalize import canonical_company, specialty
 from offerlab.market.sources import Source, sources
+from offerlab.money import fmt_whole
 
 __all__ = ["register"]
 
@@ -33,7 +34,7 @@ TagOption = Annotated[
 
 
 def _usd(value: Decimal | None) -> str:
-    return "-" if value is None else f"{value:,.0f}"
+    return fmt_whole(value)
 
 
 def _years(value: Decimal | None) -> str:

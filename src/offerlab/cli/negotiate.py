@@ -17,6 +17,7 @@ from offerlab.cli.common import amount_table, between, console, print_json, writ
 from offerlab.cli.db import DbOption, resolve_db
 from offerlab.cli.offer_files import load_checked
 from offerlab.errors import InputError
+from offerlab.money import fmt_whole
 from offerlab.negotiate import (
     Lever,
     NegotiationPlan,
@@ -28,9 +29,9 @@ from offerlab.negotiate import (
     render_email,
     render_script,
 )
+from offerlab.negotiate.band import percentile_label
 from offerlab.negotiate.report import PACKAGES
-from offerlab.offers import Offer
-from offerlab.scenarios.currency import convert_offer, load_table
+from offerlab.scenarios.currency import load_table
 
 __all__ = ["negotiate"]
 
@@ -62,7 +63,8 @@ def negotiate(
     rates_file: Annotated[
         Path | None,
         typer.Option(
-            "--rates", help="Exchange rates file for competing offers in another currency."
+            "--rates",
+            help="Exchange rates file for competing offers and bands in another currency.",
         ),
     ] = None,
     rate: Annotated[
@@ -91,13 +93,15 @@ def negotiate(
             "give --out PATH, or redirect the output to a file"
         )
     offers, warnings = load_checked([offer_file, *(competing or [])])
-    rivals, notes = _in_currency(offers[0].currency, offers[1:], rates_file, rate)
+    table = load_table(rates_file, rate) if rates_file is not None or rate else None
     profile = load_profile(profile_file) if profile_file is not None else None
     growth_rate = Decimal(str(growth)) if growth is not None else None
     from offerlab.negotiate.service import open_market_view  # loads the store
 
     with open_market_view(resolve_db(ctx, db), growth_rate) as market:
-        plan = plan_negotiation(offers[0], market, competing=rivals, profile=profile, notes=notes)
+        plan = plan_negotiation(
+            offers[0], market, competing=offers[1:], profile=profile, rates=table
+        )
     text: str | None = None
     if as_json:
         document = {**plan_json(plan), "warnings": warnings}
@@ -121,30 +125,6 @@ def negotiate(
     console.print(f"wrote {out}", markup=False)
 
 
-def _in_currency(
-    currency: str, rivals: list[Offer], rates_file: Path | None, flags: list[str] | None
-) -> tuple[list[Offer], list[str]]:
-    """Competing offers restated in the offer's currency with a dated rate, and a note for
-    each conversion (the shipped rates table, a --rates file, or --rate flags)."""
-    if all(rival.currency == currency for rival in rivals):
-        return list(rivals), []
-    table = load_table(rates_file, flags)
-    out: list[Offer] = []
-    notes: list[str] = []
-    for rival in rivals:
-        if rival.currency == currency:
-            out.append(rival)
-            continue
-        rate = table.rate(rival.currency, currency)
-        out.append(convert_offer(rival, rate))
-        notes.append(f"{rival.display_name} is restated in {currency} at {rate.describe()}.")
-    return out, notes
-
-
-def _money(value: float | None) -> str:
-    return "-" if value is None else f"{value:,.0f}"
-
-
 def _print_plan(plan: NegotiationPlan) -> None:
     data = plan_json(plan)
     benchmark = data["benchmark"]
@@ -166,8 +146,8 @@ def _print_plan(plan: NegotiationPlan) -> None:
             rows.append(
                 (
                     label,
-                    [_money(part[p]) for p in ("p10", "p25", "p50", "p75", "p90")]
-                    + [_money(benchmark["offer"][key]), "-" if pct is None else f"p{pct:.0f}"],
+                    [fmt_whole(part[p]) for p in ("p10", "p25", "p50", "p75", "p90")]
+                    + [fmt_whole(benchmark["offer"][key]), percentile_label(pct)],
                 )
             )
         headers = ["p10", "p25", "p50", "p75", "p90", "offer", "offer at"]
@@ -178,20 +158,26 @@ def _print_plan(plan: NegotiationPlan) -> None:
 
     if data["competing"]:
         table = Table(title="Competing offers", title_justify="left")
-        for column in ("offer", "level (mapped)", "Year 1", "annualized", "4 years"):
-            table.add_column(
-                column, justify="left" if column.startswith(("offer", "level")) else "right"
-            )
+        for column in ("offer", "level (mapped)", "Year 1", "annualized", "4 years", "against"):
+            left = column.startswith(("offer", "level", "against"))
+            table.add_column(column, justify="left" if left else "right")
         for item in data["competing"]:
             mapped = f" ({item['mapped_level']})" if item["mapped_level"] else ""
+            standing = item["standing"] + ("" if item["like_for_like"] else " (not like-for-like)")
+            restated = f" (restated from {item['restated_from']})" if item["restated_from"] else ""
             table.add_row(
-                item["name"],
+                item["name"] + restated,
                 f"{item['level']}{mapped}",
-                _money(item["year1_total"]),
-                _money(item["annualized_total"]),
-                _money(item["four_year_total"]),
+                fmt_whole(item["year1_total"]),
+                fmt_whole(item["annualized_total"]),
+                fmt_whole(item["four_year_total"]),
+                standing,
             )
         console.print(table)
+        leverage = data["leverage"] or (
+            "none; no competing offer is stronger than this one on every measure and like-for-like"
+        )
+        console.print(Padding(Text(f"Leverage: {leverage}."), (0, 0, 0, 2)))
 
     packages = data["packages"]
     rows = []
@@ -203,7 +189,7 @@ def _print_plan(plan: NegotiationPlan) -> None:
         ("annualized_total", "annualized"),
         ("four_year_total", "four-year total"),
     ):
-        rows.append((label, [_money(packages[name][key]) for name in PACKAGES]))
+        rows.append((label, [fmt_whole(packages[name][key]) for name in PACKAGES]))
     console.print(
         amount_table(
             "Packages", "", list(PACKAGES), rows, bold={"Year-1 total"}, section_after="signing"
@@ -213,8 +199,8 @@ def _print_plan(plan: NegotiationPlan) -> None:
     for lever in plan.levers:
         if isinstance(lever, Lever):
             head = (
-                f"{lever.lever}: {_money(float(lever.initial.amount))} -> ask "
-                f"{_money(float(lever.ask.amount))}, stretch {_money(float(lever.stretch.amount))}"
+                f"{lever.lever}: {fmt_whole(lever.initial)} -> ask {fmt_whole(lever.ask)}, "
+                f"stretch {fmt_whole(lever.stretch)}"
             )
         else:
             head = f"level: {lever.initial} -> ask {lever.ask}, stretch {lever.stretch}"

@@ -22,7 +22,7 @@ from offerlab.cli.common import (
 )
 from offerlab.cli.offer_files import load_checked
 from offerlab.errors import InputError
-from offerlab.money import CURRENCIES, allocate_cents, to_cents
+from offerlab.money import CURRENCIES, allocate_cents, fmt_whole, to_cents
 from offerlab.offers import (
     Comparison,
     OfferEvaluation,
@@ -34,14 +34,17 @@ from offerlab.offers import (
 )
 from offerlab.offers.compare import HEADLINE_METRICS
 from offerlab.offers.engine import clawback_owed
+from offerlab.offers.equity import equity_flags
 from offerlab.offers.metrics import COMPONENTS
-from offerlab.offers.model import Offer
+from offerlab.offers.model import MAX_AMOUNT, EquityGrant, Offer
 from offerlab.scenarios.aftertax import AfterTax, after_tax
 from offerlab.scenarios.currency import Rate, RatesTable, convert_offer, load_table
-from offerlab.scenarios.places import load_adjustments
+from offerlab.scenarios.equity_tax import EXERCISE_STRATEGIES, ExerciseStrategy
+from offerlab.scenarios.places import load_adjustments, mixed_adjustment_warning
 from offerlab.scenarios.tax import Filing
 
 if TYPE_CHECKING:
+    from offerlab.scenarios.private import CashSimulation
     from offerlab.scenarios.simulate import Simulation
 
 __all__ = ["offer_app"]
@@ -83,6 +86,23 @@ TaxYearOption = Annotated[
 AfterTaxOption = Annotated[
     bool, typer.Option("--after-tax", help="Add the taxes and pay after tax of each year.")
 ]
+ExerciseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--exercise",
+        help="When options are exercised, for tax: at-liquidity (exercise and sell in one go "
+        "when they can be sold; the default), at-vest (each vest as it vests), early (the whole "
+        "grant at grant with an 83(b) election, where allowed). Implies --after-tax.",
+    ),
+]
+FmvOption = Annotated[
+    Decimal | None,
+    typer.Option(
+        "--fmv-at-exercise",
+        help="The 409A value per share at an exercise before a sale (default: each grant's "
+        "fmv). Implies --after-tax.",
+    ),
+]
 RatesOption = Annotated[
     Path | None,
     typer.Option("--rates", help="Exchange rates file (TOML/JSON) replacing the shipped table."),
@@ -95,6 +115,9 @@ RateOption = Annotated[
         help="A rate, optionally dated FROM:TO=VALUE@YYYY-MM-DD, e.g. GBP:USD=1.27 (repeat).",
     ),
 ]
+
+#: Tax lines shown only in years where there is some (AMT, net investment income tax).
+_WHEN_ANY = frozenset({"federal_amt", "net_investment_income_tax"})
 
 _METRIC_LABELS = {
     "year1_total": "Year-1 total",
@@ -116,9 +139,19 @@ def show(
     tax_year: TaxYearOption = None,
     rates: RatesOption = None,
     rate: RateOption = None,
+    exercise: ExerciseOption = None,
+    fmv_at_exercise: FmvOption = None,
 ) -> None:
     """Show an offer's pay by year and its headline totals (optionally after tax)."""
-    taxing = _after_tax_asked(after, residence, filing, tax_year)
+    strategy = _strategy(exercise)
+    if fmv_at_exercise is not None and not (
+        fmv_at_exercise.is_finite() and 0 <= fmv_at_exercise <= MAX_AMOUNT
+    ):
+        raise InputError(
+            f"--fmv-at-exercise {fmv_at_exercise} is not a price; expected a number >= 0",
+            option="--fmv-at-exercise",
+        )
+    taxing = _after_tax_asked(after, residence, filing, tax_year, exercise, fmv_at_exercise)
     if (rates is not None or rate) and not taxing:
         raise InputError(
             "--rates and --rate convert the offer for taxes where another currency is paid; "
@@ -130,7 +163,9 @@ def show(
     taxed: AfterTax | None = None
     if taxing:
         table = load_table(rates, rate) if rates is not None or rate else RatesTable.bundled()
-        taxed = after_tax(evaluation, residence, _filing(filing), tax_year, table)
+        taxed = after_tax(
+            evaluation, residence, _filing(filing), tax_year, table, strategy, fmv_at_exercise
+        )
     if as_json:
         data = evaluation.as_json() if taxed is None else taxed.as_json()
         if events:
@@ -156,12 +191,22 @@ def show(
         _print_events(evaluation)
 
 
-def _after_tax_asked(
-    after: bool, residence: str | None, filing: str | None, tax_year: int | None
-) -> bool:
+def _after_tax_asked(after: bool, *implying: object) -> bool:
     """Whether the taxes are asked for: --after-tax, or an option that only means something
-    for them (--residence, --filing, --tax-year), which implies it."""
-    return after or residence is not None or filing is not None or tax_year is not None
+    for them (--residence, --filing, --tax-year, --exercise, --fmv-at-exercise), which
+    implies it."""
+    return after or any(value is not None for value in implying)
+
+
+def _strategy(text: str | None) -> ExerciseStrategy:
+    for strategy in EXERCISE_STRATEGIES:
+        if (text is None and strategy == "at-liquidity") or text == strategy:
+            return strategy
+    raise InputError(
+        f"--exercise {text!r} is not an exercise strategy; expected one of "
+        f"{', '.join(EXERCISE_STRATEGIES)}",
+        option="--exercise",
+    )
 
 
 def _filing(text: str | None) -> Filing:
@@ -176,21 +221,41 @@ def _print_after_tax(taxed: AfterTax) -> None:
     evaluation = taxed.evaluation
     shown = taxed.shown()
     years = [t.year for t in evaluation.years]
+    unsold = evaluation.has_unsold_equity
     rows: list[tuple[str, list[str]]] = [
-        ("gross", [_cents(evaluation.shown()[y]["total"]) for y in years])
+        (
+            "gross (paper)" if unsold else "gross",
+            [_cents(evaluation.shown()[y]["total"]) for y in years],
+        )
     ]
     for key, label in taxed.line_keys():
-        rows.append((label, [_cents(-shown[y].get(key, Decimal(0))) for y in years]))
+        values = [shown[y].get(key, Decimal(0)) for y in years]
+        if key in _WHEN_ANY and not any(values):
+            continue  # AMT and NIIT lines only where there is some
+        rows.append((label, [_cents(-v) for v in values]))
     rows.append(("all taxes", [_cents(-shown[y]["tax"]) for y in years]))
-    rows.append(("after tax", [_cents(shown[y]["after_tax"]) for y in years]))
+    rows.append(
+        (
+            "after tax (paper)" if unsold else "after tax",
+            [_cents(shown[y]["after_tax"]) for y in years],
+        )
+    )
+    if unsold:
+        rows.append(("cash received", [_cents(shown[y]["received"]) for y in years]))
+        if evaluation.has_options:
+            paid = [_cents(-shown[y]["exercise_paid"]) for y in years]
+            rows.append(("exercise paid", paid))
+        rows.append(("cash after tax", [_cents(shown[y]["cash_after_tax"]) for y in years]))
     title = (
         f"After tax: {taxed.residence.describe()}, {taxed.filing}, "
         f"{taxed.tax_year} tax tables ({evaluation.currency})"
     )
+    if evaluation.has_options:
+        title += f"; options exercised {taxed.exercise}"
     headers = [f"Year {year}" for year in years]
-    console.print(
-        amount_table(title, "", headers, rows, bold={"after tax"}, section_after="all taxes")
-    )
+    bold = {"after tax", "after tax (paper)", "cash after tax"}
+    section = "after tax (paper)" if unsold else "all taxes"
+    console.print(amount_table(title, "", headers, rows, bold=bold, section_after=section))
     if len(years) >= 4:
         four = sum((shown[y]["after_tax"] for y in range(1, 5)), Decimal(0))
         gross = to_cents(evaluation.four_year_total.amount)
@@ -204,10 +269,22 @@ def _print_after_tax(taxed: AfterTax) -> None:
         "GB": "personal allowance, no salary sacrifice; England, Wales and NI rates",
         "IN": "new regime with its standard deduction",
     }[taxed.residence.country]
-    notes = [
-        "every component (base, bonus, vests, signing, refreshers, other) is taxed as wages "
-        f"of one tax year under the {taxed.tax_year} tables; {basis}"
-    ]
+    if unsold:
+        cash = sum((shown[y]["cash_after_tax"] for y in years), Decimal(0))
+        console.print(
+            f"  Cash after tax, years 1-{len(years)}: {_cents(cash)} {evaluation.currency}",
+            markup=False,
+        )
+        notes = [
+            "pay is taxed as wages of one tax year under the "
+            f"{taxed.tax_year} tables; {basis}; equity when and as the exercise strategy says",
+            *taxed.notes,
+        ]
+    else:
+        notes = [
+            "every component (base, bonus, vests, signing, refreshers, other) is taxed as wages "
+            f"of one tax year under the {taxed.tax_year} tables; {basis}"
+        ]
     if taxed.rate is not None:
         notes.append(f"converted for tax at {taxed.rate.describe()}; taxes converted back")
     for line in notes:
@@ -224,9 +301,20 @@ def _print_show(evaluation: OfferEvaluation) -> None:
         values = [shown[year][component.value] for year in years]
         if any(values):
             rows.append((component.value, [_cents(v) for v in values]))
-    rows.append(("total", [_cents(shown[year]["total"]) for year in years]))
+    unsold = evaluation.has_unsold_equity
+    total_label = "total (paper)" if unsold else "total"
+    rows.append((total_label, [_cents(shown[year]["total"]) for year in years]))
+    if unsold:
+        # Paper value and money side by side: equity counts as cash only when sold.
+        rows.append(("equity sold", [_cents(shown[year]["sold"]) for year in years]))
+        rows.append(("cash received", [_cents(shown[year]["cash"]) for year in years]))
+        if evaluation.has_options:
+            costs = [_cents(shown[year]["exercise_cost"]) for year in years]
+            rows.append(("exercise cost of the vests", costs))
     headers = [f"Year {year}" for year in years]
-    console.print(amount_table(title, "Component", headers, rows, bold={"total"}))
+    bold = {total_label, "cash received"}
+    section = total_label if unsold else None
+    console.print(amount_table(title, "Component", headers, rows, bold=bold, section_after=section))
 
     metrics = Table(show_header=False, box=None, padding=(0, 2))
     metrics.add_column()
@@ -242,6 +330,11 @@ def _print_show(evaluation: OfferEvaluation) -> None:
         else:
             value = fmt_money(getattr(evaluation, name), currency=True)
         metrics.add_row(label, value)
+    if unsold:
+        cash = sum((shown[y]["cash"] for y in years), Decimal(0))
+        metrics.add_row(
+            f"Cash received, years 1-{len(years)}", f"{_cents(cash)} {evaluation.currency}"
+        )
     console.print(metrics)
     for line in _notes(evaluation):
         # Indented, and wrapped lines keep the indent.
@@ -264,16 +357,22 @@ def _notes(evaluation: OfferEvaluation) -> list[str]:
             if grant.current_price is not None
             else ""
         )
+        what = _option_words(offer, grant) if grant.is_option else ""
+        sale = evaluation.plans[index].liquidity  # the initial grants' plans come first
+        sold = "" if sale.is_public else f"; {sale.label}"
         notes.append(
-            f"{label}: {fmt_money(offer.money(grant.grant_value), currency=True)} on the "
-            f"'{schedule.name}' schedule ({schedule.description or 'custom'}){price}"
+            f"{label}: {what}{fmt_money(offer.money(grant.grant_value), currency=True)} on the "
+            f"'{schedule.name}' schedule ({schedule.description or 'custom'}){price}{sold}"
         )
     refresher_schedule = offer.refresher_schedule()
     if offer.refreshers is not None and refresher_schedule is not None:
+        later = next((p.liquidity for p in evaluation.plans if p.grant is None), None)
+        sold = f"; {later.label}" if later is not None and not later.is_public else ""
         notes.append(
             f"refreshers: granted yearly from year {offer.refreshers.first_year} on the "
-            f"'{refresher_schedule.name}' schedule"
+            f"'{refresher_schedule.name}' schedule{sold}"
         )
+    notes.extend(f"check {flag.key}: {flag.message}" for flag in equity_flags(offer))
     if offer.bonus_target_pct:
         notes.append(
             f"bonus: {offer.bonus_target_pct}% of base x {offer.bonus_multiplier} payout, "
@@ -289,6 +388,21 @@ def _notes(evaluation: OfferEvaluation) -> list[str]:
             f"{fmt_money(clawback_owed(offer, half), currency=True)}"
         )
     return notes
+
+
+def _option_words(offer: Offer, grant: EquityGrant) -> str:
+    """An option grant in the words recruiters use: ``40,000 ISOs at strike 2.00 (409A 5.00;
+    exercising all costs 80,000.00 USD; expire after 10 years, 90 days to exercise after
+    leaving), at 10.00 a share: ``."""
+    assert grant.shares is not None
+    kind = "ISOs" if grant.option_type == "iso" else "NSOs"
+    early = ", early exercise allowed" if grant.early_exercise else ""
+    return (
+        f"{grant.shares:,f} {kind} at strike {grant.strike:f} (409A {grant.option_fmv:f}; "
+        f"exercising all costs {fmt_money(offer.money(grant.exercise_total), currency=True)}; "
+        f"expire after {grant.expiry_years} years, {grant.exercise_window_days} days to "
+        f"exercise after leaving{early}), at {grant.value_price:f} a share: "
+    )
 
 
 def _print_events(evaluation: OfferEvaluation) -> None:
@@ -375,6 +489,7 @@ def compare_offers(
     adjustments = (
         [table.for_location(e.offer.location) for e in comparison.evaluations] if table else []
     )
+    headers = _headers(files, comparison)
     if as_json:
         data = comparison.as_json()
         if taxed:
@@ -384,12 +499,13 @@ def compare_offers(
         if table is not None:
             data["location_adjusted"] = {
                 "source": table.source,
+                "warning": mixed_adjustment_warning(headers, adjustments),
                 "offers": [
                     {
                         "name": e.name,
                         **a.as_json(),
                         **{
-                            name: _json_cents(getattr(e, name).amount * a.factor)
+                            name: _json_cents_or_none(a.apply(getattr(e, name).amount))
                             for name in HEADLINE_METRICS[:-1]
                         },
                     }
@@ -399,7 +515,6 @@ def compare_offers(
         data["warnings"] = warnings
         print_json(data)
         return
-    headers = _headers(files, comparison)
     _print_comparison(comparison, years, headers)
     for converted in restated:
         console.print(f"  restated at {converted.describe()}", markup=False)
@@ -410,17 +525,22 @@ def compare_offers(
             (
                 _METRIC_LABELS[name],
                 [
-                    _cents(to_cents(getattr(e, name).amount * a.factor))
+                    _cents_or_not_adjusted(a.apply(getattr(e, name).amount))
                     for e, a in zip(comparison.evaluations, adjustments, strict=True)
                 ],
             )
             for name in HEADLINE_METRICS[:-1]
         ]
-        rows.append(("factor", [f"{a.factor:.4f}" for a in adjustments]))
+        rows.append(
+            ("factor", [f"{a.factor:.4f}" if a.factor is not None else "none" for a in adjustments])
+        )
         title = f"Location-adjusted (opt-in, {table.name}; {comparison.baseline.currency})"
         console.print(amount_table(title, "", headers, rows))
         for header, a in zip(headers, adjustments, strict=True):
             console.print(Padding(Text(f"{header}: {a.basis}"), (0, 0, 0, 2)))
+        warning = mixed_adjustment_warning(headers, adjustments)
+        if warning is not None:
+            console.print(Padding(Text(warning[:1].upper() + warning[1:] + "."), (0, 0, 0, 2)))
         console.print(Padding(Text(f"source: {table.source}"), (0, 0, 0, 2)))
 
 
@@ -456,13 +576,14 @@ def _restate(
         raise InputError(f"--currency {currency!r} is not an ISO 4217 code such as USD or GBP")
     table = load_table(rates, rate)
     out: list[Offer] = []
-    used: dict[tuple[str, str], Rate] = {}
+    used: dict[tuple[str, str, object], Rate] = {}
     for offer in offers:
         if offer.currency == code:
             out.append(offer)
             continue
-        converted = table.rate(offer.currency, code)
-        used[(converted.from_, converted.to)] = converted
+        # The rate for the day the offer's figures start (today when it has no start date).
+        converted = table.rate(offer.currency, code, offer.start_date)
+        used[(converted.from_, converted.to, converted.used_for)] = converted
         out.append(convert_offer(offer, converted))
     return out, list(used.values())
 
@@ -478,6 +599,14 @@ def _headers(files: list[Path], comparison: Comparison) -> list[str]:
 
 def _json_cents(value: Decimal) -> float:
     return float(to_cents(value))
+
+
+def _json_cents_or_none(value: Decimal | None) -> float | None:
+    return None if value is None else _json_cents(value)
+
+
+def _cents_or_not_adjusted(value: Decimal | None) -> str:
+    return "not adjusted" if value is None else _cents(to_cents(value))
 
 
 def _signed(value: Decimal) -> str:
@@ -584,17 +713,90 @@ def simulate_offers(
     rates: RatesOption = None,
     rate: RateOption = None,
     as_json: JsonOption = False,
+    exit_by_year: Annotated[
+        str | None,
+        typer.Option(
+            "--exit-by-year",
+            help="Private companies: the chance of an exit (IPO or acquisition) in each offer "
+            "year, %, comma-separated (e.g. 5,10,15,15); the rest is no exit. Default: the "
+            "exits the offer files give.",
+        ),
+    ] = None,
+    exit_outcomes: Annotated[
+        str | None,
+        typer.Option(
+            "--exit-outcomes",
+            help="Private companies: the value per share at the exit as a table of "
+            "MULTIPLE:PERCENT of the price assumed (e.g. 0:40,1:30,3:20,10:10). Default: "
+            "lognormal, from the value path.",
+        ),
+    ] = None,
+    dilution: Annotated[
+        float,
+        typer.Option("--dilution", help="Private companies: dilution per funding round, %."),
+    ] = 0.0,
+    round_every: Annotated[
+        int,
+        typer.Option("--round-every", help="Private companies: months between funding rounds."),
+    ] = 24,
+    private_drift: Annotated[
+        float | None,
+        typer.Option(
+            "--private-drift",
+            help="Private companies: expected annual growth of the value per share, % "
+            "(default: --drift, else 0).",
+        ),
+    ] = None,
+    private_volatility: Annotated[
+        float,
+        typer.Option(
+            "--private-volatility",
+            help="Private companies: annual volatility of the value per share, % (default 60).",
+        ),
+    ] = 60.0,
 ) -> None:
-    """Stock-price scenarios: percentiles of each year's pay, P(first beats), break-even."""
+    """Scenarios: percentiles of each year's pay, P(first beats), break-even. Offers with
+    options or equity that cannot be sold as it vests get the private-company model: the cash
+    the equity turns into, the chance it is worth nothing, and the break-even price per share."""
     # NumPy and Plotly load only for this command, not for every start of the CLI.
     import numpy as np
 
+    from offerlab.scenarios.private import PrivateScenario, has_private_equity, simulate_cash
     from offerlab.scenarios.report import simulation_html
     from offerlab.scenarios.simulate import estimate_from_prices, exposure, simulate
 
     if prices is not None and (drift is not None or volatility is not None):
         raise InputError("give --prices or --drift/--volatility, not both")
+    if (rates is not None or rate) and currency is None:
+        raise InputError(
+            "--rates and --rate restate offers with --currency; give --currency CODE",
+            option="--rates" if rates is not None else "--rate",
+        )
+    if paths is not None and paths <= 0:
+        raise InputError(f"--paths must be at least 1 (got {paths})")
+    offers, warnings = load_checked(files)
+    restated: list[Rate] = []
+    if currency is not None:
+        offers, restated = _restate(offers, currency, rates, rate)
+    if len({o.currency for o in offers}) > 1:
+        listing = ", ".join(f"{p} is in {o.currency}" for p, o in zip(files, offers, strict=True))
+        raise InputError(
+            f"offers in different currencies cannot be simulated together: {listing}; "
+            "restate them with --currency USD"
+        )
+    evaluations = [evaluate(offer, years) for offer in offers]
+    private_options = (
+        exit_by_year is not None or exit_outcomes is not None or dilution or private_drift
+    )
+    cash_model = bool(private_options) or any(has_private_equity(e) for e in evaluations)
     if growth is not None:
+        if cash_model:
+            raise InputError(
+                "--growth values every vest in proportion to the price, which options and "
+                "equity that cannot be sold are not; use --volatility 0 (and --private-"
+                "volatility 0) for one deterministic path",
+                option="--growth",
+            )
         # One deterministic path: the options of the Monte Carlo would be silently ignored.
         given = {
             "--prices": prices is not None,
@@ -612,28 +814,9 @@ def simulate_offers(
                 "(they set up the Monte Carlo simulation)",
                 option="--growth",
             )
-    if (rates is not None or rate) and currency is None:
-        raise InputError(
-            "--rates and --rate restate offers with --currency; give --currency CODE",
-            option="--rates" if rates is not None else "--rate",
-        )
-    paths = 10_000 if paths is None else paths
-    if paths <= 0:
-        raise InputError(f"--paths must be at least 1 (got {paths})")
-    offers, warnings = load_checked(files)
-    restated: list[Rate] = []
-    if currency is not None:
-        offers, restated = _restate(offers, currency, rates, rate)
-    if len({o.currency for o in offers}) > 1:
-        listing = ", ".join(f"{p} is in {o.currency}" for p, o in zip(files, offers, strict=True))
-        raise InputError(
-            f"offers in different currencies cannot be simulated together: {listing}; "
-            "restate them with --currency USD"
-        )
-    evaluations = [evaluate(offer, years) for offer in offers]
-    if growth is not None:
         _print_growth(evaluations, growth, as_json, warnings)
         return
+    paths = 10_000 if paths is None else paths
     if prices is not None:
         estimate = estimate_from_prices(prices)
         mu, sigma, model = estimate.drift, estimate.volatility, estimate.describe()
@@ -644,19 +827,126 @@ def simulate_offers(
     used_seed = seed if seed is not None else int(np.random.SeedSequence().generate_state(1)[0])
     if correlation:
         model += f", correlation {correlation:g} between companies"
+    if cash_model:
+        if html_path is not None:
+            raise InputError(
+                "--html draws the public stock model; the private-company model has no report "
+                "page yet (use --json)",
+                option="--html",
+            )
+        scenario = PrivateScenario(
+            drift=(private_drift if private_drift is not None else (drift or 0.0)) / 100,
+            volatility=private_volatility / 100,
+            exit_by_year=_percents(exit_by_year) if exit_by_year is not None else None,
+            outcomes=_outcomes(exit_outcomes) if exit_outcomes is not None else None,
+            dilution=dilution / 100,
+            round_every_months=round_every,
+        )
+        cash = simulate_cash(
+            evaluations,
+            paths,
+            scenario,
+            drift=mu,
+            volatility=sigma,
+            correlation=correlation,
+            seed=used_seed,
+        )
+        if as_json:
+            _print_json_restated(cash.as_json(), restated, warnings)
+            return
+        _print_cash_simulation(cash, restated)
+        return
     result = simulate(
         [exposure(e) for e in evaluations], paths, mu, sigma, used_seed, model, correlation
     )
     if html_path is not None:
         write_file(html_path, simulation_html(result, model), "--html")
     if as_json:
-        data = result.as_json()
-        if restated:
-            data["exchange_rates"] = [r.as_json() for r in restated]
-        data["warnings"] = warnings
-        print_json(data)
+        _print_json_restated(result.as_json(), restated, warnings)
         return
     _print_simulation(result, model, restated, html_path)
+
+
+def _print_json_restated(
+    data: dict[str, object], restated: list[Rate], warnings: list[dict[str, Any]]
+) -> None:
+    """``data`` as JSON, with the exchange rates used to restate the offers, if any, and the
+    offer files' plausibility warnings."""
+    if restated:
+        data["exchange_rates"] = [r.as_json() for r in restated]
+    data["warnings"] = warnings
+    print_json(data)
+
+
+def _percents(text: str) -> tuple[float, ...]:
+    """``5,10,15`` (percents) as fractions."""
+    try:
+        values = tuple(float(part) / 100 for part in text.split(",") if part.strip())
+    except ValueError:
+        raise InputError(
+            f"--exit-by-year {text!r} is not a list of percents; expected e.g. 5,10,15,15",
+            option="--exit-by-year",
+        ) from None
+    if not values:
+        raise InputError("--exit-by-year needs at least one percent", option="--exit-by-year")
+    return values
+
+
+def _outcomes(text: str) -> tuple[tuple[float, float], ...]:
+    """``0:40,1:30,5:30`` (multiple:percent) as (multiple, probability) pairs."""
+    rows: list[tuple[float, float]] = []
+    for part in (p.strip() for p in text.split(",")):
+        multiple, colon, percent = part.rstrip("x").partition(":")
+        try:
+            if not colon:
+                raise ValueError(part)
+            rows.append((float(multiple.rstrip("x")), float(percent) / 100))
+        except ValueError:
+            raise InputError(
+                f"--exit-outcomes: {part!r} is not MULTIPLE:PERCENT; expected e.g. "
+                "0:40,1:30,3:20,10:10",
+                option="--exit-outcomes",
+            ) from None
+    return tuple(rows)
+
+
+def _print_cash_simulation(result: CashSimulation, restated: list[Rate]) -> None:
+    paths = f"{result.paths:,} path" + ("" if result.paths == 1 else "s")
+    console.print(f"{result.describe()}; {paths}, seed {result.seed}", markup=False)
+    span = f"years 1-{result.horizon}"
+    for dist in result.offers:
+        labels = [f"Year {y + 1}" for y in range(dist.years.shape[1])]
+        columns = [dist.years[:, y] for y in range(dist.years.shape[1])]
+        labels += [f"Cash, {span}", f"Equity cash, {span}"]
+        columns += [dist.total, dist.equity]
+        rows = []
+        for label, values in zip(labels, columns, strict=True):
+            s = dist.summary(values)
+            rows.append(
+                (label, [f"{s[k]:,.0f}" for k in ("p5", "p25", "p50", "p75", "p95", "mean")])
+            )
+        kind = "private-company model" if dist.private else "public stock"
+        title = f"{dist.name}: cash received ({dist.currency}; {kind})"
+        headers = ["p5", "p25", "median", "p75", "p95", "mean"]
+        console.print(
+            amount_table(title, "", headers, rows, bold={labels[-2]}, section_after=labels[-3])
+        )
+        if dist.paper_equity:
+            console.print(
+                f"  equity on paper over {span}: {dist.paper_equity:,.0f}; turned into cash: "
+                f"{dist.summary(dist.equity)['mean']:,.0f} expected; "
+                f"P(no cash at all from it) = {dist.p_worth_nothing:.1%}",
+                markup=False,
+            )
+    means = ", ".join(f"{d.name} {d.summary(d.total)['mean']:,.0f}" for d in result.offers)
+    console.print(f"  expected cash over {span}: {means}", markup=False)
+    first = result.offers[0].name
+    for other, p in zip(result.offers[1:], result.p_first_beats, strict=True):
+        console.print(f"  P({first} brings more cash than {other.name}) = {p:.1%}", markup=False)
+    for even in result.break_evens:
+        console.print(f"  break-even: {even.note}", markup=False)
+    for converted in restated:
+        console.print(f"  restated at {converted.describe()}", markup=False)
 
 
 def _print_growth(
@@ -710,7 +1000,7 @@ def _print_simulation(
         for label, values in zip(labels, columns, strict=True):
             s = dist.summary(values)
             rows.append(
-                (label, [f"{s[k]:,.0f}" for k in ("p5", "p25", "p50", "p75", "p95", "mean")])
+                (label, [fmt_whole(s[k]) for k in ("p5", "p25", "p50", "p75", "p95", "mean")])
             )
         title = f"{dist.exposure.name} ({dist.exposure.currency})"
         headers = ["p5", "p25", "median", "p75", "p95", "mean"]

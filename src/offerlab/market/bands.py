@@ -4,12 +4,17 @@ Percentiles are NumPy's linear interpolation over the records that report the co
 (amount > 0; levels.fyi writes base 0 where only a total was given). Amounts are yearly, in the
 records' currency; floats are used inside the computation and the edges are Decimal cents.
 A band from fewer than ``min_n`` records is never shown: the answer says how many there are.
+
+A band asked for in a currency (``currency``) comes from the records in that currency when any
+match; otherwise from the records (or bundled band) in their own currency, restated with the
+latest dated rate on or before the as-of date (today without one). The answer names the rate;
+no rate is an error, never a band relabelled.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, Final, Literal
@@ -20,7 +25,8 @@ from numpy.typing import NDArray
 from offerlab.errors import InputError, NotFoundError, OfferlabError
 from offerlab.market import bundled
 from offerlab.market.normalize import canonical_company, level_order, normalize_level, specialty
-from offerlab.money import to_cents
+from offerlab.money import CURRENCIES, to_cents
+from offerlab.scenarios.currency import Rate, RatesTable
 from offerlab.store.repository import MarketRepository, RecordQuery
 
 __all__ = [
@@ -35,6 +41,7 @@ __all__ = [
     "growth_rate",
     "level_stats",
     "percentiles",
+    "restate_band",
 ]
 
 COMPONENTS: Final = ("base", "stock", "bonus", "total")
@@ -90,6 +97,9 @@ class Band:
     as_of: date | None = None
     growth: GrowthRate | None = None
     note: str = ""
+    #: The rate the amounts were restated with, from ``restated_from`` into ``currency``.
+    rate: Rate | None = None
+    restated_from: str | None = None
 
     @property
     def shown(self) -> bool:
@@ -120,6 +130,8 @@ class Band:
             "message": self.message,
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "growth": self.growth.as_json() if self.growth else None,
+            "restated_from": self.restated_from,
+            "exchange_rate": self.rate.as_json() if self.rate else None,
         }
         return data
 
@@ -214,6 +226,46 @@ def _fit(yearly: Mapping[int, tuple[int, float]]) -> tuple[float, int, dict[int,
     return slope, sum(yearly[y][0] for y in points), {y: float(m) for y, m in points.items()}
 
 
+def restate_band(found: Band, rate: Rate) -> Band:
+    """``found`` in ``rate.to``: every amount times the rate, rounded to cents once, and the
+    note says which rate (and that a rate changes the money, not the place)."""
+    if found.currency != rate.from_:
+        raise InputError(f"a {rate.from_}->{rate.to} rate cannot restate a {found.currency} band")
+
+    def scaled(values: dict[str, Decimal] | None) -> dict[str, Decimal] | None:
+        if values is None:
+            return None
+        return {k: to_cents(v * rate.value) for k, v in values.items()}
+
+    components = {
+        name: None if part is None else ComponentBand(part.n, scaled(part.values))
+        for name, part in found.components.items()
+    }
+    growth = found.growth
+    if growth is not None and growth.medians:
+        medians = {y: to_cents(v * rate.value) for y, v in growth.medians.items()}
+        growth = replace(growth, medians=medians)
+    place = found.filters.get("location")
+    where = (
+        f"the records are still those of {place}"
+        if place
+        else f"the records are still from every place they cover, not from where {rate.to} is paid"
+    )
+    note = (
+        f"restated from {found.currency} at {rate.describe()}; an exchange rate changes the "
+        f"money, not the place: {where}"
+    )
+    return replace(
+        found,
+        components=components,
+        currency=rate.to,
+        growth=growth,
+        note=f"{found.note}; {note}" if found.note else note,
+        rate=rate,
+        restated_from=found.currency,
+    )
+
+
 def band(
     repo: MarketRepository,
     *,
@@ -228,16 +280,23 @@ def band(
     sources: Sequence[str] = (),
     currency: str | None = None,
     min_n: int = DEFAULT_MIN_N,
+    rates: RatesTable | None = None,
 ) -> Band:
     """The pay band for a query: from records when any match, else from bundled data.
 
     ``as_of`` restates each record's amounts in that date's money: times
     (1 + rate) ** (years from the record's date to ``as_of``), the rate given (``growth_pct``)
     or measured (:func:`growth_rate`); records after ``as_of`` are left out.
+
+    ``currency``: the band in that currency. Records in it are used when any match; else the
+    band of the records (or the bundled band) in their own currency is restated with the
+    latest rate of ``rates`` (default: the shipped table) dated on or before ``as_of`` (or
+    today), and says so (:func:`restate_band`). No such rate is an InputError.
     """
     if min_n < 1:
         raise InputError(f"--min-n {min_n}: expected 1 or more")
     _check_level(company, level)
+    wanted = _currency_code(currency)
     query = RecordQuery(
         company=company,
         level=level,
@@ -246,9 +305,20 @@ def band(
         location=location,
         since=since,
         until=as_of,
-        currency=currency,
+        currency=wanted,
         sources=tuple(sources),
     )
+    if wanted is not None:
+        native = repo.summary(query, None, 0.0)
+        if native is None or native.n == 0:
+            query = replace(query, currency=None)  # restated into ``wanted`` below
+
+    def answer(found: Band) -> Band:
+        if wanted is None or found.currency == wanted:
+            return found
+        table = rates if rates is not None else RatesTable.bundled()
+        return restate_band(found, table.rate(found.currency, wanted, as_of or date.today()))
+
     filters: dict[str, Any] = {
         "company": canonical_company(company),
         "level": level,
@@ -258,7 +328,7 @@ def band(
         "since": since.isoformat() if since else None,
         "as_of": as_of.isoformat() if as_of else None,
         "source": list(sources) or None,
-        "currency": currency,
+        "currency": wanted,
         "min_n": min_n,
     }
     if level is not None:
@@ -271,15 +341,17 @@ def band(
     if summary is None or n == 0:
         fallback = _bundled(company, level, location, tag, title, since, as_of, sources, min_n)
         if fallback is not None:
-            return Band(
-                fallback.n,
-                min_n,
-                fallback.components,
-                filters,
-                "bundled",
-                fallback.sources,
-                fallback.currency,
-                note=fallback.note,
+            return answer(
+                Band(
+                    fallback.n,
+                    min_n,
+                    fallback.components,
+                    filters,
+                    "bundled",
+                    fallback.sources,
+                    fallback.currency,
+                    note=fallback.note,
+                )
             )
         why = (
             "; the bundled bands answer only company + level (+ location, specialty) queries "
@@ -298,8 +370,9 @@ def band(
             + f" and there is no bundled band for it{why}; {hint}"
         )
     if len(summary.currencies) > 1:
+        asked = f"none of the matching records is in {wanted}, and " if wanted else ""
         raise InputError(
-            f"the matching records are in {', '.join(summary.currencies)}; "
+            f"{asked}the matching records are in {', '.join(summary.currencies)}; "
             "choose one with --currency"
         )
     components: dict[str, ComponentBand | None] = {}
@@ -321,9 +394,18 @@ def band(
         for i in summary.source_ids
         if i in infos
     ]
-    return Band(
-        n, min_n, components, filters, "records", listed, summary.currencies[0], as_of, growth
+    return answer(
+        Band(n, min_n, components, filters, "records", listed, summary.currencies[0], as_of, growth)
     )
+
+
+def _currency_code(currency: str | None) -> str | None:
+    if currency is None:
+        return None
+    code = currency.strip().upper()
+    if code not in CURRENCIES:
+        raise InputError(f"--currency {currency!r} is not an ISO 4217 code such as USD or GBP")
+    return code
 
 
 def _check_level(company: str, level: str | None) -> None:

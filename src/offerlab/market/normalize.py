@@ -26,6 +26,7 @@ __all__ = [
     "canonical_country",
     "canonical_level",
     "canonical_metro",
+    "country_of",
     "known_ladder_companies",
     "level_label",
     "level_order",
@@ -317,6 +318,7 @@ class _PlaceRules:
     cities: dict[str, str]  # key -> canonical
     metro_of: dict[str, str]  # key of "City, ST" / "City, Country" -> metro
     metros: dict[str, str]  # key of metro or alias -> metro
+    metro_country: dict[str, str]  # metro -> the country its places are in
     city_metro: dict[str, str]  # key of a city in exactly one metro -> metro
 
 
@@ -349,7 +351,16 @@ def _place_rules() -> _PlaceRules:
     for place, metro in metro_of.items():
         seen.setdefault(place.split(",")[0].strip(), set()).add(metro)
     city_metro = {city: next(iter(m)) for city, m in seen.items() if len(m) == 1}
-    return _PlaceRules(states, state_codes, countries, cities, metro_of, metros, city_metro)
+    metro_country: dict[str, str] = {}
+    for metro, places in data["metros"].items():
+        second = str(places[0]).rsplit(",", 1)[-1] if places else ""
+        code = state_codes.get(_key(second))
+        country = "United States" if code is not None else countries.get(_key(second))
+        if country is not None:
+            metro_country[metro] = country
+    return _PlaceRules(
+        states, state_codes, countries, cities, metro_of, metros, metro_country, city_metro
+    )
 
 
 _NO_PART = frozenset({"", "undefined", "na", "n/a", "null", "none"})
@@ -464,6 +475,17 @@ def canonical_metro(query: str) -> str | None:
     if place.metro is not None and place.city is not None:
         return place.metro
     return rules.city_metro.get(_key(_city(query)))
+
+
+def country_of(location: str | None) -> str | None:
+    """The country a place lies in: the one it names, else its metro's (``"London"`` ->
+    ``"United Kingdom"``, ``"Bangalore"`` -> ``"India"``); None when unknown (``"Remote"``)."""
+    place = parse_location(location)
+    if place.country is not None:
+        return place.country
+    if place.metro is not None:
+        return _place_rules().metro_country.get(place.metro)
+    return None
 
 
 def canonical_country(query: str) -> str | None:

@@ -2,17 +2,21 @@
 
 A :class:`MarketBand` holds p10/p25/p50/p75/p90 of base, stock (per year), bonus and total
 (base + stock + bonus, per year) in one currency. It is read from the ``market bands --json``
-contract, so any band source (records, bundled data, a seed guide) can feed the planner.
+contract, so any band source (records, bundled data, a seed guide) can feed the planner, and
+restated in another currency only with a dated rate (:meth:`MarketBand.restated`).
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
+
+from offerlab.money import to_cents
+from offerlab.scenarios.currency import Rate
 
 __all__ = [
     "PERCENTILES",
@@ -23,6 +27,7 @@ __all__ = [
     "MarketView",
     "NoMarket",
     "Percentiles",
+    "percentile_label",
     "percentile_of",
 ]
 
@@ -51,6 +56,10 @@ class Percentiles:
 
     def as_json(self) -> dict[str, float]:
         return {f"p{p}": float(round(v, 2)) for p, v in self.points()}
+
+    def times(self, factor: Decimal) -> Percentiles:
+        """Every point times ``factor``, rounded to cents once."""
+        return Percentiles(*(to_cents(v * factor) for _, v in self.points()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +97,29 @@ class MarketBand:
             basis=str(data.get("basis", "records")),
             sources=names,
         )
+
+    def scaled(self, factor: Decimal) -> MarketBand:
+        """Every amount times ``factor``, rounded to cents once (same currency and filters)."""
+
+        def part(value: Percentiles | None) -> Percentiles | None:
+            return None if value is None else value.times(factor)
+
+        return replace(
+            self,
+            base=part(self.base),
+            stock=part(self.stock),
+            bonus=part(self.bonus),
+            total=part(self.total),
+        )
+
+    def restated(self, rate: Rate) -> MarketBand:
+        """This band in ``rate.to``: every amount times the dated rate (the records' places do
+        not change: a London band restated in GBP is still London pay)."""
+        if rate.from_ != self.currency:
+            raise ValueError(
+                f"a {rate.from_}->{rate.to} rate cannot restate a {self.currency} band"
+            )
+        return replace(self.scaled(rate.value), currency=rate.to)
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"n": self.n, "currency": self.currency}
@@ -161,6 +193,14 @@ class NoMarket:
 
     def equivalent_level(self, company: str, level: str, to_company: str) -> str | None:
         return None
+
+
+def percentile_label(value: Decimal | float | None) -> str:
+    """``p75``: a percentile as every front end shows it (half up; ``-`` for none)."""
+    if value is None:
+        return "-"
+    number = Decimal(repr(value)) if isinstance(value, float) else value
+    return f"p{number.quantize(Decimal(1), rounding=ROUND_HALF_UP)}"
 
 
 def percentile_of(value: Decimal, band: Percentiles) -> Decimal:

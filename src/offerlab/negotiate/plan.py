@@ -6,13 +6,20 @@ are evaluated by the offer engine, and nothing is read or written here.
 
 Rules (docs/negotiate.md has them in prose):
 
-* base: toward the band's p75 (target) and p90 (stretch); never above p90 unless a competing
-  offer's base is higher (then the stretch matches it) or the initial base is already there
+* one yardstick for equity: **equity per year** is the value of every grant and refresher
+  vesting in offer years 1-4, divided by 4 (:func:`equity_per_year`), as comp sites report
+  stock; the benchmark, the equity lever, the packages and competing offers all use it;
+* a competing offer is classified against the offer on its Year-1, annualized and four-year
+  totals (stronger, weaker, equal each; overall stronger, weaker, mixed or equal); only a
+  like-for-like one (same country; in another currency it is restated with a dated rate) that
+  is stronger or mixed is ever cited, and only on a lever where it is stronger;
+* base: toward the band's p75 (target) and p90 (stretch); never above p90 unless a cited
+  competing base is higher (then the stretch matches it) or the initial base is already there
   (then the ask keeps it);
-* equity (per year, over the first four years): toward the band's p75 stock (target) and p90
-  (stretch), or the best competing offer's yearly equity when that is higher;
-* signing: covers the forfeited unvested equity plus the Year-1 gap to the best competing offer
-  or current pay;
+* equity: the grant that brings equity per year to the band's p75 (target) and p90 (stretch),
+  or to a cited competing offer's equity per year when that is higher;
+* signing: covers the forfeited unvested equity plus the Year-1 gap to current pay, or the
+  Year-1 gap to a cited competing offer, whichever is larger;
 * level: when the profile's experience reaches the next level's median, ask for it.
 
 Whatever the rules give, stretch >= target >= initial for every component.
@@ -22,12 +29,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from offerlab.errors import CurrencyMismatchError
-from offerlab.money import Money
+from offerlab.errors import InputError
+from offerlab.market.normalize import country_of
+from offerlab.money import Money, fmt_whole
 from offerlab.negotiate.band import (
     BandLookup,
     BandQuery,
@@ -36,11 +44,22 @@ from offerlab.negotiate.band import (
     MarketView,
     percentile_of,
 )
-from offerlab.negotiate.profile import Profile
+from offerlab.negotiate.competing import (
+    MEASURES,
+    CompetingOffer,
+    best_citable,
+    competing_notes,
+    country_words,
+    measure_competing,
+)
+from offerlab.negotiate.equity import equity_per_year, grant_for, grants_total, with_grants
+from offerlab.negotiate.profile import DEGREE_YEARS, Profile
 from offerlab.offers import Component, Offer, OfferEvaluation, evaluate
-from offerlab.offers.model import EquityGrant, SigningBonus
+from offerlab.offers.model import SigningBonus
+from offerlab.scenarios.currency import Rate, RatesTable
 
 __all__ = [
+    "MEASURES",
     "Benchmark",
     "CompetingOffer",
     "LevelLever",
@@ -48,6 +67,7 @@ __all__ = [
     "NegotiationPlan",
     "Package",
     "annual_figures",
+    "equity_per_year",
     "plan_negotiation",
 ]
 
@@ -58,11 +78,14 @@ ROUNDING = Decimal(1000)
 SIGNING_STRETCH = Decimal("1.25")
 #: A signing bonus asked for as a closer when nothing needs covering: this share of base.
 SIGNING_CLOSER_PCT = Decimal("0.05")
+#: Where the market data is the United States' (a band over every place is mostly US records).
+_HOME_COUNTRY = "United States"
 
 
 @dataclass(frozen=True, slots=True)
 class Benchmark:
-    """The band the offer is measured against, how it was found, and where the offer falls."""
+    """The band the offer is measured against, how it was found, and where the offer falls.
+    ``rate`` is the dated rate the band was restated into the offer's currency with."""
 
     band: MarketBand | None
     query: BandQuery | None
@@ -70,26 +93,20 @@ class Benchmark:
     why: str
     offer_annual: dict[str, Money]
     percentiles: dict[str, Decimal | None]
-
-
-@dataclass(frozen=True, slots=True)
-class CompetingOffer:
-    """A competing offer, evaluated and stated against the offer being negotiated."""
-
-    evaluation: OfferEvaluation
-    mapped_level: str | None
-    annual_equity: Money
-
-    @property
-    def offer(self) -> Offer:
-        return self.evaluation.offer
+    rate: Rate | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Lever:
     """An amount to ask for: the initial figure, the ask (target) and the stretch, in the offer
-    currency. For equity the figures are the yearly value over the first four years, and
-    ``grant_ask``/``grant_stretch`` the initial grants' total value that gives them."""
+    currency. For equity the figures are equity per year (:func:`equity_per_year`), and
+    ``grant_ask``/``grant_stretch`` the initial grants' total value that gives them.
+
+    ``anchor`` is the competing offer the ask may cite (like-for-like, not weaker overall, and
+    stronger on this lever), else None. ``driver`` says what the ask covers: ``rival`` (the
+    anchor's Year 1), ``forfeit`` (unvested equity), ``current`` (current pay), ``band`` or
+    ``""``; ``forfeited`` and ``current_gap`` are the signing lever's amounts to cover.
+    """
 
     lever: str
     initial: Money
@@ -98,8 +115,10 @@ class Lever:
     reason: str
     grant_ask: Money | None = None
     grant_stretch: Money | None = None
-    #: What drives the ask, in a few words for the email ("to match Google's first year").
     driver: str = ""
+    anchor: CompetingOffer | None = None
+    forfeited: Money | None = None
+    current_gap: Money | None = None
 
     @property
     def is_ask(self) -> bool:
@@ -137,6 +156,8 @@ class NegotiationPlan:
     as_of: date
     benchmark: Benchmark
     competing: tuple[CompetingOffer, ...]
+    #: The strongest (annualized) competing offer that is stronger overall and like-for-like;
+    #: None when no competing offer beats the offer.
     leverage: CompetingOffer | None
     levers: tuple[Lever | LevelLever, ...]
     packages: tuple[Package, ...]
@@ -156,6 +177,13 @@ class NegotiationPlan:
                 return lever
         raise KeyError(name)
 
+    @property
+    def cited(self) -> tuple[CompetingOffer, ...]:
+        """The competing offers the scripts and the email name, in the order given."""
+        named = {id(lever.anchor) for lever in self.levers if isinstance(lever, Lever)}
+        named.add(id(self.leverage))
+        return tuple(c for c in self.competing if id(c) in named)
+
 
 def _nice(value: Decimal) -> Decimal:
     """Round to the nearest multiple of :data:`ROUNDING` (an amount a person can say)."""
@@ -167,26 +195,16 @@ def _nice_floor(value: Decimal) -> Decimal:
 
 
 def _fmt(value: Decimal | Money) -> str:
-    amount = value.amount if isinstance(value, Money) else value
-    return f"{amount.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
+    return fmt_whole(value)
 
 
 def annual_figures(evaluation: OfferEvaluation) -> dict[str, Money]:
-    """Yearly base, stock, bonus and total as comp sites report them: year-1 base and bonus,
-    equity (grants and refreshers) averaged over years 1-4; no signing, no other items."""
-    equity = Money.zero(evaluation.currency)
-    for year in range(1, 5):
-        totals = evaluation.year(year)
-        equity = equity + totals[Component.EQUITY] + totals[Component.REFRESHER]
-    annual_equity = equity / 4
-    year1 = evaluation.year(1)
-    base = year1[Component.BASE]
-    bonus = evaluation.offer.money(
-        evaluation.offer.base
-        * evaluation.offer.bonus_target_pct
-        / 100
-        * evaluation.offer.bonus_multiplier
-    )
+    """Yearly base, stock, bonus and total as comp sites report them: year-1 base and target
+    bonus, equity per year (:func:`equity_per_year`); no signing, no other items."""
+    annual_equity = equity_per_year(evaluation)
+    base = evaluation.year(1)[Component.BASE]
+    offer = evaluation.offer
+    bonus = offer.money(offer.base * offer.bonus_target_pct / 100 * offer.bonus_multiplier)
     return {
         "base": base,
         "stock": annual_equity,
@@ -195,44 +213,67 @@ def annual_figures(evaluation: OfferEvaluation) -> dict[str, Money]:
     }
 
 
-def _initial_annual_equity(evaluation: OfferEvaluation) -> Money:
-    total = Money.zero(evaluation.currency)
-    for year in range(1, 5):
-        total = total + evaluation.year(year)[Component.EQUITY]
-    return total / 4
+def _band_steps(
+    offer: Offer, as_of: date, title: str | None, specialty: str | None
+) -> list[BandQuery]:
+    """The band queries, narrowest first: widen by location, then specialty, then title.
+
+    A band over every place is mostly US records, so for an offer in another country the
+    widest place is the country: the band is of pay there, or there is none.
+    """
+    country = country_of(offer.location)
+
+    def q(location: str | None, title_: str | None, specialty_: str | None) -> BandQuery:
+        return BandQuery(offer.company, offer.level, location, title_, specialty_, as_of)
+
+    if country is not None and country != _HOME_COUNTRY:
+        steps = [
+            q(offer.location, title, specialty),
+            q(country, title, specialty),
+            q(offer.location, title, None),
+            q(country, title, None),
+            q(offer.location, None, None),
+            q(country, None, None),
+        ]
+    else:
+        steps = [
+            q(offer.location, title, specialty),
+            q(None, title, specialty),
+            q(None, title, None),
+            q(None, None, None),
+        ]
+    unique: list[BandQuery] = []
+    for step in steps:
+        if step not in unique:
+            unique.append(step)
+    return unique
 
 
 def _find_band(offer: Offer, market: MarketView, as_of: date, specialty: str | None) -> Benchmark:
-    """The narrowest band with enough records: widen by location, then specialty, then title."""
+    """The narrowest band with enough records (:func:`_band_steps`), and why it was chosen."""
     # An ML/AI title names the specialty: the records file such people under their base title
     # (mostly "Software Engineer") with the ML / AI tag, so the tag carries the title here.
     title: str | None = offer.title
     if specialty is not None and _ML_WORDS.search(offer.title):
         title = None
-    steps = [
-        BandQuery(offer.company, offer.level, offer.location, title, specialty, as_of),
-        BandQuery(offer.company, offer.level, None, title, specialty, as_of),
-        BandQuery(offer.company, offer.level, None, title, None, as_of),
-        BandQuery(offer.company, offer.level, None, None, None, as_of),
-    ]
-    unique: list[BandQuery] = []
-    for step in steps:
-        if step not in unique:
-            unique.append(step)
+    unique = _band_steps(offer, as_of, title, specialty)
     tried: list[BandLookup] = []
     for query in unique:
         lookup = market.band(query)
         tried.append(lookup)
         if lookup.band is not None:
+            first = unique[0]
             dropped = [
                 name
-                for name, first, used in (
-                    ("location", unique[0].location, query.location),
-                    ("specialty", unique[0].specialty, query.specialty),
-                    ("title", unique[0].title, query.title),
+                for name, wanted, used in (
+                    ("location", first.location, query.location),
+                    ("specialty", first.specialty, query.specialty),
+                    ("title", first.title, query.title),
                 )
-                if first and not used
+                if wanted and not used
             ]
+            if first.location and query.location and query.location != first.location:
+                dropped.insert(0, f"location {first.location} for {query.location}")
             if title is None and offer.title:
                 dropped_note = f"the title '{offer.title}' is matched by the {specialty} tag"
             else:
@@ -252,14 +293,62 @@ def _find_band(offer: Offer, market: MarketView, as_of: date, specialty: str | N
             if lookup.note:
                 why += f"; {lookup.note}"
             return Benchmark(lookup.band, query, tuple(tried), why, {}, {})
+    country = country_of(offer.location)
+    where = (
+        f" in {country_words(country)} (a band over every place is mostly US pay, which says "
+        f"nothing about pay in {country_words(country)})"
+        if country is not None and country != _HOME_COUNTRY
+        else ""
+    )
     return Benchmark(
         None,
         None,
         tuple(tried),
-        f"no market band found for {offer.company} level {offer.level}, even after widening",
+        f"no market band found for {offer.company} level {offer.level}{where}, even after widening",
         {},
         {},
     )
+
+
+def _restate_band(benchmark: Benchmark, offer: Offer, rates: RatesTable, when: date) -> Benchmark:
+    """The benchmark's band in the offer's currency: as it is, restated with the dated rate
+    when it is of the offer's place, or no band with a statement why none is comparable."""
+    band = benchmark.band
+    if band is None or band.currency == offer.currency:
+        return benchmark
+    query = benchmark.query
+    if country_of(offer.location) == _HOME_COUNTRY:
+        # The market data puts the place in the US, yet the offer is in another currency
+        # ("Dublin" is also a Bay Area city): restating a US band would not be pay there.
+        why = (
+            f"no comparable band: the market data places {offer.location} in the United States, "
+            f"but the offer is in {offer.currency}; a US band restated in {offer.currency} at an "
+            "exchange rate would not be pay where the offer is (name the place with its country, "
+            "e.g. 'Dublin, Ireland')"
+        )
+        return replace(benchmark, band=None, why=why)
+    if query is None or query.location is None:
+        why = (
+            f"no comparable band: the band found ({query.describe() if query else ''}) is in "
+            f"{band.currency} over every place, mostly US pay; restating it in "
+            f"{offer.currency} at an exchange rate would not make it pay in {offer.location}"
+        )
+        return replace(benchmark, band=None, why=why)
+    try:
+        rate = rates.rate(band.currency, offer.currency, when)
+    except InputError as error:
+        why = (
+            f"no comparable band: the band for {query.describe()} is in {band.currency} and "
+            f"there is no rate to restate it in {offer.currency} ({error.message})"
+        )
+        return replace(benchmark, band=None, why=why)
+    why = (
+        f"{benchmark.why}; the records state pay in {band.currency}, restated in "
+        f"{offer.currency} at {rate.describe()}: the rate changes the money, not the place, "
+        f"and as the records were turned into {band.currency} at the rates of their own "
+        "dates, a currency's moves since then show in these figures"
+    )
+    return replace(benchmark, band=band.restated(rate), why=why, rate=rate)
 
 
 def _position(benchmark: Benchmark, evaluation: OfferEvaluation) -> Benchmark:
@@ -271,40 +360,25 @@ def _position(benchmark: Benchmark, evaluation: OfferEvaluation) -> Benchmark:
             figure = figures["stock" if key == "equity" else key]
             if part is not None:
                 percentiles[key] = percentile_of(figure.amount, part).quantize(Decimal("0.1"))
-    return Benchmark(band, benchmark.query, benchmark.tried, benchmark.why, figures, percentiles)
-
-
-def _competing(
-    offer: Offer, others: Sequence[Offer], market: MarketView
-) -> tuple[CompetingOffer, ...]:
-    out = []
-    for other in others:
-        if other.currency != offer.currency:
-            raise CurrencyMismatchError(
-                offer.currency,
-                other.currency,
-                f"compare the offer with the competing offer '{other.display_name}' in",
-            )
-        evaluation = evaluate(other)
-        mapped = market.equivalent_level(other.company, other.level, offer.company)
-        out.append(CompetingOffer(evaluation, mapped, _initial_annual_equity(evaluation)))
-    return tuple(out)
+    return replace(benchmark, offer_annual=figures, percentiles=percentiles)
 
 
 def _base_lever(offer: Offer, band: MarketBand | None, rivals: Sequence[CompetingOffer]) -> Lever:
     initial = offer.base
-    best = max(rivals, key=lambda c: c.offer.base) if rivals else None
+    best = best_citable(rivals, "base", lambda c: c.offer.base)
     competing_base = best.offer.base if best is not None else None
     parts = band.base if band is not None else None
     if parts is None:
-        if competing_base is not None and competing_base > initial:
-            ask = _nice(competing_base)
-            ask = max(initial, min(ask, competing_base))
+        if best is not None and competing_base is not None:
+            ask = max(initial, min(_nice(competing_base), competing_base))
             reason = (
-                f"no market band for base; {best.offer.display_name if best else ''} "
-                f"pays {_fmt(competing_base)} base against {_fmt(initial)}: ask to match it"
+                f"no market band for base; {best.offer.display_name} pays "
+                f"{_fmt(competing_base)} base against {_fmt(initial)}: ask to match it"
             )
-            return Lever("base", offer.money(initial), offer.money(ask), offer.money(ask), reason)
+            money = offer.money(ask)
+            return Lever(
+                "base", offer.money(initial), money, money, reason, driver="rival", anchor=best
+            )
         reason = "no market band and no higher competing base to anchor a base ask: keep it"
         money = offer.money(initial)
         return Lever("base", money, money, money, reason)
@@ -316,123 +390,135 @@ def _base_lever(offer: Offer, band: MarketBand | None, rivals: Sequence[Competin
             f"the base {_fmt(initial)} is already above the band's p90 ({_fmt(p90)}): keep it "
             "as the ask and spend the negotiation on equity and signing"
         )
-        if competing_base is not None and competing_base > initial:
+        anchor = None
+        if best is not None and competing_base is not None:
             stretch = competing_base
-            reason += f"; stretch to the competing base {_fmt(competing_base)}"
+            anchor = best
+            reason += f"; stretch to {best.offer.display_name}'s base {_fmt(competing_base)}"
         return Lever(
-            "base", offer.money(initial), offer.money(initial), offer.money(stretch), reason
+            "base",
+            offer.money(initial),
+            offer.money(initial),
+            offer.money(stretch),
+            reason,
+            driver="rival" if anchor else "",
+            anchor=anchor,
         )
 
     cap = p90
-    above_cap = competing_base is not None and competing_base > p90
     target = max(initial, min(_nice(p75), _nice_floor(cap)))
     stretch = max(target, _nice_floor(cap))
     reason = (
         f"base {_fmt(initial)} against the band's p50 {_fmt(parts.p50)}, p75 {_fmt(p75)}, "
         f"p90 {_fmt(p90)}: ask for about p75, stretch to p90"
     )
-    if competing_base is not None and competing_base > target:
-        if above_cap:
+    anchor = None
+    if best is not None and competing_base is not None:
+        anchor = best
+        name = best.offer.display_name
+        if competing_base > p90:
             target = max(target, _nice_floor(cap))
             stretch = max(stretch, competing_base)
             reason += (
-                f"; the competing base {_fmt(competing_base)} is above p90, so the ask goes to "
-                "the band's top and the stretch matches the competing offer"
+                f"; {name}'s base {_fmt(competing_base)} is above p90, so the ask goes to "
+                "the band's top and the stretch matches it"
             )
-        else:
+        elif competing_base > target:
             target = max(target, competing_base)
             stretch = max(stretch, target)
-            reason += f"; the competing base {_fmt(competing_base)} sets the floor of the ask"
-    return Lever("base", offer.money(initial), offer.money(target), offer.money(stretch), reason)
+            reason += f"; {name}'s base {_fmt(competing_base)} sets the floor of the ask"
+        else:
+            reason += f"; {name}'s base {_fmt(competing_base)} backs it"
+    return Lever(
+        "base",
+        offer.money(initial),
+        offer.money(target),
+        offer.money(stretch),
+        reason,
+        driver="rival" if anchor else "band",
+        anchor=anchor,
+    )
 
 
 def _equity_lever(
     offer: Offer,
     evaluation: OfferEvaluation,
     band: MarketBand | None,
-    leverage: CompetingOffer | None,
+    rivals: Sequence[CompetingOffer],
 ) -> Lever:
-    initial = _initial_annual_equity(evaluation)
+    """Equity per year toward p75 (target) and p90 (stretch) of the band, or a cited competing
+    offer's equity per year when higher; asked as the grant that gives it, to the thousand
+    (the stretch at p90 rounded down, so it stays within the band)."""
+    initial = equity_per_year(evaluation)
+    anchor = best_citable(rivals, "equity", lambda c: c.annual_equity.amount)
     parts = band.stock if band is not None else None
-    candidates_target: list[tuple[Decimal, str]] = []
-    candidates_stretch: list[tuple[Decimal, str]] = []
+    targets: list[tuple[Decimal, str, str]] = []
+    stretches: list[tuple[Decimal, str, str]] = []
     if parts is not None:
-        candidates_target.append((_nice(parts.p75), f"the band's p75 stock {_fmt(parts.p75)}/yr"))
-        candidates_stretch.append((_nice(parts.p90), f"the band's p90 stock {_fmt(parts.p90)}/yr"))
-    if leverage is not None and leverage.annual_equity > initial:
-        figure = leverage.annual_equity.amount
-        text = f"{leverage.offer.display_name}'s equity {_fmt(figure)}/yr"
-        candidates_target.append((_nice(figure), text))
-        candidates_stretch.append((_nice(figure), text))
-    if not candidates_target:
+        targets.append((parts.p75, f"the band's p75 stock {_fmt(parts.p75)}/yr", "p75"))
+        stretches.append((parts.p90, f"the band's p90 stock {_fmt(parts.p90)}/yr", "p90"))
+    if anchor is not None:
+        figure = anchor.annual_equity.amount
+        text = f"{anchor.offer.display_name}'s equity {_fmt(figure)}/yr"
+        targets.append((figure, text, "rival"))
+        stretches.append((figure, text, "rival"))
+    if not targets:
         reason = "no market band and no competing equity to anchor an equity ask: keep it"
         return Lever("equity", initial, initial, initial, reason)
-    target_value, target_why = max(candidates_target)
-    stretch_value, stretch_why = (
-        max(candidates_stretch) if candidates_stretch else (target_value, target_why)
-    )
-    target = max(initial, offer.money(target_value))
-    stretch = max(target, offer.money(stretch_value))
+    target_value, target_why, target_kind = max(targets)
+    stretch_value, stretch_why, stretch_kind = max(stretches)
+    grants = grants_total(offer)
+    exact_target = grant_for(offer, offer.money(target_value))
+    exact_stretch = grant_for(offer, offer.money(stretch_value))
+    if exact_target is None or exact_stretch is None:
+        reason = "no grant of this offer vests in the first four years: keep the equity"
+        return Lever("equity", initial, initial, initial, reason)
+    grant_target = max(grants, _nice(exact_target))
+    round_stretch = _nice_floor if stretch_kind == "p90" else _nice
+    grant_stretch = max(grant_target, round_stretch(exact_stretch))
+    target = max(initial, equity_per_year(evaluate(with_grants(offer, grant_target))))
+    stretch = max(target, equity_per_year(evaluate(with_grants(offer, grant_stretch))))
+    refreshers = " (grants and refreshers)" if offer.refreshers is not None else ""
     stretch_text = (
         f", stretch to {stretch_why}" if stretch_value > target_value else ", also the stretch"
     )
-    reason = (
-        f"equity is {_fmt(initial)}/yr over the first four years; ask for {target_why}"
-        f"{stretch_text}. Equity is usually the largest lever"
+    grants_text = (
+        f"a grant of {_fmt(grant_target)} gives {_fmt(target)} a year"
+        if grant_stretch == grant_target
+        else f"grants of {_fmt(grant_target)} and {_fmt(grant_stretch)} give {_fmt(target)} "
+        f"and {_fmt(stretch)} a year"
     )
-    if target == initial:
-        reason = f"equity {_fmt(initial)}/yr already meets {target_why}: keep it"
-        if stretch > target:
-            reason += f"; stretch to {stretch_why}"
+    reason = (
+        f"equity per year{refreshers} is {_fmt(initial)} over the first four years; ask for "
+        f"{target_why}{stretch_text}: {grants_text}. Equity is usually the largest lever"
+    )
+    if grant_target == grants:
+        reason = f"equity per year {_fmt(initial)} already meets {target_why}: keep it"
+        if grant_stretch > grant_target:
+            reason += f"; stretch to {stretch_why} (a grant of {_fmt(grant_stretch)})"
     return Lever(
         "equity",
         initial,
         target,
         stretch,
         reason,
-        grant_ask=_grant_total(offer, evaluation, target),
-        grant_stretch=_grant_total(offer, evaluation, stretch),
+        grant_ask=offer.money(grant_target),
+        grant_stretch=offer.money(grant_stretch),
+        driver="rival" if target_kind == "rival" else "band",
+        anchor=anchor,
     )
 
 
-def _grant_total(offer: Offer, evaluation: OfferEvaluation, annual: Money) -> Money:
-    """The initial grants' total value that gives ``annual`` equity per year."""
-    initial = _initial_annual_equity(evaluation)
-    grants = offer.money(sum((g.valued_total for g in offer.equity), Decimal(0)))
-    if initial.is_zero:
-        return annual * 4
-    return grants * (annual.amount / initial.amount)
-
-
-def _with_comp(offer: Offer, base: Money, annual_equity: Money, signing: Money, name: str) -> Offer:
-    """``offer`` with a new base, initial grants scaled to ``annual_equity`` and a new signing."""
-    evaluation = evaluate(offer)
-    initial_equity = _initial_annual_equity(evaluation)
-    equity: list[EquityGrant]
-    if initial_equity.is_zero:
-        equity = list(offer.equity)
-        if not annual_equity.is_zero:
-            equity.append(EquityGrant(name="equity ask", value=(annual_equity * 4).amount))
-    else:
-        ratio = annual_equity.amount / initial_equity.amount
-        equity = [_scaled_grant(g, ratio) for g in offer.equity]
-    return offer.model_copy(
+def _with_comp(offer: Offer, base: Money, grants: Money, signing: Money, name: str) -> Offer:
+    """``offer`` with a new base, initial grants worth ``grants`` and a new signing bonus."""
+    changed = with_grants(offer, grants.amount)
+    return changed.model_copy(
         update={
             "name": name,
             "base": base.amount,
-            "equity": equity,
             "signing": _with_signing(offer.signing, signing.amount),
         }
     )
-
-
-def _scaled_grant(grant: EquityGrant, ratio: Decimal) -> EquityGrant:
-    if ratio == 1:
-        return grant
-    if grant.value is not None:
-        return grant.model_copy(update={"value": grant.value * ratio})
-    assert grant.shares is not None
-    return grant.model_copy(update={"shares": grant.shares * ratio})
 
 
 def _with_signing(signing: SigningBonus | None, total: Decimal) -> SigningBonus | None:
@@ -452,14 +538,14 @@ def _with_signing(signing: SigningBonus | None, total: Decimal) -> SigningBonus 
 def _signing_lever(
     offer: Offer,
     profile: Profile | None,
-    leverage: CompetingOffer | None,
+    rivals: Sequence[CompetingOffer],
     year1_before_signing: tuple[Money, Money],
 ) -> Lever:
     """Signing covers the larger of two needs, each measured on Year-1 pay before signing:
 
     * against staying: the unvested equity leaving forfeits, plus any gap to current pay;
-    * against the best competing offer: the gap to its Year-1 total (taking it forfeits the
-      same equity, so forfeiture does not count twice).
+    * against a cited competing offer stronger in Year 1: the gap to its Year-1 total (taking
+      it forfeits the same equity, so forfeiture does not count twice).
     """
     zero = Money.zero(offer.currency)
     initial = offer.money(offer.signing.total if offer.signing else Decimal(0))
@@ -469,58 +555,77 @@ def _signing_lever(
         if profile is not None and profile.current_total is not None
         else None
     )
+    rival = best_citable(rivals, "year1_total", lambda c: c.evaluation.year1_total.amount)
 
-    drivers: dict[Money, str] = {}
-
-    def need(year1: Money) -> tuple[Money, str]:
-        stay = forfeited + (max(current - year1, zero) if current is not None else zero)
-        rival = max(leverage.evaluation.year1_total - year1, zero) if leverage else zero
-        if stay.is_zero and rival.is_zero:
-            return zero, ""
-        if rival > stay:
-            assert leverage is not None
-            drivers[year1] = f"to match {leverage.offer.company}'s first year"
-            return rival, (
-                f"{leverage.offer.display_name} pays {_fmt(leverage.evaluation.year1_total)} in "
-                f"Year 1, {_fmt(rival)} more than this package before signing"
+    def need(year1: Money) -> tuple[Money, str, str, Money]:
+        """(amount, why, driver, gap to current pay) for a package with ``year1`` before
+        signing."""
+        gap = max(current - year1, zero) if current is not None else zero
+        stay = forfeited + gap
+        against = max(rival.evaluation.year1_total - year1, zero) if rival else zero
+        if stay.is_zero and against.is_zero:
+            return zero, "", "", gap
+        if against > stay:
+            assert rival is not None
+            return (
+                against,
+                f"{rival.offer.display_name} pays {_fmt(rival.evaluation.year1_total)} in "
+                f"Year 1, {_fmt(against)} more than this package before signing",
+                "rival",
+                gap,
             )
         parts = []
-        drivers[year1] = (
-            "to offset the unvested equity I leave behind"
-            if not forfeited.is_zero
-            else "to match my current pay in the first year"
-        )
         if not forfeited.is_zero:
             parts.append(f"leaving forfeits {_fmt(forfeited)} of unvested equity")
-        if current is not None and current > year1:
+        if not gap.is_zero:
+            assert current is not None
             parts.append(
-                f"your current pay ({_fmt(current)}) is {_fmt(current - year1)} above this "
-                "package's Year 1 before signing"
+                f"your current pay ({_fmt(current)}) is {_fmt(gap)} above this package's "
+                "Year 1 before signing"
             )
-        return stay, "; ".join(parts)
+        return stay, "; ".join(parts), "forfeit" if not forfeited.is_zero else "current", gap
 
     target_y1, stretch_y1 = year1_before_signing
-    need_target, why = need(target_y1)
-    need_stretch, _ = need(stretch_y1)
-    if need_target.is_zero and need_stretch.is_zero:
+    need_target, why, driver, gap = need(target_y1)
+    need_stretch, _, _, _ = need(stretch_y1)
+    target = max(initial, offer.money(_nice(need_target.amount)))
+    stretch = max(target, offer.money(_nice((need_target * SIGNING_STRETCH).amount)))
+    if target == initial:
+        # Nothing to cover, or the signing offered covers it already: keep it and use more of
+        # it as a closer in the stretch, the easiest money to move.
         closer = (
             initial * SIGNING_STRETCH
             if not initial.is_zero
             else offer.money(offer.base * SIGNING_CLOSER_PCT)
         )
-        stretch = max(initial, offer.money(_nice(closer.amount)))
+        stretch = max(stretch, offer.money(_nice(closer.amount)))
+        if need_target.is_zero and need_stretch.is_zero:
+            reason = (
+                "nothing to cover (no forfeited equity, no Year-1 gap to a stronger competing "
+                "offer or to your current pay): keep the signing as the target and use it as "
+                "a closer in the stretch, the easiest money to move"
+            )
+            return Lever("signing", initial, initial, stretch, reason)
         reason = (
-            "nothing to cover (no forfeited equity, no Year-1 gap): keep the signing as the "
+            f"{why}: the signing bonus of {_fmt(initial)} already covers it; keep it as the "
             "target and use it as a closer in the stretch, the easiest money to move"
         )
-        return Lever("signing", initial, initial, stretch, reason)
-    target = max(initial, offer.money(_nice(need_target.amount)))
-    stretch = max(target, offer.money(_nice((need_target * SIGNING_STRETCH).amount)))
+        return Lever("signing", initial, initial, stretch, reason, driver="covered")
     reason = (
         f"{why}: a signing bonus of {_fmt(target)} covers it. Signing is the easiest lever: "
         "it is one-off money and does not move the band"
     )
-    return Lever("signing", initial, target, stretch, reason, driver=drivers.get(target_y1, ""))
+    return Lever(
+        "signing",
+        initial,
+        target,
+        stretch,
+        reason,
+        driver=driver,
+        anchor=rival if driver == "rival" else None,
+        forfeited=None if forfeited.is_zero else forfeited,
+        current_gap=None if gap.is_zero else gap,
+    )
 
 
 def _year1_before_signing(offer: Offer) -> Money:
@@ -529,12 +634,17 @@ def _year1_before_signing(offer: Offer) -> Money:
     return year1.total - year1[Component.SIGNING]
 
 
+def _years(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
 def _level_lever(
     offer: Offer,
     profile: Profile | None,
     ladder: Sequence[LevelInfo],
     market: MarketView,
     as_of: date,
+    rates: RatesTable,
 ) -> LevelLever:
     level = offer.level
     if profile is None or profile.effective_years is None:
@@ -554,7 +664,8 @@ def _level_lever(
         )
     index = names.index(level)
     years = profile.effective_years
-    degree = f" (with the {_DEGREES[profile.degree]} counted)" if profile.degree else ""
+    counts = profile.degree is not None and DEGREE_YEARS.get(profile.degree, 0) > 0
+    degree = f" (with the {_DEGREES[profile.degree or 'none']} counted)" if counts else ""
     above = [rung for rung in ladder[index + 1 :] if rung.median_years_experience is not None]
     reached = [rung for rung in above if years >= rung.median_years_experience]  # type: ignore[operator]
     if not above:
@@ -565,30 +676,61 @@ def _level_lever(
             level,
             level,
             level,
-            f"{_fmt(years)} years of experience{degree} against a median of "
-            f"{nxt.median_years_experience} at {nxt.level}: the level fits; do not spend "
-            "goodwill on it",
+            f"{_years(years)} years of experience{degree} against a median of "
+            f"{_years(nxt.median_years_experience)} at {nxt.level}: the level fits; do not "  # type: ignore[arg-type]
+            "spend goodwill on it",
         )
     ask = nxt.level
     stretch = reached[-1].level if len(reached) > 1 else ask
-    here = market.band(BandQuery(offer.company, level, None, None, None, as_of)).band
-    there = market.band(BandQuery(offer.company, ask, None, None, None, as_of)).band
-    if here is not None and there is not None and here.total and there.total:
-        gain = there.total.p50 - here.total.p50
-        source = "bands' median totals"
-    elif nxt.median_total is not None and ladder[index].median_total is not None:
-        gain = nxt.median_total - ladder[index].median_total  # type: ignore[operator]
-        source = "ladder's median totals"
-    else:
-        gain = None
-        source = ""
     reason = (
-        f"{_fmt(years)} years of experience{degree} reach the median of {nxt.level} "
-        f"({nxt.median_years_experience} years)"
+        f"{_years(years)} years of experience{degree} reach the median of {nxt.level} "
+        f"({_years(nxt.median_years_experience)} years)"  # type: ignore[arg-type]
     )
-    if gain is not None:
-        reason += f"; {nxt.level} pays {_fmt(gain)} a year more at the median ({source})"
+    reason += _level_gain(offer, ask, ladder[index], nxt, market, as_of, rates)
     return LevelLever(level, ask, stretch, reason)
+
+
+def _level_gain(
+    offer: Offer,
+    ask: str,
+    here_rung: LevelInfo,
+    next_rung: LevelInfo,
+    market: MarketView,
+    as_of: date,
+    rates: RatesTable,
+) -> str:
+    """What the next level pays more at the median, in the offer's currency and from the
+    offer's country's bands; empty when no such figure exists (never a figure in another
+    currency or of another country's pay under the offer's currency)."""
+    country = country_of(offer.location)
+    foreign = country is not None and country != _HOME_COUNTRY
+    place = country if foreign else None
+    medians: list[Decimal] = []
+    rate: Rate | None = None
+    for level in (offer.level, ask):
+        band = market.band(BandQuery(offer.company, level, place, None, None, as_of)).band
+        if band is None or band.total is None:
+            break
+        if band.currency != offer.currency:
+            try:
+                rate = rates.rate(band.currency, offer.currency, as_of)
+            except InputError:
+                break
+            band = band.restated(rate)
+        if band.total is not None:
+            medians.append(band.total.p50)
+    if len(medians) == 2:
+        where = f" in {country_words(country)}" if foreign and country else ""
+        restated = f", restated at {rate.describe()}" if rate is not None else ""
+        return (
+            f"; {ask} pays {_fmt(medians[1] - medians[0])} a year more at the median "
+            f"(bands' median totals{where}{restated})"
+        )
+    home = not foreign and offer.currency == "USD"
+    if home and here_rung.median_total is not None and next_rung.median_total is not None:
+        gain = next_rung.median_total - here_rung.median_total
+        return f"; {ask} pays {_fmt(gain)} a year more at the median (ladder's median totals)"
+    return ""
 
 
 def plan_negotiation(
@@ -600,40 +742,42 @@ def plan_negotiation(
     as_of: date | None = None,
     notes: Sequence[str] = (),
     today: date | None = None,
+    rates: RatesTable | None = None,
 ) -> NegotiationPlan:
-    """Plan the negotiation of ``offer``: benchmark, levers and three evaluated packages."""
+    """Plan the negotiation of ``offer``: benchmark, levers and three evaluated packages.
+
+    Amounts in another currency (competing offers, bands) are restated in the offer's with the
+    latest rate of ``rates`` (default: the shipped table) dated on or before the plan's date;
+    a competing offer with no such rate is an InputError.
+    """
     when = as_of or offer.start_date or date.today()
+    table = rates if rates is not None else RatesTable.bundled()
     specialty = profile.specialty if profile and profile.specialty else None
     evaluation = evaluate(offer)
-    benchmark = _position(_find_band(offer, market, when, _tag_for(offer, specialty)), evaluation)
-    if benchmark.band is not None and benchmark.band.currency != offer.currency:
-        benchmark = Benchmark(
-            None,
-            benchmark.query,
-            benchmark.tried,
-            f"the band is in {benchmark.band.currency} and the offer in {offer.currency}; "
-            "restate one of them to use it",
-            benchmark.offer_annual,
-            {"base": None, "equity": None, "total": None},
-        )
-    rivals = _competing(offer, competing, market)
-    leverage = max(rivals, key=lambda c: c.evaluation.annualized_total.amount) if rivals else None
+    found = _find_band(offer, market, when, _tag_for(offer, specialty))
+    benchmark = _position(_restate_band(found, offer, table, when), evaluation)
+    rivals = measure_competing(offer, evaluation, competing, market, table, when)
+    stronger = [c for c in rivals if c.citable and c.overall == "stronger"]
+    leverage = max(stronger, key=lambda c: c.evaluation.annualized_total.amount, default=None)
     band = benchmark.band
 
     base = _base_lever(offer, band, rivals)
-    equity = _equity_lever(offer, evaluation, band, leverage)
+    equity = _equity_lever(offer, evaluation, band, rivals)
+    grants = offer.money(grants_total(offer))
+    grant_ask = equity.grant_ask if equity.grant_ask is not None else grants
+    grant_stretch = equity.grant_stretch if equity.grant_stretch is not None else grants
     no_signing = Money.zero(offer.currency)
-    y1_target = _year1_before_signing(_with_comp(offer, base.ask, equity.ask, no_signing, "t"))
+    y1_target = _year1_before_signing(_with_comp(offer, base.ask, grant_ask, no_signing, "t"))
     y1_stretch = _year1_before_signing(
-        _with_comp(offer, base.stretch, equity.stretch, no_signing, "s")
+        _with_comp(offer, base.stretch, grant_stretch, no_signing, "s")
     )
-    signing = _signing_lever(offer, profile, leverage, (y1_target, y1_stretch))
-    level = _level_lever(offer, profile, market.ladder(offer.company), market, when)
+    signing = _signing_lever(offer, profile, rivals, (y1_target, y1_stretch))
+    level = _level_lever(offer, profile, market.ladder(offer.company), market, when, table)
 
     label = offer.display_name
-    target_offer = _with_comp(offer, base.ask, equity.ask, signing.ask, f"{label} (target)")
+    target_offer = _with_comp(offer, base.ask, grant_ask, signing.ask, f"{label} (target)")
     stretch_offer = _with_comp(
-        offer, base.stretch, equity.stretch, signing.stretch, f"{label} (stretch)"
+        offer, base.stretch, grant_stretch, signing.stretch, f"{label} (stretch)"
     )
     packages = (
         Package("initial", offer, evaluation),
@@ -646,12 +790,7 @@ def plan_negotiation(
             f"No market band was found: {benchmark.why}. The plan rests on the "
             "competing offers and your profile."
         )
-    if leverage is not None:
-        notes.append(
-            f"Strongest competing offer: {leverage.offer.display_name} "
-            f"({_fmt(leverage.evaluation.annualized_total)} a year annualized, "
-            f"{_fmt(leverage.evaluation.year1_total)} in Year 1)."
-        )
+    notes.extend(competing_notes(rivals, evaluation, leverage))
     made_on = today or date.today()
     if profile is not None and profile.deadline is not None:
         if profile.deadline >= made_on:

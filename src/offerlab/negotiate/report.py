@@ -11,8 +11,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from offerlab.money import Money
-from offerlab.negotiate.plan import LevelLever, Lever, NegotiationPlan
+from offerlab.money import Money, fmt_whole
+from offerlab.negotiate.band import percentile_label
+from offerlab.negotiate.plan import MEASURES, CompetingOffer, LevelLever, Lever, NegotiationPlan
 from offerlab.negotiate.scripts import environment, render_email, render_script
 from offerlab.offers import Component
 
@@ -33,10 +34,44 @@ def _lever_json(lever: Lever | LevelLever, plan: NegotiationPlan) -> dict[str, A
         out.update(initial=_num(lever.initial), ask=_num(lever.ask), stretch=_num(lever.stretch))
         if lever.grant_ask is not None and lever.grant_stretch is not None:
             out.update(grant_ask=_num(lever.grant_ask), grant_stretch=_num(lever.grant_stretch))
+        out["cites"] = lever.anchor.given.display_name if lever.anchor is not None else None
     else:
-        out.update(initial=lever.initial, ask=lever.ask, stretch=lever.stretch)
+        out.update(initial=lever.initial, ask=lever.ask, stretch=lever.stretch, cites=None)
     out.update(reason=lever.reason, script=render_script(lever, plan))
     return out
+
+
+def _competing_json(c: CompetingOffer, plan: NegotiationPlan) -> dict[str, Any]:
+    """One competing offer: its figures in the offer's currency, how it stands against the
+    offer (per measure and overall), whether it is like-for-like, and which levers cite it."""
+    cited_on = [
+        lever.lever for lever in plan.levers if isinstance(lever, Lever) and lever.anchor is c
+    ]
+    return {
+        "name": c.given.display_name,
+        "company": c.offer.company,
+        "level": c.offer.level,
+        "mapped_level": c.mapped_level,
+        "location": c.offer.location,
+        "currency": c.offer.currency,
+        "year1_total": _num(c.evaluation.year1_total),
+        "annualized_total": _num(c.evaluation.annualized_total),
+        "four_year_total": _num(c.evaluation.four_year_total),
+        "base": _num(c.offer.base),
+        "equity_per_year": _num(c.annual_equity),
+        "overall": c.overall,
+        "standing": c.describe(),
+        "measures": dict(c.measures),
+        "stronger_on": [k for k in MEASURES if c.measures[k] == "stronger"],
+        "weaker_on": [k for k in MEASURES if c.measures[k] == "weaker"],
+        "components": {"base": c.components["base"], "equity_per_year": c.components["equity"]},
+        "same_company": c.same_company,
+        "like_for_like": c.like_for_like,
+        "note": c.place_note or None,
+        "restated_from": c.given.currency if c.rate is not None else None,
+        "exchange_rate": c.rate.as_json() if c.rate is not None else None,
+        "cited_on": cited_on,
+    }
 
 
 def plan_json(plan: NegotiationPlan) -> dict[str, Any]:
@@ -72,22 +107,11 @@ def plan_json(plan: NegotiationPlan) -> dict[str, Any]:
             "percentiles": {
                 k: (float(v) if v is not None else None) for k, v in benchmark.percentiles.items()
             },
+            "restated_from": benchmark.rate.from_ if benchmark.rate is not None else None,
+            "exchange_rate": benchmark.rate.as_json() if benchmark.rate is not None else None,
         },
-        "competing": [
-            {
-                "name": c.offer.display_name,
-                "company": c.offer.company,
-                "level": c.offer.level,
-                "mapped_level": c.mapped_level,
-                "location": c.offer.location,
-                "currency": c.offer.currency,
-                "year1_total": _num(c.evaluation.year1_total),
-                "annualized_total": _num(c.evaluation.annualized_total),
-                "four_year_total": _num(c.evaluation.four_year_total),
-            }
-            for c in plan.competing
-        ],
-        "leverage": plan.leverage.offer.display_name if plan.leverage else None,
+        "competing": [_competing_json(c, plan) for c in plan.competing],
+        "leverage": plan.leverage.given.display_name if plan.leverage else None,
         "packages": packages,
         "levers": [_lever_json(lever, plan) for lever in plan.levers],
         "email": render_email(plan),
@@ -111,17 +135,12 @@ def _query_json(plan: NegotiationPlan) -> dict[str, Any] | None:
 
 def _context(plan: NegotiationPlan) -> dict[str, Any]:
     data = plan_json(plan)
-    return {"plan": plan, "data": data, "fmt": _fmt, "pct": _pct}
-
-
-def _fmt(value: float | int | None) -> str:
-    if value is None:
-        return "-"
-    return f"{Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
-
-
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"p{value:.0f}"
+    return {
+        "plan": plan,
+        "data": data,
+        "fmt": fmt_whole,
+        "pct": percentile_label,
+    }
 
 
 def plan_markdown(plan: NegotiationPlan) -> str:

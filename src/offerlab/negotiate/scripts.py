@@ -1,22 +1,34 @@
-"""The words to ask with: Jinja2 templates in ``templates/``, filled with the plan's numbers."""
+"""The words to ask with: Jinja2 templates in ``templates/``, filled with the plan's numbers.
+
+Only a competing offer the plan may cite (like-for-like, not weaker overall) is ever named, and
+only where it is stronger: each lever carries its ``anchor``. A competing offer from the same
+company as the offer is named as the other offer from that company, never as "Google has
+offered me" to Google.
+"""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from offerlab.negotiate.plan import LevelLever, Lever, NegotiationPlan
+from offerlab.money import Money, whole_units
+from offerlab.negotiate.plan import MEASURES, CompetingOffer, LevelLever, Lever, NegotiationPlan
 
-__all__ = ["environment", "render_email", "render_script"]
+__all__ = ["environment", "money_words", "render_email", "render_script"]
+
+#: Currency signs the scripts write before an amount; other currencies follow it with the code.
+SIGNS = {"USD": "$", "GBP": "£", "EUR": "€", "INR": "₹"}
 
 
-def _money(value: Decimal | int) -> str:
-    """``$187,000``-style figures for scripts (whole units; the currency sign for USD)."""
-    amount = Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return f"${amount:,}"
+def money_words(value: Money | Decimal | int, currency: str) -> str:
+    """``$187,000``, ``£96,000`` or ``1,250,000 CHF``: an amount as a script says it."""
+    amount = value.amount if isinstance(value, Money) else Decimal(value)
+    text = f"{whole_units(amount):,}"
+    sign = SIGNS.get(currency)
+    return f"{sign}{text}" if sign else f"{text} {currency}"
 
 
 def _is_html(name: str | None) -> bool:
@@ -34,17 +46,62 @@ def environment() -> Environment:
     )
 
 
+def _names(plan: NegotiationPlan) -> dict[int, tuple[str, str]]:
+    """How the scripts name each competing offer: (its offer, an offer), e.g. ("Microsoft's
+    offer", "an offer from Microsoft"), or for one from the offer's own company ("the other
+    Google offer I hold (L5 in Kirkland, WA)", "another Google offer (L5 in Kirkland, WA)")."""
+    out: dict[int, tuple[str, str]] = {}
+    for c in plan.competing:
+        company = c.given.company
+        which = f"{c.given.level} in {c.given.location}"
+        twins = [o for o in plan.competing if o.given.company.casefold() == company.casefold()]
+        if c.same_company:
+            out[id(c)] = (
+                f"the other {company} offer I hold ({which})",
+                f"another {company} offer ({which})",
+            )
+        elif len(twins) > 1:
+            out[id(c)] = (f"{company}'s {which} offer", f"an offer from {company} ({which})")
+        else:
+            out[id(c)] = (f"{company}'s offer", f"an offer from {company}")
+    return out
+
+
+def _sentence(text: str) -> str:
+    """``text`` as the start of a sentence (only its first letter raised)."""
+    return text[:1].upper() + text[1:]
+
+
 def _context(plan: NegotiationPlan) -> dict[str, Any]:
     band = plan.benchmark.band
     query = plan.benchmark.query
-    rival_base = max(plan.competing, key=lambda c: c.offer.base) if plan.competing else None
-    if rival_base is not None and rival_base.offer.base <= plan.offer.base:
-        rival_base = None
     currency = plan.offer.currency
+    names = _names(plan)
 
-    def money(value: Decimal | int) -> str:
-        text = _money(value)
-        return text if currency == "USD" else f"{text[1:]} {currency}"
+    def money(value: Money | Decimal | int) -> str:
+        return money_words(value, currency)
+
+    def about(value: Decimal | int) -> str:
+        """A market figure as said aloud: to the nearest thousand."""
+        return money(whole_units(Decimal(value) / 1000) * 1000)
+
+    def offer_of(c: CompetingOffer) -> str:
+        return names[id(c)][0]
+
+    def an_offer(c: CompetingOffer) -> str:
+        return names[id(c)][1]
+
+    def worth(c: CompetingOffer) -> str:
+        """What a cited offer is worth, on the first measure where it is stronger."""
+        for key in MEASURES:
+            if c.stronger_on(key):
+                figure = money(getattr(c.evaluation, key))
+                return {
+                    "year1_total": f"worth {figure} in the first year",
+                    "annualized_total": f"worth {figure} a year over four years",
+                    "four_year_total": f"worth {figure} over four years",
+                }[key]
+        return ""
 
     closers = [
         lever
@@ -54,19 +111,23 @@ def _context(plan: NegotiationPlan) -> dict[str, Any]:
     phrases = []
     for lever in closers:
         if lever.lever == "signing":
-            phrases.append(f"the signing bonus could go to {money(lever.stretch.amount)}")
+            phrases.append(f"the signing bonus could go to {money(lever.stretch)}")
         elif lever.lever == "base":
-            phrases.append(f"the base could go to {money(lever.stretch.amount)}")
+            phrases.append(f"the base could go to {money(lever.stretch)}")
         elif lever.lever == "equity" and lever.grant_stretch is not None:
-            phrases.append(f"the grant could go to {money(lever.grant_stretch.amount)}")
+            phrases.append(f"the grant could go to {money(lever.grant_stretch)}")
 
-    def about(value: Decimal | int) -> str:
-        """A market figure as said aloud: to the nearest thousand."""
-        rounded = (Decimal(value) / 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP) * 1000
-        return money(rounded)
-
+    label = query.describe() if query is not None else ""
+    rate = plan.benchmark.rate
+    if rate is not None:
+        label += f" (records stated in {rate.from_}, restated in {rate.to})"
     return {
         "about": about,
+        "money": money,
+        "offer_of": offer_of,
+        "an_offer": an_offer,
+        "worth": worth,
+        "sentence": _sentence,
         "offer": plan.offer,
         "closer_text": " and ".join(phrases),
         "closer_count": len(phrases),
@@ -75,13 +136,12 @@ def _context(plan: NegotiationPlan) -> dict[str, Any]:
         ),
         "profile": plan.profile,
         "band": band,
-        "band_label": query.describe() if query is not None else "",
+        "band_label": label,
         "leverage": plan.leverage,
-        "rival_base": rival_base,
+        "cited": plan.cited,
         "levers": plan.levers,
         "asks": [lever for lever in plan.levers if lever.ask != lever.initial],
         "target": plan.package("target"),
-        "money": money,
     }
 
 

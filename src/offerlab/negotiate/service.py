@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -19,7 +20,6 @@ from offerlab.market.bundled import BundledBand, bundled_band, bundled_growth
 from offerlab.market.bundled import Percentiles as BundledPercentiles
 from offerlab.market.levels import company_levels, map_level
 from offerlab.market.normalize import parse_location
-from offerlab.money import to_cents
 from offerlab.negotiate.band import (
     PERCENTILES,
     BandLookup,
@@ -38,12 +38,6 @@ def _percentiles(part: BundledPercentiles | None) -> Percentiles | None:
     if part is None:
         return None
     return Percentiles(part.p10, part.p25, part.p50, part.p75, part.p90)
-
-
-def _scaled(part: Percentiles | None, factor: Decimal) -> Percentiles | None:
-    if part is None:
-        return None
-    return Percentiles(*(to_cents(v * factor) for _, v in part.points()))
 
 
 def _from_bundled(band: BundledBand, query: BandQuery) -> MarketBand:
@@ -92,16 +86,8 @@ class MarketDataView:
             return band, "not restated (no growth rate)"
         years = (as_of - since).days / 365.2425
         factor = Decimal(repr((1 + float(rate[0])) ** years))
-        restated = MarketBand(
-            n=band.n,
-            currency=band.currency,
-            base=_scaled(band.base, factor),
-            stock=_scaled(band.stock, factor),
-            bonus=_scaled(band.bonus, factor),
-            total=_scaled(band.total, factor),
-            filters={**band.filters, "as_of": as_of.isoformat()},
-            basis=band.basis,
-            sources=band.sources,
+        restated = replace(
+            band.scaled(factor), filters={**band.filters, "as_of": as_of.isoformat()}
         )
         note = (
             f"restated from {since.isoformat()} (the records' median date) to "

@@ -4,7 +4,12 @@ A rate converts one currency into another and always carries its date and source
 converted figure can say which rate made it. The shipped table
 (``data/currency/rates.toml``) quotes currencies against one base (the euro); a cross rate goes
 through the base. ``--rates FILE`` replaces the table (same format), ``--rate GBP:USD=1.27``
-(optionally ``@2025-11-01``) adds a direct rate that wins over the table, and its inverse.
+(optionally ``@2025-11-01``) adds a direct rate, and its inverse.
+
+A rate is looked up for a date (the day the converted figures are stated for; today unless the
+caller knows better): the latest rate dated on or before that day, a ``--rate`` winning a tie.
+None on or before it is an error, never a rate from the future. A rate used for a day more than
+:data:`STALE_AFTER_DAYS` after its own date says how old it is wherever it is named.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from importlib import resources
@@ -27,6 +32,7 @@ from offerlab.offers.model import Offer
 from offerlab.validation import parse_document, read_document, validate_document
 
 __all__ = [
+    "STALE_AFTER_DAYS",
     "Rate",
     "RatesFile",
     "RatesTable",
@@ -36,6 +42,8 @@ __all__ = [
 ]
 
 _WHAT = "invalid rates file"
+#: A rate used for a day more than this many days after its own date says how old it is.
+STALE_AFTER_DAYS = 30
 
 
 class RatesFile(BaseModel):
@@ -68,13 +76,15 @@ class RatesFile(BaseModel):
 
 @dataclass(frozen=True, slots=True)
 class Rate:
-    """``1 from_`` = ``value to``, as of ``date`` (from ``source``)."""
+    """``1 from_`` = ``value to``, as of ``date`` (from ``source``), used for ``used_for`` (the
+    day the converted figures are stated for, when the lookup was given one)."""
 
     from_: str
     to: str
     value: Decimal
     date: date
     source: str
+    used_for: datetime.date | None = None
 
     def convert(self, money: Money) -> Money:
         if money.currency != self.from_:
@@ -82,12 +92,29 @@ class Rate:
         return Money(money.amount * self.value, self.to)
 
     def inverse(self) -> Rate:
-        return Rate(self.to, self.from_, 1 / self.value, self.date, self.source)
+        return Rate(self.to, self.from_, 1 / self.value, self.date, self.source, self.used_for)
+
+    @property
+    def age_days(self) -> int | None:
+        """Days from the rate's date to the day it is used for (None when not known)."""
+        return None if self.used_for is None else (self.used_for - self.date).days
+
+    @property
+    def age_note(self) -> str:
+        """E.g. ``642 days older than 2026-12-02, the date it is used for`` when the rate is
+        more than :data:`STALE_AFTER_DAYS` days old for that date; else empty."""
+        age = self.age_days
+        if age is None or age <= STALE_AFTER_DAYS or self.used_for is None:
+            return ""
+        return f"{age:,} days older than {self.used_for.isoformat()}, the date it is used for"
 
     def describe(self) -> str:
-        """E.g. ``1 GBP = 1.2602 USD (2025-02-28, European Central Bank ...)``."""
+        """E.g. ``1 GBP = 1.2602 USD (2025-02-28, European Central Bank ...)``, with the
+        rate's age when it is stale for the day it is used for."""
+        age = f"; {self.age_note}" if self.age_note else ""
         return (
-            f"1 {self.from_} = {self.value:.6g} {self.to} ({self.date.isoformat()}, {self.source})"
+            f"1 {self.from_} = {self.value:.6g} {self.to} "
+            f"({self.date.isoformat()}, {self.source}{age})"
         )
 
     def as_json(self) -> dict[str, object]:
@@ -97,18 +124,22 @@ class Rate:
             "rate": float(self.value),
             "date": self.date.isoformat(),
             "source": self.source,
+            "used_for": self.used_for.isoformat() if self.used_for else None,
+            "age_days": self.age_days,
+            "age_note": self.age_note or None,
+            "description": self.describe(),
         }
 
 
 @dataclass(frozen=True, slots=True)
 class RatesTable:
-    """Rates against one base currency plus direct overrides (which win)."""
+    """Rates against one base currency, as of one date, plus direct dated rates."""
 
     base: str
     date: date
     source: str
     per_base: dict[str, Decimal]
-    overrides: dict[tuple[str, str], Rate] = field(default_factory=dict)
+    overrides: dict[tuple[str, str], tuple[Rate, ...]] = field(default_factory=dict)
 
     @classmethod
     def from_document(cls, doc: RatesFile) -> RatesTable:
@@ -131,28 +162,50 @@ class RatesTable:
         """This table with direct rates added (each also gives its inverse)."""
         extra = dict(self.overrides)
         for rate in rates:
-            extra[(rate.from_, rate.to)] = rate
-            extra[(rate.to, rate.from_)] = rate.inverse()
+            for pair, item in (
+                ((rate.from_, rate.to), rate),
+                ((rate.to, rate.from_), rate.inverse()),
+            ):
+                extra[pair] = (*extra.get(pair, ()), item)
         return RatesTable(self.base, self.date, self.source, self.per_base, extra)
 
-    def rate(self, from_: str, to: str) -> Rate:
-        """The rate from one currency to another; a missing one is an InputError."""
+    def rate(self, from_: str, to: str, on: datetime.date | None = None) -> Rate:
+        """The rate from one currency to another for the day ``on`` (default today): the latest
+        dated on or before it, a direct rate winning a tie with the table. None is an
+        InputError that says how to give one."""
+        day = on or date.today()
         if from_ == to:
-            return Rate(from_, to, Decimal(1), self.date, "same currency")
-        if (from_, to) in self.overrides:
-            return self.overrides[(from_, to)]
+            return Rate(from_, to, Decimal(1), day, "same currency", day)
+        candidates = [r for r in self.overrides.get((from_, to), ()) if r.date <= day]
         missing = [code for code in (from_, to) if code not in self.per_base]
-        if missing:
+        if not missing and self.date <= day:
+            value = self.per_base[to] / self.per_base[from_]
+            candidates.append(Rate(from_, to, value, self.date, self.source))
+        if candidates:
+            # max keeps the first of equal dates: direct rates come before the table's.
+            best = max(candidates, key=lambda r: r.date)
+            return replace(best, used_for=day)
+        hint = (
+            f"give one with --rate {from_}:{to}=VALUE@YYYY-MM-DD (a date on or before "
+            f"{day.isoformat()}) or a table with --rates FILE"
+        )
+        if missing and not self.overrides.get((from_, to)):
             raise InputError(
                 f"no exchange rate for {from_} to {to}: the table ({self.source}) has no "
-                f"{' or '.join(missing)}; give one with --rate {from_}:{to}=VALUE or a table "
-                "with --rates FILE"
+                f"{' or '.join(missing)}; {hint}"
             )
-        value = self.per_base[to] / self.per_base[from_]
-        return Rate(from_, to, value, self.date, self.source)
+        dates = {r.date for r in self.overrides.get((from_, to), ())}
+        if not missing:
+            dates.add(self.date)
+        dated = sorted(dates)
+        raise InputError(
+            f"no exchange rate for {from_} to {to} on or before {day.isoformat()}: the rates "
+            f"offerlab has are dated {', '.join(d.isoformat() for d in dated)}, and a rate from "
+            f"after the date would restate the figures in money of another time; {hint}"
+        )
 
-    def convert(self, money: Money, to: str) -> tuple[Money, Rate]:
-        rate = self.rate(money.currency, to)
+    def convert(self, money: Money, to: str, on: datetime.date | None = None) -> tuple[Money, Rate]:
+        rate = self.rate(money.currency, to, on)
         return rate.convert(money), rate
 
 
@@ -230,6 +283,8 @@ def convert_offer(offer: Offer, rate: Rate) -> Offer:
                 "value": x(grant.value),
                 "price": x(grant.price),
                 "current_price": x(grant.current_price),
+                "strike": x(grant.strike),
+                "fmv": x(grant.fmv),
             }
         )
         for grant in offer.equity

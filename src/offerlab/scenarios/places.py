@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from offerlab.market.normalize import canonical_metro, parse_location
 from offerlab.validation import parse_document, read_document, validate_document
 
-__all__ = ["Adjustment", "AdjustmentTable", "load_adjustments"]
+__all__ = ["Adjustment", "AdjustmentTable", "load_adjustments", "mixed_adjustment_warning"]
 
 
 class _Premium(BaseModel):
@@ -56,14 +56,44 @@ class CostIndexFile(BaseModel):
 
 @dataclass(frozen=True, slots=True)
 class Adjustment:
-    """The factor applied to one offer's pay and why (1 when the place is not in the table)."""
+    """The factor applied to one offer's pay and why; ``factor`` None when the table has no
+    entry for the place, so nothing is adjusted (and no figure is shown as if it were)."""
 
     location: str
-    factor: Decimal
+    factor: Decimal | None
     basis: str
 
+    @property
+    def adjusted(self) -> bool:
+        return self.factor is not None
+
+    def apply(self, amount: Decimal) -> Decimal | None:
+        """``amount`` adjusted for the place, or None when the place has no entry."""
+        return None if self.factor is None else amount * self.factor
+
     def as_json(self) -> dict[str, object]:
-        return {"location": self.location, "factor": float(self.factor), "basis": self.basis}
+        return {
+            "location": self.location,
+            "adjusted": self.adjusted,
+            "factor": None if self.factor is None else float(self.factor),
+            "basis": self.basis,
+        }
+
+
+def mixed_adjustment_warning(names: list[str], adjustments: list[Adjustment]) -> str | None:
+    """What to say when some offers are adjusted and others cannot be: the adjusted figures
+    are then comparable only among the adjusted offers. None when all or none are adjusted."""
+    left = [(n, a) for n, a in zip(names, adjustments, strict=True) if not a.adjusted]
+    if not left or len(left) == len(adjustments):
+        return None
+    done = [n for n, a in zip(names, adjustments, strict=True) if a.adjusted]
+    verb = "is" if len(done) == 1 else "are"
+    places = "; ".join(a.location for _, a in left)
+    return (
+        f"not like-for-like: {', '.join(done)} {verb} adjusted, "
+        f"{', '.join(n for n, _ in left)} not (the table has no entry for {places}); "
+        "an adjusted figure cannot be compared with an unadjusted one"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,9 +110,7 @@ class AdjustmentTable:
             if key and key in self.factors:
                 factor, why = self.factors[key]
                 return Adjustment(location, factor, why)
-        return Adjustment(
-            location, Decimal(1), f"no {self.name} entry for {location!r}: unadjusted"
-        )
+        return Adjustment(location, None, f"no {self.name} entry for {location!r}: not adjusted")
 
 
 @functools.cache

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from offerlab.money import fmt_whole
 from offerlab.scenarios.simulate import Simulation
 
 __all__ = ["fan_chart", "simulation_html"]
@@ -80,7 +81,9 @@ def simulation_html(simulation: Simulation, model: str) -> str:
     rows = []
     for dist in simulation.offers:
         s = dist.summary(dist.four_year)
-        cells = "".join(f"<td>{s[k]:,.0f}</td>" for k in ("p5", "p25", "p50", "p75", "p95", "mean"))
+        cells = "".join(
+            f"<td>{fmt_whole(s[k])}</td>" for k in ("p5", "p25", "p50", "p75", "p95", "mean")
+        )
         rows.append(f"<tr><th>{html.escape(dist.exposure.name)}</th>{cells}</tr>")
     beats = "".join(
         f"<li>P({html.escape(simulation.offers[0].exposure.name)} beats "

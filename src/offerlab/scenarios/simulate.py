@@ -48,6 +48,7 @@ __all__ = [
     "read_prices",
     "simulate",
     "simulate_ratios",
+    "summarize",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -207,10 +208,15 @@ class OfferDistribution:
     four_year: FloatArray
 
     def summary(self, values: FloatArray) -> dict[str, float]:
-        quantiles = np.percentile(values, PERCENTILES)
-        out = {f"p{p}": round(float(q), 2) for p, q in zip(PERCENTILES, quantiles, strict=True)}
-        out["mean"] = round(float(values.mean()), 2)
-        return out
+        return summarize(values)
+
+
+def summarize(values: FloatArray) -> dict[str, float]:
+    """The :data:`PERCENTILES` and the mean of ``values``, rounded to cents."""
+    quantiles = np.percentile(values, PERCENTILES)
+    out = {f"p{p}": round(float(q), 2) for p, q in zip(PERCENTILES, quantiles, strict=True)}
+    out["mean"] = round(float(values.mean()), 2)
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,11 @@
   (``data/tax/india.toml``).
 
 Everything an offer pays in a year (base, bonus, vests, signing, refreshers, other items) is
-taxed as wages of one tax year. Amounts are annual, gross in and tax out, in the residence's
-currency; results are exact Decimals except tenforty's, which are cents.
+taxed as wages of one tax year. Equity adds, in the United States, ordinary income that is not
+wages (an ISO's disqualifying disposition), the ISO adjustment for the alternative minimum tax
+and capital gains (:class:`Income`; see :mod:`.equity_tax`). Amounts are annual, gross in and
+tax out, in the residence's currency; results are exact Decimals except tenforty's, which are
+cents.
 """
 
 from __future__ import annotations
@@ -41,17 +44,22 @@ from offerlab.scenarios.us_tax import (
 
 __all__ = [
     "Filing",
+    "Income",
     "TaxLine",
     "TaxResult",
     "latest_tax_year",
     "shipped_years",
     "table_sources",
+    "tax_income",
     "tax_wages",
     "tenforty_state_years",
 ]
 
 #: Tax years tenforty computes (federal and state income tax).
 TENFORTY_YEARS: tuple[int, ...] = tuple(range(2018, 2026))
+#: Tax years in which tenforty carries an ISO adjustment into the AMT (its 2018 and 2019
+#: returns leave it out: checked against Form 6251 in tests/scenarios/test_equity_tax.py).
+ISO_AMT_YEARS: tuple[int, ...] = tuple(range(2020, 2026))
 
 _PCT = Decimal(100)
 
@@ -164,6 +172,32 @@ def _india() -> _India:
 
 
 @dataclass(frozen=True, slots=True)
+class Income:
+    """A tax year's income by kind, in one currency: ``wages`` (pay, and equity taxed as
+    wages), ``ordinary`` (ordinary income that is not wages for Social Security and Medicare),
+    ``iso_preference`` (the ISO adjustment of Form 6251 line 2k) and capital gains."""
+
+    wages: Money
+    ordinary: Money | None = None
+    iso_preference: Money | None = None
+    short_term_gain: Money | None = None
+    long_term_gain: Money | None = None
+
+    def _amount(self, part: Money | None) -> Decimal:
+        return Decimal(0) if part is None else part.amount
+
+    @property
+    def extra(self) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+        """(ordinary, ISO preference, short-term, long-term), 0 where absent."""
+        return (
+            self._amount(self.ordinary),
+            self._amount(self.iso_preference),
+            self._amount(self.short_term_gain),
+            self._amount(self.long_term_gain),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class TaxLine:
     """One tax or levy on a year's wages: ``key`` for JSON, ``label`` for tables."""
 
@@ -259,16 +293,26 @@ def _capped(wages: Decimal, rate_pct: Decimal, cap: Decimal | None) -> Decimal:
     return base * rate_pct / _PCT
 
 
-def _us_lines(wages: Decimal, residence: Residence, filing: Filing, year: int) -> list[TaxLine]:
+def _us_lines(income: Income, residence: Residence, filing: Filing, year: int) -> list[TaxLine]:
     assert residence.state is not None
     table = _us()
     usd = "USD"
+    wages = income.wages.amount
     tenforty_source = f"tenforty (Open Tax Solver) {year} federal 1040"
-    federal, additional, _, _ = tenforty_federal_state(wages, residence.state, filing, year)
+    kinds = income.extra
+    if kinds[1] and year not in ISO_AMT_YEARS:
+        raise InputError(
+            f"tax year {year}: tenforty leaves the ISO adjustment out of the AMT before 2020, so "
+            "offerlab cannot tax an ISO exercise under those tables; give --tax-year "
+            f"{ISO_AMT_YEARS[0]}-{ISO_AMT_YEARS[-1]}"
+        )
+    federal, additional, amt, niit, _, _ = tenforty_federal_state(
+        wages, residence.state, filing, year, kinds
+    )
     extra = table.additional_medicare
     threshold = extra.threshold_single if filing == "single" else extra.threshold_joint
     ours = max(Decimal(0), wages - threshold) * extra.rate_pct / _PCT
-    income_tax = federal - additional
+    income_tax = federal - additional - amt - niit
     additional_source = tenforty_source
     if additional == 0 and ours > 0:
         # tenforty has no Form 8959 for this year: its federal total leaves the tax out.
@@ -277,10 +321,16 @@ def _us_lines(wages: Decimal, residence: Residence, filing: Filing, year: int) -
     social_security = _capped(wages, ss.rate_pct, ss.wage_base[str(year)])
     med = table.medicare
     medicare = wages * med.rate_pct / _PCT
-    state = state_income_tax(wages, residence.state, filing, year, social_security + medicare)
+    state = state_income_tax(
+        wages, residence.state, filing, year, social_security + medicare, kinds
+    )
     lines = [
         TaxLine("federal_income_tax", "federal income tax", Money(income_tax, usd),
                 tenforty_source),
+        TaxLine("federal_amt", "federal AMT", Money(amt, usd),
+                f"tenforty {year} Form 6251 (alternative minimum tax)"),
+        TaxLine("net_investment_income_tax", "net investment income tax (3.8%)",
+                Money(niit, usd), f"tenforty {year} Form 8960"),
         TaxLine("additional_medicare", "additional Medicare (0.9%)", Money(additional, usd),
                 additional_source),
         TaxLine("state_income_tax", f"{residence.state} income tax", Money(state.amount, usd),
@@ -293,7 +343,8 @@ def _us_lines(wages: Decimal, residence: Residence, filing: Filing, year: int) -
         lines.append(
             TaxLine("local_income_tax", "NYC income tax", Money(nyc, usd), table.nyc.source)
         )
-        credit = nyc_school_tax_credit(wages, nyc_taxable, filing, year)
+        agi = wages + kinds[0] + kinds[2] + kinds[3]  # the ISO adjustment is in no AGI
+        credit = nyc_school_tax_credit(agi, nyc_taxable, filing, year)
         if credit is not None:
             lines.append(
                 TaxLine(
@@ -380,16 +431,29 @@ def tax_wages(wages: Money, residence: Residence, filing: Filing, tax_year: int)
     ``wages`` must be in the residence's currency (convert first: see
     :mod:`offerlab.scenarios.currency`). ``joint`` is a US filing status and assumes one earner.
     """
+    return tax_income(Income(wages), residence, filing, tax_year)
+
+
+def tax_income(income: Income, residence: Residence, filing: Filing, tax_year: int) -> TaxResult:
+    """Taxes on one tax year's ``income`` for ``residence``: wages as :func:`tax_wages`, and
+    in the United States the other kinds of :class:`Income` through tenforty. Outside it the
+    caller passes wages only (employment income); capital gains are not taxed there."""
     _check_year(residence, tax_year)
-    if wages.currency != residence.currency:
-        raise InputError(
-            f"wages are in {wages.currency} and taxes in {residence.label} are computed in "
-            f"{residence.currency}; convert with a dated rate first (--rate or --rates)"
-        )
+    wages = income.wages
+    parts = [wages] + [p for p in (income.ordinary, income.iso_preference,
+                                   income.short_term_gain, income.long_term_gain) if p]  # fmt: skip
+    for part in parts:
+        if part.currency != residence.currency:
+            raise InputError(
+                f"wages are in {part.currency} and taxes in {residence.label} are computed in "
+                f"{residence.currency}; convert with a dated rate first (--rate or --rates)"
+            )
     if wages.amount < 0:
         raise InputError("wages must not be negative")
+    if residence.country != "US" and any(income.extra):
+        raise InputError("only US taxes take income other than wages")
     if residence.country == "US":
-        lines = _us_lines(wages.amount, residence, filing, tax_year)
+        lines = _us_lines(income, residence, filing, tax_year)
     elif filing != "single":
         raise InputError(
             "joint filing exists only in the United States; in the United Kingdom and India "

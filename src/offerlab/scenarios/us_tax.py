@@ -13,6 +13,8 @@ wages alone, offerlab computes that part from its own dated tables
 * California: the 1% Behavioral Health Services Tax on taxable income above $1,000,000;
 * Massachusetts: the deduction of up to $2,000 of Social Security and Medicare paid;
 * Michigan and Ohio: the personal exemptions;
+* Massachusetts, New Jersey and Pennsylvania: income other than wages (equity's ordinary income
+  and capital gains), which their forms in tenforty do not take;
 * New York City: the school tax credits (the city tax itself is in ``us_payroll.toml``).
 
 Amounts are USD, exact Decimals except tenforty's own figures, which are cents.
@@ -174,12 +176,34 @@ class _NycSchoolTaxCredit(TaxTable):
     rate_reduction: dict[Filing, _RateReduction]
 
 
+class _MaOtherIncome(TaxTable):
+    name: str
+    source: str
+    short_term_pct: dict[str, Decimal]
+
+
+class _NjOtherIncome(TaxTable):
+    name: str
+    source: str
+    years: list[int]
+
+
+class _PaOtherIncome(TaxTable):
+    name: str
+    source: str
+    rate_pct: Decimal
+    years: list[int]
+
+
 class _StateRules(TaxTable):
     ca_behavioral_health: _CaBehavioralHealth
     ma_fica_deduction: _MaFicaDeduction
     mi_exemption: _MiExemption
     oh_exemption: _OhExemption
     nyc_school_tax_credit: _NycSchoolTaxCredit
+    ma_other_income: _MaOtherIncome
+    nj_other_income: _NjOtherIncome
+    pa_other_income: _PaOtherIncome
 
 
 def load_tax_table(model: type[TableT], name: str) -> TableT:
@@ -201,18 +225,38 @@ def _rules() -> _StateRules:
 # --- tenforty -------------------------------------------------------------------------------
 
 
+#: Income other than wages, USD: (ordinary income that is not wages, the ISO adjustment of
+#: Form 6251, short-term capital gains, long-term capital gains).
+Extra = tuple[Decimal, Decimal, Decimal, Decimal]
+NO_EXTRA: Final[Extra] = (Decimal(0), Decimal(0), Decimal(0), Decimal(0))
+
+
 @functools.lru_cache(maxsize=4096)
-def _tenforty(year: int, state: str | None, filing: Filing, cents: int) -> tuple[Any, ...]:
-    """tenforty's federal total, Additional Medicare, state total and state taxable income."""
+def _tenforty(
+    year: int, state: str | None, filing: Filing, cents: int, extra: tuple[int, ...] = ()
+) -> tuple[Any, ...]:
+    """tenforty's federal total, Additional Medicare, AMT, net investment income tax, state
+    total and state taxable income; ``extra`` is (ordinary, ISO adjustment, short-term gain,
+    long-term gain) in cents, when there is any."""
     import tenforty  # a compiled package: imported only when a US tax is asked for
 
     status = "Single" if filing == "single" else "Married/Joint"
+    ordinary, iso, short, long = extra or (0, 0, 0, 0)
     result = tenforty.evaluate_return(
-        year=year, state=state, filing_status=status, w2_income=cents / 100
+        year=year,
+        state=state,
+        filing_status=status,
+        w2_income=cents / 100,
+        schedule_1_income=ordinary / 100,
+        incentive_stock_option_gains=iso / 100,
+        short_term_capital_gains=short / 100,
+        long_term_capital_gains=long / 100,
     )
     return (
         result.federal_total_tax,
         result.federal_additional_medicare_tax,
+        result.federal_amt,
+        result.federal_niit,
         result.state_total_tax,
         result.state_taxable_income,
     )
@@ -222,28 +266,32 @@ def _dollars(value: float) -> Decimal:
     return Decimal(repr(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _cents(wages: Decimal) -> int:
-    return int(wages.quantize(CENT, rounding=ROUND_HALF_UP) * 100)
+def _cents(amount: Decimal) -> int:
+    return int(amount.quantize(CENT, rounding=ROUND_HALF_UP) * 100)
 
 
 def tenforty_federal_state(
-    wages: Decimal, state: str, filing: Filing, tax_year: int
-) -> tuple[Decimal, Decimal, Decimal, Decimal]:
-    """(federal total incl. Additional Medicare, Additional Medicare, state total, state
-    taxable income), USD, as tenforty computes them for W-2 wages and the standard deduction.
+    wages: Decimal, state: str, filing: Filing, tax_year: int, extra: Extra | None = None
+) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal, Decimal]:
+    """(federal total incl. Additional Medicare, AMT and net investment income tax, Additional
+    Medicare, AMT, net investment income tax, state total, state taxable income), USD, as
+    tenforty computes them with the standard deduction: W-2 wages, and ``extra`` (see
+    :data:`Extra`) when there is any.
 
     New York's form is never asked for (its worksheets end the process for some incomes):
     its state figures are 0 here and :func:`state_income_tax` computes them.
     """
     form_state: str | None = None if state == "NY" else state
-    federal, additional, state_tax, state_taxable = _tenforty(
-        tax_year, form_state, filing, _cents(wages)
-    )
-    return _dollars(federal), _dollars(additional), _dollars(state_tax), _dollars(state_taxable)
+    extra_cents = tuple(_cents(v) for v in extra) if extra and any(extra) else ()
+    found = _tenforty(tax_year, form_state, filing, _cents(wages), extra_cents)
+    federal, additional, amt, niit, state_tax, taxable = (_dollars(v) for v in found)
+    return federal, additional, amt, niit, state_tax, taxable
 
 
-def _tenforty_state_tax(wages: Decimal, state: str, filing: Filing, tax_year: int) -> Decimal:
-    return tenforty_federal_state(wages, state, filing, tax_year)[2]
+def _tenforty_state_tax(
+    wages: Decimal, state: str, filing: Filing, tax_year: int, extra: Extra | None = None
+) -> Decimal:
+    return tenforty_federal_state(wages, state, filing, tax_year, extra)[4]
 
 
 # --- New York State -------------------------------------------------------------------------
@@ -418,38 +466,39 @@ class StateIncomeTax:
 
 
 def state_income_tax(
-    wages: Decimal, state: str, filing: Filing, year: int, fica_paid: Decimal
+    wages: Decimal,
+    state: str,
+    filing: Filing,
+    year: int,
+    fica_paid: Decimal,
+    extra: Extra | None = None,
 ) -> StateIncomeTax:
-    """``state``'s income tax on ``wages`` in ``year``: tenforty's form, with what offerlab
-    adds from the published rules (see the module docstring). ``fica_paid`` is the Social
-    Security and Medicare the wages pay (Massachusetts lets part of it be deducted)."""
+    """``state``'s income tax on ``wages`` (and ``extra``, income other than wages) in
+    ``year``: tenforty's form, with what offerlab adds from the published rules (see the module
+    docstring). ``fica_paid`` is the Social Security and Medicare the wages pay (Massachusetts
+    lets part of it be deducted)."""
     rules = _rules()
-    tenforty_source = f"tenforty (Open Tax Solver) {year} {state} form"
+    ordinary, _, short, long = extra or NO_EXTRA
+    # Federal AGI: the ISO adjustment is an AMT item, in no AGI.
+    agi = wages + ordinary + short + long
     if state == "NY":
-        amount, taxable = ny_state_tax(wages, year, filing)
+        amount, taxable = ny_state_tax(agi, year, filing)
         sources_ny = (_ny_year(year).source, _ny().household_credit.source)
         return StateIncomeTax(amount, taxable, sources_ny)
-    _, _, amount, taxable = tenforty_federal_state(wages, state, filing, year)
-    sources = [tenforty_source]
+    *_, amount, taxable = tenforty_federal_state(wages, state, filing, year, extra)
+    sources = [f"tenforty (Open Tax Solver) {year} {state} form"]
+    other = max(Decimal(0), ordinary)
+    gains = max(Decimal(0), short + long)
     if state == "CA" and year in rules.ca_behavioral_health.years:
         rule = rules.ca_behavioral_health
         # Form 540 is in whole dollars, as tenforty's figures are.
-        extra = _whole(max(Decimal(0), taxable - rule.above) * rule.rate_pct / _PCT)
-        amount += extra
+        amount += _whole(max(Decimal(0), taxable - rule.above) * rule.rate_pct / _PCT)
         sources.append(rule.source)
     elif state == "MA" and str(year) in rules.ma_fica_deduction.part_b_rate_pct:
-        rule_ma = rules.ma_fica_deduction
-        per_person = min(rule_ma.limit, fica_paid)  # one earner: one person's payments
-        deduction = min(per_person, taxable)
-        saved = deduction * rule_ma.part_b_rate_pct[str(year)] / _PCT
-        above = rule_ma.surtax_above.get(str(year))
-        if above is not None:
-            over_before = max(Decimal(0), taxable - above)
-            over_after = max(Decimal(0), taxable - deduction - above)
-            saved += (over_before - over_after) * rule_ma.surtax_pct / _PCT
-        amount = max(Decimal(0), amount - saved)
-        taxable -= deduction
-        sources.append(rule_ma.source)
+        amount, taxable = _massachusetts(amount, taxable, year, fica_paid, other, short, long)
+        sources.append(rules.ma_fica_deduction.source)
+        if other or short > 0 or long > 0:
+            sources.append(rules.ma_other_income.source)
     elif state == "MI" and str(year) in rules.mi_exemption.amount:
         rule_mi = rules.mi_exemption
         people = 2 if filing == "joint" else 1
@@ -459,14 +508,54 @@ def state_income_tax(
         sources.append(rule_mi.source)
     elif state == "OH" and year in rules.oh_exemption.years:
         rule_oh = rules.oh_exemption
-        per_person = next(t.amount for t in rule_oh.tiers if t.up_to is None or wages <= t.up_to)
+        per_person = next(t.amount for t in rule_oh.tiers if t.up_to is None or agi <= t.up_to)
         exemption = min(per_person * (2 if filing == "joint" else 1), wages)
-        # Ohio's form starts from federal AGI, and for wages alone its tax depends on AGI
-        # only through taxable income: the form on wages less the exemption is the tax.
-        amount = _tenforty_state_tax(wages - exemption, state, filing, year)
+        # Ohio's form starts from federal AGI, and its tax depends on AGI only through
+        # taxable income: the form on wages less the exemption is the tax.
+        amount = _tenforty_state_tax(wages - exemption, state, filing, year, extra)
         taxable = max(Decimal(0), taxable - exemption)
         sources.append(rule_oh.source)
+    elif state == "NJ" and year in rules.nj_other_income.years and (other or gains):
+        # One rate schedule over all gross income: the form on it all, as wages.
+        *_, amount, taxable = tenforty_federal_state(wages + other + gains, state, filing, year)
+        sources.append(rules.nj_other_income.source)
+    elif state == "PA" and year in rules.pa_other_income.years and (other or gains):
+        rule_pa = rules.pa_other_income
+        amount += (other + gains) * rule_pa.rate_pct / _PCT
+        taxable += other + gains
+        sources.append(rule_pa.source)
     return StateIncomeTax(amount, taxable, tuple(sources))
+
+
+def _massachusetts(
+    amount: Decimal,
+    taxable: Decimal,
+    year: int,
+    fica_paid: Decimal,
+    other: Decimal,
+    short: Decimal,
+    long: Decimal,
+) -> tuple[Decimal, Decimal]:
+    """Massachusetts on top of tenforty's Form 1 (wages only): less the line 15 deduction,
+    plus the income other than wages by its part, the 4% surtax over all of it."""
+    rules = _rules()
+    rule = rules.ma_fica_deduction
+    rate = rule.part_b_rate_pct[str(year)] / _PCT
+    above = rule.surtax_above.get(str(year))
+    surtax = rule.surtax_pct / _PCT
+
+    def over(income: Decimal) -> Decimal:
+        return max(Decimal(0), income - above) * surtax if above is not None else Decimal(0)
+
+    deduction = min(rule.limit, fica_paid, taxable)  # one earner: one person's payments
+    amount = max(Decimal(0), amount - deduction * rate - over(taxable) + over(taxable - deduction))
+    taxable -= deduction
+    short_rate = rules.ma_other_income.short_term_pct[str(year)] / _PCT
+    gained = max(Decimal(0), short), max(Decimal(0), long)
+    added = other + gained[0] + gained[1]
+    amount += other * rate + gained[0] * short_rate + gained[1] * rate
+    amount += over(taxable + added) - over(taxable)
+    return amount, taxable + added
 
 
 def state_rule_sources() -> dict[str, str]:
@@ -480,5 +569,8 @@ def state_rule_sources() -> dict[str, str]:
             rules.mi_exemption,
             rules.oh_exemption,
             rules.nyc_school_tax_credit,
+            rules.ma_other_income,
+            rules.nj_other_income,
+            rules.pa_other_income,
         )
     }

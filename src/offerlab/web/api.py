@@ -315,8 +315,11 @@ def api_router() -> APIRouter:
         location: Annotated[str | None, Query(max_length=100)] = None,
         title: Annotated[str | None, Query(max_length=100)] = None,
         min_n: Annotated[int, Query(ge=1, le=10_000)] = 5,
+        currency: Annotated[str | None, Query(min_length=3, max_length=3)] = None,
     ) -> dict[str, Any]:
-        """Pay bands (p10-p90 of base, stock, bonus, total): the ``market bands --json`` object."""
+        """Pay bands (p10-p90 of base, stock, bonus, total): the ``market bands --json`` object.
+        With ``currency``, the band in it as ``market bands --currency`` gives it: restated with
+        the shipped dated rate (named under ``exchange_rate``), or a 400 when there is none."""
         store: Store = request.app.state.store
         with market_lock(store):
             result = band(
@@ -326,6 +329,7 @@ def api_router() -> APIRouter:
                 location=location,
                 title=title,
                 min_n=min_n,
+                currency=currency,
             )
             return plain_object(result.as_json())
 

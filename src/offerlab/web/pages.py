@@ -18,9 +18,11 @@ from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from offerlab.errors import InputError, OfferlabError, Problem, ProblemsError
+from offerlab.errors import InputError, NotFoundError, OfferlabError, Problem, ProblemsError
 from offerlab.market.bands import band
 from offerlab.market.levels import LevelStats, company_levels, map_level
+from offerlab.money import fmt_whole, whole_units
+from offerlab.negotiate.band import percentile_label
 from offerlab.offers import (
     Offer,
     dump_offer_toml,
@@ -79,17 +81,18 @@ def templates() -> Jinja2Templates:
     env = Jinja2Templates(directory=str(TEMPLATES))
     env.env.globals["money"] = _money
     env.env.globals["signed"] = _signed
+    env.env.globals["pct"] = percentile_label
     env.env.globals["csrf_input"] = csrf_input
     env.env.globals["account_label"] = account_label
     return env
 
 
 def _money(value: Any) -> str:
-    return f"{Decimal(str(value)):,.0f}"
+    return fmt_whole(Decimal(str(value)))
 
 
 def _signed(value: Any) -> str:
-    return f"{Decimal(str(value)):+,.0f}"
+    return f"{whole_units(Decimal(str(value))):+,}"
 
 
 def render_page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -273,16 +276,30 @@ def _compare_chart(data: dict[str, Any]) -> str:
 
 
 def market_bands(
-    store: Store, company: str, location: str | None
+    store: Store, company: str, location: str | None, currency: str | None = None
 ) -> list[tuple[LevelStats, dict[str, Any]]]:
-    """The total-pay band of every level of ``company`` that has records (``location`` too)."""
+    """The total-pay band of every level of ``company`` that has records (``location`` too),
+    in ``currency`` when given (restated with a dated rate, as ``market bands --currency``)."""
     out: list[tuple[LevelStats, dict[str, Any]]] = []
     with market_lock(store):
         repo = MarketRepository(store)
         for stats in company_levels(company):
             if stats.n == 0:
                 continue
-            result = band(repo, company=company, level=stats.level, location=location or None)
+            try:
+                result = band(
+                    repo,
+                    company=company,
+                    level=stats.level,
+                    location=location or None,
+                    currency=currency,
+                )
+            except NotFoundError:
+                # A level with no band in this place is a row that says so, not a failed page.
+                where = f" in {location}" if location else ""
+                gap = {"n": 0, "shown": False, "message": f"no band{where}", "sources": []}
+                out.append((stats, gap))
+                continue
             out.append((stats, plain_object(result.as_json())))
     return out
 
@@ -521,7 +538,10 @@ def page_router() -> APIRouter:
         status = 200
         try:
             if company:
-                bands = market_bands(request.app.state.store, company, location.strip())
+                # The offer is marked on the bands in its own currency, never on a band in
+                # another currency (the bands are restated with a dated rate the page names).
+                currency = chosen.offer.currency if chosen is not None else None
+                bands = market_bands(request.app.state.store, company, location.strip(), currency)
                 marked = None
                 if chosen is not None and chosen.offer.company.lower() == company.lower():
                     annual = float(evaluate(chosen.offer).annualized_total.amount)
