@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from offerlab.cli import app
 from offerlab.money import Money
 from offerlab.scenarios import parse_residence, tax_wages
+from offerlab.scenarios.tax import Income, tax_income
 from offerlab.scenarios.us_tax import Filing, ny_recapture, ny_schedule_constants, ny_state_tax
 
 D = Decimal
@@ -262,3 +263,96 @@ def test_ny_above_five_million_does_not_end_the_process(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     taxes = json.loads(result.stdout)["years"][0]["taxes"]
     assert taxes["state_income_tax"] == 524476.0
+
+
+# --- income other than wages (equity) --------------------------------------------------------
+
+
+def _other(
+    place: str,
+    year: int,
+    wages: int,
+    *,
+    ordinary: int = 0,
+    short: int = 0,
+    long: int = 0,
+) -> dict[str, D]:
+    def usd(value: int) -> Money | None:
+        return Money(D(value), "USD") if value else None
+
+    income = Income(
+        Money(D(wages), "USD"),
+        ordinary=usd(ordinary),
+        short_term_gain=usd(short),
+        long_term_gain=usd(long),
+    )
+    result = tax_income(income, parse_residence(place), "single", year)
+    return {line.key: line.amount.amount for line in result.lines}
+
+
+def test_massachusetts_taxes_equity_income_by_its_part() -> None:
+    # tenforty's Form 1 takes wages only. Part B other income and Part C long-term gains at
+    # 5%, Part A short-term gains at 8.5% (2023 on); no surtax below 1,083,150 (2025).
+    form, _ = _tenforty(200000, "MA", 2025)
+    got = _other("Boston, MA", 2025, 200000, ordinary=20000, short=50000, long=100000)
+    assert got["state_income_tax"] == form - 100 + D(1000) + D(4250) + D(5000)
+    # 2022: short-term gains at 12%.
+    form, _ = _tenforty(100000, "MA", 2022)
+    assert _other("Boston, MA", 2022, 100000, short=10000)["state_income_tax"] == form - 100 + 1200
+    # The 4% surtax over all taxable income: wages 1,000,000 (993,600 after the exemption and
+    # line 15) and 200,000 of long-term gains: 5% of 1,193,600 = 59,680, and 4% of the
+    # 110,450 above 1,083,150 = 4,418.
+    got = _other("Cambridge, MA", 2025, 1000000, long=200000)
+    assert got["state_income_tax"] == D("64098")
+
+
+def test_new_jersey_taxes_equity_income_with_wages() -> None:
+    # One rate schedule over all gross income: wages 200,000 and long-term gains 100,000 less
+    # the 1,000 exemption: 299,000 through the 2025 single brackets.
+    taxable = D(299000)
+    expected = (
+        D(20000) * D("0.014") + D(15000) * D("0.0175") + D(5000) * D("0.035")
+        + D(35000) * D("0.05525") + (taxable - 75000) * D("0.0637")
+    )  # fmt: skip
+    got = _other("Newark, NJ", 2025, 200000, long=100000)
+    assert got["state_income_tax"] == pytest.approx(expected, abs=D("0.01"))
+
+
+def test_pennsylvania_taxes_equity_income_at_its_flat_rate() -> None:
+    got = _other("Pittsburgh, PA", 2025, 200000, ordinary=10000, short=30000)
+    assert got["state_income_tax"] == D(240000) * D("0.0307")
+
+
+def test_new_york_and_the_city_count_equity_income_in_agi() -> None:
+    # New York taxes gains as ordinary income: wages 300,000 and long-term gains 100,000 are
+    # taxed as 400,000 of wages.
+    with_gains = _other("Brooklyn, NY", 2025, 300000, long=100000)
+    as_wages = ny_state_tax(D(400000), 2025, "single")[0]
+    assert with_gains["state_income_tax"] == as_wages
+    assert (
+        with_gains["local_income_tax"] == _lines(400000, "Brooklyn, NY", 2025)["local_income_tax"]
+    )
+    # The school tax credit's fixed amount stops at an income of 250,000, gains included.
+    credit = _other("Queens, NY", 2025, 240000, long=20000)["nyc_school_tax_credit"]
+    taxable = D(252000)
+    assert credit == -(21 + (taxable - 12000) * D("0.00228"))
+
+
+def test_ohio_exemption_tier_and_california_surcharge_count_equity_income() -> None:
+    # Ohio MAGI 90,000 with the gains: the 1,900 exemption, not the 2,150 of wages alone.
+    form, _ = _tenforty(70000 - 1900, "OH", 2024)
+    got = _other("Columbus, OH", 2024, 70000, long=20000)
+    ref = tenforty.evaluate_return(
+        year=2024, state="OH", filing_status="Single", w2_income=68100.0,
+        long_term_capital_gains=20000.0,
+    )  # fmt: skip
+    assert got["state_income_tax"] == pytest.approx(D(str(ref.state_total_tax)), abs=D("0.01"))
+    assert form < got["state_income_tax"]
+    # California: the 1% over 1,000,000 of taxable income, gains included.
+    ref = tenforty.evaluate_return(
+        year=2025, state="CA", filing_status="Single", w2_income=900000.0,
+        long_term_capital_gains=300000.0,
+    )  # fmt: skip
+    extra = ((D(str(ref.state_taxable_income)) - 1000000) * D("0.01")).quantize(D(1))
+    got = _other("San Jose, CA", 2025, 900000, long=300000)
+    assert got["state_income_tax"] == D(str(ref.state_total_tax)) + extra
