@@ -275,7 +275,7 @@ def market_raises(company: str, lower: str, upper: str) -> dict[str, ComponentRa
             basis = f"median {part} {seen}: falls, so no raise (a promotion does not cut pay)"
             out[part] = ComponentRaise(part, Decimal(0), basis)
             continue
-        which = ", the smaller" if len(found) > 1 else ""
+        which = f"; the smaller applies, x{ratio:.3f}" if len(found) > 1 else ""
         basis = f"median {part} {seen}{which}"
         out[part] = ComponentRaise(part, (ratio - 1) * 100, basis)
     return out
