@@ -7,18 +7,22 @@ validated by :func:`offerlab.offers.offer_from_mapping`, so a wrong key comes ba
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from offerlab.errors import InputError, MalformedRequestError, Problem, ProblemsError
+from offerlab.errors import (
+    InputError,
+    MalformedDocumentError,
+    MalformedRequestError,
+    Problem,
+    ProblemsError,
+)
 from offerlab.market.bands import band
 from offerlab.market.levels import company_levels, map_level
 from offerlab.negotiate import plan_json, plan_negotiation
@@ -26,7 +30,7 @@ from offerlab.negotiate.service import StoreMarketView
 from offerlab.offers import Offer, compare, evaluate, offer_from_mapping, offer_json_schema
 from offerlab.store import MarketRepository, Store
 from offerlab.store.offer_repository import OfferRepository, SavedOffer
-from offerlab.validation import validate_document
+from offerlab.validation import parse_document, validate_document
 from offerlab.web.app import plain, plain_object
 from offerlab.web.auth import owner_of
 
@@ -59,23 +63,20 @@ def offer_repository(request: Request) -> OfferRepository:
 
 
 async def read_json(request: Request) -> Any:
-    """The body as JSON with exact decimals; not JSON at all is a 400."""
+    """The body as JSON with exact decimals. Not JSON at all (or nested deeper than any
+    document needs, or a number too long to read) is a 400; text no document should hold
+    (a NUL, an overlong key) a 422, each located."""
     raw = await request.body()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise MalformedRequestError("the request body is not UTF-8 text") from None
     try:
-        return json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as error:
-        problem = Problem(
-            "<body>",
-            f"line {error.lineno}, column {error.colno}",
-            f"malformed JSON: {error.msg}",
-            "a valid JSON object",
-        )
+        return parse_document(text, "<body>", "json", "invalid request")
+    except MalformedDocumentError as error:
         raise MalformedRequestError(
-            f"the request body is not JSON: {error.msg}", [problem]
+            f"the request body is not JSON offerlab can read: {error.problems[0].message}",
+            error.problems,
         ) from None
 
 

@@ -6,7 +6,6 @@ Every page reads without JavaScript; charts are Plotly figures drawn by the bund
 
 from __future__ import annotations
 
-import tomllib
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from html import escape
@@ -33,6 +32,7 @@ from offerlab.offers import (
 from offerlab.offers.fileformat import toml_ready
 from offerlab.offers.metrics import COMPONENTS, OfferEvaluation
 from offerlab.store import MarketRepository, Store
+from offerlab.validation import parse_document
 from offerlab.web.api import (
     MAX_PATHS,
     compare_offers,
@@ -149,13 +149,8 @@ def _document(fields: dict[str, str], sections: str) -> dict[str, Any]:
                 data[key] = text  # validation says what is wrong with it, at this field
         else:
             data[key] = text
-    try:
-        extra = tomllib.loads(sections, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as error:
-        raise ProblemsError(
-            [Problem("form", "sections", f"malformed TOML: {error}", "a valid TOML document")],
-            "invalid offer",
-        ) from None
+    # Read like an offer file: located problems, any depth or length of input is safe.
+    extra = parse_document(sections, "form", "toml", "invalid offer")
     for key, value in extra.items():
         if key in data:
             raise ProblemsError(
