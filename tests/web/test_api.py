@@ -224,7 +224,8 @@ def test_simulate_is_bounded_and_reproducible(client: TestClient, google, amazon
 @pytest.mark.postgres
 def test_offers_crud_on_postgresql(pg_url: str, google, amazon):
     """The same API over PostgreSQL: saved offers, ids, errors."""
-    with TestClient(create_app(Settings(db=pg_url)), raise_server_exceptions=False) as client:
+    app = create_app(Settings(db=pg_url))
+    with TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False) as client:
         first = client.post("/api/v1/offers", json=google).json()
         second = client.post("/api/v1/offers", json=amazon).json()
         assert [o["id"] for o in client.get("/api/v1/offers").json()["offers"]] == [
@@ -254,7 +255,7 @@ def test_other_sites_cannot_change_data(client: TestClient, google):
         "forbidden",
     )
     assert client.get(f"/api/v1/offers/{offer_id}").status_code == 200
-    same = {"origin": "http://testserver"}
+    same = {"origin": "http://127.0.0.1"}
     assert client.post(f"/offers/{offer_id}/delete", headers=same).status_code == 200
     assert client.get(f"/api/v1/offers/{offer_id}").status_code == 404
 

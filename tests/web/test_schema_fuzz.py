@@ -20,7 +20,10 @@ EXAMPLES = 12
 
 
 def test_no_server_errors_for_any_generated_request(tmp_path: Path) -> None:
-    app = create_app(Settings(db=f"sqlite:///{tmp_path / 'fuzz.sqlite3'}"))
+    # Schemathesis calls the app as http://testserver.
+    app = create_app(
+        Settings(db=f"sqlite:///{tmp_path / 'fuzz.sqlite3'}", allowed_hosts=("testserver",))
+    )
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
     results = list(schema.get_all_operations())
     assert not [r for r in results if isinstance(r, Err)], "the schema has invalid operations"

@@ -19,6 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from offerlab.errors import OfferlabError, TooManyAttemptsError
 
@@ -116,6 +117,12 @@ async def _http_error(request: Request, error: Exception) -> Response:
     return response
 
 
+async def _client_gone(request: Request, error: Exception) -> Response:
+    # Nobody is left to read an answer, and nothing went wrong here: one quiet line.
+    _log.info("client left during %s %s", request.method, request.url.path)
+    return Response(status_code=400)
+
+
 async def _unexpected(request: Request, error: Exception) -> Response:
     _log.exception("unexpected error on %s %s", request.method, request.url.path)
     body = error_body(500, "internal_error", "an unexpected error; it has been logged")
@@ -127,4 +134,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(OfferlabError, _offerlab_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(ClientDisconnect, _client_gone)
     app.add_exception_handler(Exception, _unexpected)
