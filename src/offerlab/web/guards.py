@@ -202,7 +202,10 @@ class BodyLimit:
                 if seen > self.limit:
                     refused = True
                     if not started:
-                        await _refuse(scope, send, 413, too_big.code, too_big.message)
+                        # Whole, even if the app has answered and its reader is being
+                        # cancelled meanwhile: a half-sent 413 would be no answer at all.
+                        with anyio.CancelScope(shield=True):
+                            await _refuse(scope, send, 413, too_big.code, too_big.message)
                     return {"type": "http.disconnect"}
             return message
 
@@ -249,22 +252,28 @@ class CancelOnDisconnect:
             except anyio.EndOfStream:
                 return {"type": "http.disconnect"}
 
-        async with anyio.create_task_group() as group:
+        try:
+            async with anyio.create_task_group() as group:
 
-            async def listen() -> None:
-                async with forward:
-                    while True:
-                        message = await receive()
-                        if message["type"] == "http.disconnect":
-                            if not complete:
-                                group.cancel_scope.cancel()
-                            return
-                        try:
-                            await forward.send(message)
-                        except (anyio.BrokenResourceError, anyio.ClosedResourceError):
-                            return  # the app has answered without reading it all
+                async def listen() -> None:
+                    async with forward:
+                        while True:
+                            message = await receive()
+                            if message["type"] == "http.disconnect":
+                                if not complete:
+                                    group.cancel_scope.cancel()
+                                return
+                            try:
+                                await forward.send(message)
+                            except (anyio.BrokenResourceError, anyio.ClosedResourceError):
+                                return  # the app has answered without reading it all
 
-            group.start_soon(listen)
-            with inbox:
-                await self.app(scope, from_inbox, answered)
-            group.cancel_scope.cancel()
+                group.start_soon(listen)
+                with inbox:
+                    await self.app(scope, from_inbox, answered)
+                group.cancel_scope.cancel()
+        except BaseExceptionGroup as raised:
+            # The app's own error, as the app raised it (not wrapped by the task group).
+            if len(raised.exceptions) == 1:
+                raise raised.exceptions[0] from None
+            raise

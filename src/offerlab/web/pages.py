@@ -32,7 +32,7 @@ from offerlab.offers import (
 from offerlab.offers.fileformat import toml_ready
 from offerlab.offers.metrics import COMPONENTS, OfferEvaluation
 from offerlab.store import MarketRepository, Store
-from offerlab.validation import parse_document
+from offerlab.validation import clip, parse_document
 from offerlab.web.api import (
     MAX_PATHS,
     compare_offers,
@@ -84,6 +84,12 @@ def templates() -> Jinja2Templates:
     env.env.globals["csrf_input"] = csrf_input
     env.env.globals["account_label"] = account_label
     return env
+
+
+def _is_id(text: str) -> bool:
+    """Whether ``text`` can be an offer id: ASCII digits (``'²'.isdigit()`` is true, and
+    ``int('²')`` fails), at most 10 of them."""
+    return text.isascii() and text.isdigit() and len(text) <= 10
 
 
 def _money(value: Any) -> str:
@@ -473,8 +479,8 @@ def page_router() -> APIRouter:
         for text in ids:
             for part in text.split(","):
                 if part.strip():
-                    if not part.strip().isdigit():
-                        raise InputError(f"ids: {part.strip()!r} is not an offer id")
+                    if not _is_id(part.strip()):
+                        raise InputError(f"ids: {clip(part.strip())!r} is not an offer id")
                     numbers.append(int(part))
         if len(numbers) < 2:
             raise InputError("compare needs at least two offers: tick two or more on /offers")
@@ -518,7 +524,7 @@ def page_router() -> APIRouter:
         saved_offers = repo.list()
         chosen = None
         if offer.strip():
-            if not offer.strip().isdigit():
+            if not _is_id(offer.strip()):
                 raise InputError(f"offer: {offer.strip()!r} is not an offer id")
             chosen = repo.get(int(offer))
             company = company or chosen.offer.company
