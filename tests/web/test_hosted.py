@@ -366,7 +366,7 @@ class CountingHasher(PasswordHasher):
         self.running = 0
         self.most = 0
 
-    def verify(self, hash: str | bytes, password: str | bytes) -> bool:
+    def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
         with self.lock:
             self.running += 1
             self.most = max(self.most, self.running)
