@@ -3,10 +3,12 @@ removal taking the account's data with it, and the ``offerlab users`` commands."
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from argon2 import PasswordHasher
@@ -314,7 +316,6 @@ class SlowHasher(PasswordHasher):
         super().__init__(time_cost=1, memory_cost=1024, parallelism=1)
 
     def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
-        import time
 
         time.sleep(0.05)
         return super().verify(hash, password)
