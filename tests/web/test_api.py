@@ -167,7 +167,7 @@ def test_huge_bodies_are_413(client: TestClient, google):
             yield b" " * 1024
 
     assert_error(client.post("/api/v1/offers", content=chunks()), 413, "payload_too_large")
-    assert client.get("/api/v1/offers").json() == {"offers": []}
+    assert client.get("/api/v1/offers").json() == {"offers": [], "next": None}
 
 
 def test_user_errors_are_never_500(client: TestClient, google):
@@ -269,3 +269,42 @@ def test_api_docs_use_the_vendored_swagger_ui(client: TestClient):
     script = client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js")
     assert script.status_code == 200
     assert len(script.content) > 1_000_000
+
+
+def test_offers_are_listed_a_page_at_a_time_with_an_opaque_cursor(
+    client: TestClient, google, amazon
+):
+    from offerlab.web.api import MAX_PAGE_SIZE, PAGE_SIZE
+
+    ids = []
+    for i in range(PAGE_SIZE + 7):
+        body = {**(google if i % 2 else amazon), "name": f"offer {i}"}
+        ids.append(client.post("/api/v1/offers", json=body).json()["id"])
+    first = client.get("/api/v1/offers").json()
+    assert [o["id"] for o in first["offers"]] == ids[:PAGE_SIZE]
+    assert first["next"]
+    assert str(ids[PAGE_SIZE - 1]) not in first["next"]  # opaque, not an id to edit
+    # Stable: an offer added meanwhile comes at the end, and a deleted one just goes.
+    client.delete(f"/api/v1/offers/{ids[PAGE_SIZE]}")
+    later = client.post("/api/v1/offers", json=google).json()["id"]
+    second = client.get("/api/v1/offers", params={"cursor": first["next"]}).json()
+    assert [o["id"] for o in second["offers"]] == [*ids[PAGE_SIZE + 1 :], later]
+    assert second["next"] is None
+    small = client.get("/api/v1/offers", params={"limit": 5}).json()
+    assert len(small["offers"]) == 5
+    again = client.get("/api/v1/offers", params={"limit": 5, "cursor": small["next"]}).json()
+    assert again["offers"][0]["id"] == ids[5]
+    error = assert_error(
+        client.get("/api/v1/offers", params={"cursor": "bm9wZQ"}), 422, "invalid_input"
+    )
+    assert error["details"][0]["location"] == "cursor"
+    assert_error(
+        client.get("/api/v1/offers", params={"limit": MAX_PAGE_SIZE + 1}), 422, "invalid_input"
+    )
+    # The page lists the same pages, with a link to the next one.
+    page = client.get("/offers")
+    assert page.text.count('name="ids"') == PAGE_SIZE
+    assert f'href="/offers?cursor={first["next"]}"' in page.text
+    rest = client.get(f"/offers?cursor={first['next']}")
+    assert rest.text.count('name="ids"') == len(second["offers"])
+    assert 'href="/offers">First page' in rest.text

@@ -167,7 +167,7 @@ def test_another_users_offer_is_not_found_through_the_api(hosted: FastAPI, googl
     _error(bob.post("/api/v1/compare", json={"ids": [offer_id, offer_id]}, headers=bob_csrf), 404)
     _error(bob.post("/api/v1/negotiate", json={"id": offer_id}, headers=bob_csrf), 404)
     _error(bob.post("/api/v1/simulate", json={"ids": [offer_id]}, headers=bob_csrf), 404)
-    assert bob.get("/api/v1/offers").json() == {"offers": []}
+    assert bob.get("/api/v1/offers").json() == {"offers": [], "next": None}
 
     # Alice's offer is untouched, and she can still change and delete it.
     mine = alice.get(f"/api/v1/offers/{offer_id}")

@@ -7,6 +7,7 @@ validated by :func:`offerlab.offers.offer_from_mapping`, so a wrong key comes ba
 
 from __future__ import annotations
 
+import base64
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,14 +30,19 @@ from offerlab.negotiate import plan_json, plan_negotiation
 from offerlab.negotiate.service import StoreMarketView
 from offerlab.offers import Offer, compare, evaluate, offer_from_mapping, offer_json_schema
 from offerlab.store import MarketRepository, Store
-from offerlab.store.offer_repository import OfferRepository, SavedOffer
-from offerlab.validation import parse_document, validate_document
+from offerlab.store.offer_repository import MAX_ID, OfferRepository, SavedOffer
+from offerlab.validation import parse_document, show_value, validate_document
 from offerlab.web.app import plain, plain_object
 from offerlab.web.auth import owner_of
 
 __all__ = [
+    "MAX_PAGE_SIZE",
     "MAX_PATHS",
+    "PAGE_SIZE",
+    "PICK_LIMIT",
     "api_router",
+    "decode_cursor",
+    "encode_cursor",
     "market_lock",
     "offer_repository",
     "read_json",
@@ -78,6 +84,41 @@ async def read_json(request: Request) -> Any:
             f"the request body is not JSON offerlab can read: {error.problems[0].message}",
             error.problems,
         ) from None
+
+
+#: Saved offers per page (API and ``/offers``) unless ``limit`` says otherwise, and the most.
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+#: The most offers a list to pick from (compare, negotiate, market) shows: the newest.
+PICK_LIMIT = 200
+_CURSOR_PREFIX = "offers-after:"
+
+
+def encode_cursor(after: int) -> str:
+    """An opaque cursor for the page after offer ``after``."""
+    raw = f"{_CURSOR_PREFIX}{after}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int:
+    """The offer id a cursor from :func:`encode_cursor` continues after (0: the first page);
+    anything else is a located 422."""
+    if not cursor:
+        return 0
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        raw = ""
+    after = raw.removeprefix(_CURSOR_PREFIX)
+    if not raw.startswith(_CURSOR_PREFIX) or not (after.isascii() and after.isdigit()):
+        problem = Problem(
+            "<query>",
+            "cursor",
+            f"{show_value(cursor)} is not a cursor this server gave",
+            "the `next` value of the previous page, or no cursor for the first",
+        )
+        raise ProblemsError([problem], "invalid cursor")
+    return min(int(after[:12]), MAX_ID)
 
 
 def saved_json(saved: SavedOffer) -> dict[str, Any]:
@@ -225,9 +266,20 @@ def api_router() -> APIRouter:
         return JSONResponse(evaluate(offer, years).as_json())
 
     @router.get("/offers")
-    def list_offers(request: Request) -> dict[str, Any]:
-        """Every saved offer."""
-        return {"offers": [saved_json(s) for s in offer_repository(request).list()]}
+    def list_offers(
+        request: Request,
+        limit: Annotated[
+            int, Query(ge=1, le=MAX_PAGE_SIZE, description="offers on this page")
+        ] = PAGE_SIZE,
+        cursor: Annotated[
+            str | None, Query(max_length=100, description="`next` of the previous page")
+        ] = None,
+    ) -> dict[str, Any]:
+        """Saved offers, oldest first, a page at a time: ``next`` is the cursor of the next
+        page (null on the last)."""
+        saved, more = offer_repository(request).page(decode_cursor(cursor), limit)
+        following = encode_cursor(saved[-1].id) if more and saved else None
+        return {"offers": [saved_json(s) for s in saved], "next": following}
 
     @router.post("/offers", status_code=201, openapi_extra=_offer_body())
     async def create_offer(request: Request) -> dict[str, Any]:

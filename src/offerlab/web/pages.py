@@ -32,10 +32,15 @@ from offerlab.offers import (
 from offerlab.offers.fileformat import toml_ready
 from offerlab.offers.metrics import COMPONENTS, OfferEvaluation
 from offerlab.store import MarketRepository, Store
+from offerlab.store.offer_repository import OfferName, OfferRepository, SavedOffer
 from offerlab.validation import clip, parse_document
 from offerlab.web.api import (
     MAX_PATHS,
+    PAGE_SIZE,
+    PICK_LIMIT,
     compare_offers,
+    decode_cursor,
+    encode_cursor,
     market_lock,
     negotiate_plan,
     offer_repository,
@@ -348,6 +353,14 @@ def _market_chart(
     return html
 
 
+def _pickable(repo: OfferRepository, chosen: list[SavedOffer]) -> list[OfferName]:
+    """The offers a page lets you pick: the newest :data:`PICK_LIMIT`, and those chosen."""
+    names = repo.names(PICK_LIMIT)
+    known = {n.id for n in names}
+    names += [OfferName(s.id, s.offer.display_name) for s in chosen if s.id not in known]
+    return sorted({n.id: n for n in names}.values(), key=lambda n: n.id)
+
+
 def page_router() -> APIRouter:
     """The HTML pages."""
     router = APIRouter(include_in_schema=False)
@@ -360,11 +373,27 @@ def page_router() -> APIRouter:
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
-    @router.get("/offers", response_class=HTMLResponse)
-    def offers_page(request: Request) -> HTMLResponse:
-        saved = offer_repository(request).list()
+    def offers_list(
+        request: Request, cursor: str | None, status: int = 200, problems: list[str] | None = None
+    ) -> HTMLResponse:
+        saved, more = offer_repository(request).page(decode_cursor(cursor), PAGE_SIZE)
         items = [(s, evaluate(s.offer)) for s in saved]
-        return render_page(request, "offers.html", items=items, problems=[])
+        following = encode_cursor(saved[-1].id) if more and saved else None
+        return render_page(
+            request,
+            "offers.html",
+            status,
+            items=items,
+            problems=problems or [],
+            next_cursor=following,
+            first_page=bool(cursor),
+        )
+
+    @router.get("/offers", response_class=HTMLResponse)
+    def offers_page(
+        request: Request, cursor: Annotated[str | None, Query(max_length=100)] = None
+    ) -> HTMLResponse:
+        return offers_list(request, cursor)
 
     @router.get("/offers/new", response_class=HTMLResponse)
     def new_offer(request: Request) -> HTMLResponse:
@@ -421,9 +450,7 @@ def page_router() -> APIRouter:
         try:
             offer = parse_offer_text(text, source, fmt)
         except ProblemsError as error:
-            saved = offer_repository(request).list()
-            items = [(s, evaluate(s.offer)) for s in saved]
-            return render_page(request, "offers.html", 422, items=items, problems=error.lines())
+            return offers_list(request, None, 422, error.lines())
         saved_offer = offer_repository(request).add(offer)
         return RedirectResponse(f"/offers/{saved_offer.id}", status_code=303)
 
@@ -493,7 +520,7 @@ def page_router() -> APIRouter:
             saved=saved,
             data=data,
             chart=_compare_chart(data),
-            offers=repo.list(),
+            offers=_pickable(repo, saved),
             chosen=set(numbers),
         )
 
@@ -505,9 +532,10 @@ def page_router() -> APIRouter:
     ) -> HTMLResponse:
         repo = offer_repository(request)
         saved = repo.get(offer_id)
-        competing = [repo.get(i).offer for i in vs if i != offer_id]
+        competing = [s.offer for s in [repo.get(i) for i in vs if i != offer_id]]
         plan = negotiate_plan(request.app.state.store, saved.offer, competing)
-        others = [s for s in repo.list() if s.id != offer_id]
+        chosen_offers = [repo.get(i) for i in vs if i != offer_id]
+        others = [s for s in _pickable(repo, chosen_offers) if s.id != offer_id]
         return render_page(
             request, "negotiate.html", saved=saved, plan=plan, others=others, chosen=set(vs)
         )
@@ -521,12 +549,14 @@ def page_router() -> APIRouter:
         to: Annotated[str, Query(max_length=100)] = "",
     ) -> HTMLResponse:
         repo = offer_repository(request)
-        saved_offers = repo.list()
+        saved_offers = repo.names(PICK_LIMIT)
         chosen = None
         if offer.strip():
             if not _is_id(offer.strip()):
                 raise InputError(f"offer: {offer.strip()!r} is not an offer id")
             chosen = repo.get(int(offer))
+            if chosen.id not in {s.id for s in saved_offers}:
+                saved_offers.append(OfferName(chosen.id, chosen.offer.display_name))
             company = company or chosen.offer.company
             location = location or chosen.offer.location
         company = company.strip()
