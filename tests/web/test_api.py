@@ -199,6 +199,57 @@ def test_openapi_documents_the_api(client: TestClient):
     assert {"/api/v1/compare", "/api/v1/negotiate", "/api/v1/bands", "/api/v1/map"} <= paths
     body = schema["paths"]["/api/v1/evaluate"]["post"]["requestBody"]
     assert "base" in json.dumps(body)
+    # Every operation documents the one error shape for each error status, and a typed
+    # body for its success (not FastAPI's {"detail": ...} or a free-form object).
+    assert "HTTPValidationError" not in json.dumps(schema)
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            for status in ("400", "403", "404", "405", "413", "415", "422", "429"):
+                error = responses[status]["content"]["application/json"]["schema"]
+                assert error == {"$ref": "#/components/schemas/ErrorBody"}, (method, path)
+            ok = next(s for s in responses if s.startswith("2"))
+            if ok != "204":
+                typed = responses[ok]["content"]["application/json"]["schema"]
+                assert typed["$ref"].startswith("#/components/schemas/"), (method, path)
+
+
+def test_every_answer_is_what_the_openapi_document_says(client: TestClient, google, amazon):
+    """Real answers of every route, checked against the documented models (the fuzz test
+    checks generated requests the same way)."""
+    from offerlab.web.api_models import (
+        BandsOut,
+        CompareOut,
+        EvaluationOut,
+        LevelsOut,
+        MapOut,
+        NegotiateOut,
+        OfferPage,
+        SimulateOut,
+        StoredOffer,
+    )
+
+    first = client.post("/api/v1/offers", json=google)
+    second = client.post("/api/v1/offers", json=amazon).json()["id"]
+    ids = [first.json()["id"], second]
+    for model, response in (
+        (StoredOffer, first),
+        (EvaluationOut, client.post("/api/v1/evaluate", json=google)),
+        (OfferPage, client.get("/api/v1/offers")),
+        (StoredOffer, client.get(f"/api/v1/offers/{ids[0]}")),
+        (StoredOffer, client.put(f"/api/v1/offers/{ids[0]}", json=google)),
+        (CompareOut, client.post("/api/v1/compare", json={"ids": ids})),
+        (
+            NegotiateOut,
+            client.post("/api/v1/negotiate", json={"id": ids[0], "competing_ids": [second]}),
+        ),
+        (SimulateOut, client.post("/api/v1/simulate", json={"ids": ids, "paths": 200, "seed": 3})),
+        (BandsOut, client.get("/api/v1/bands", params={"company": "Google", "level": "L5"})),
+        (LevelsOut, client.get("/api/v1/levels/Google")),
+        (MapOut, client.get("/api/v1/map", params={"from": "Google", "level": "L5", "to": "Meta"})),
+    ):
+        assert response.status_code < 300, response.text
+        model.model_validate(response.json(), strict=False)
 
 
 def test_simulate_is_bounded_and_reproducible(client: TestClient, google, amazon):

@@ -32,6 +32,19 @@ from offerlab.offers import Offer, compare, evaluate, offer_from_mapping, offer_
 from offerlab.store import MarketRepository, Store
 from offerlab.store.offer_repository import MAX_ID, OfferRepository, SavedOffer
 from offerlab.validation import parse_document, show_value, validate_document
+from offerlab.web.api_models import (
+    API_ERRORS,
+    BandsOut,
+    CompareOut,
+    EvaluationOut,
+    LevelsOut,
+    MapOut,
+    NegotiateOut,
+    OfferPage,
+    SimulateOut,
+    StoredOffer,
+    answers,
+)
 from offerlab.web.app import plain, plain_object
 from offerlab.web.auth import owner_of
 
@@ -255,9 +268,14 @@ def negotiate_plan(store: Store, offer: Offer, competing: list[Offer]) -> dict[s
 
 def api_router() -> APIRouter:
     """The ``/api/v1`` routes."""
-    router = APIRouter(tags=["api"])
+    router = APIRouter(tags=["api"], responses=API_ERRORS)
 
-    @router.post("/evaluate", openapi_extra=_offer_body(), response_model=dict[str, Any])
+    @router.post(
+        "/evaluate",
+        openapi_extra=_offer_body(),
+        response_model=None,
+        responses=answers(EvaluationOut),
+    )
     async def evaluate_offer(request: Request, years: YearsQuery = 4) -> JSONResponse:
         """An offer (the offer file's keys) in; the ``offer show --json`` object out."""
         offer = offer_from_mapping(await read_json(request), "<body>")
@@ -265,7 +283,7 @@ def api_router() -> APIRouter:
         # FastAPI's response model would give, without its validation pass (the hot path).
         return JSONResponse(evaluate(offer, years).as_json())
 
-    @router.get("/offers")
+    @router.get("/offers", response_model=None, responses=answers(OfferPage))
     def list_offers(
         request: Request,
         limit: Annotated[
@@ -281,18 +299,29 @@ def api_router() -> APIRouter:
         following = encode_cursor(saved[-1].id) if more and saved else None
         return {"offers": [saved_json(s) for s in saved], "next": following}
 
-    @router.post("/offers", status_code=201, openapi_extra=_offer_body())
+    @router.post(
+        "/offers",
+        status_code=201,
+        openapi_extra=_offer_body(),
+        response_model=None,
+        responses=answers(StoredOffer, 201),
+    )
     async def create_offer(request: Request) -> dict[str, Any]:
         """Save an offer (the same JSON as evaluate); the stored offer comes back with its id."""
         offer = offer_from_mapping(await read_json(request), "<body>")
         return saved_json(offer_repository(request).add(offer))
 
-    @router.get("/offers/{offer_id}")
+    @router.get("/offers/{offer_id}", response_model=None, responses=answers(StoredOffer))
     def get_offer(request: Request, offer_id: int) -> dict[str, Any]:
         """One saved offer."""
         return saved_json(offer_repository(request).get(offer_id))
 
-    @router.put("/offers/{offer_id}", openapi_extra=_offer_body())
+    @router.put(
+        "/offers/{offer_id}",
+        openapi_extra=_offer_body(),
+        response_model=None,
+        responses=answers(StoredOffer),
+    )
     async def replace_offer(request: Request, offer_id: int) -> dict[str, Any]:
         """Replace a saved offer, keeping its id."""
         repo = offer_repository(request)
@@ -300,13 +329,20 @@ def api_router() -> APIRouter:
         offer = offer_from_mapping(await read_json(request), "<body>")
         return saved_json(repo.replace(offer_id, offer))
 
-    @router.delete("/offers/{offer_id}", status_code=204)
+    @router.delete(
+        "/offers/{offer_id}", status_code=204, responses={204: {"description": "deleted"}}
+    )
     def delete_offer(request: Request, offer_id: int) -> Response:
         """Delete a saved offer."""
         offer_repository(request).delete(offer_id)
         return Response(status_code=204)
 
-    @router.post("/compare", openapi_extra=_model_body(CompareBody))
+    @router.post(
+        "/compare",
+        openapi_extra=_model_body(CompareBody),
+        response_model=None,
+        responses=answers(CompareOut),
+    )
     async def compare_route(request: Request) -> dict[str, Any]:
         """Two or more offers (saved ids first, then given offers) side by side."""
         body: CompareBody = _validated(CompareBody, await read_json(request))
@@ -314,7 +350,12 @@ def api_router() -> APIRouter:
         offers = [repo.get(i).offer for i in body.ids] + _offers_from(body.offers, "offers")
         return compare_offers(offers, body.years)
 
-    @router.post("/negotiate", openapi_extra=_model_body(NegotiateBody))
+    @router.post(
+        "/negotiate",
+        openapi_extra=_model_body(NegotiateBody),
+        response_model=None,
+        responses=answers(NegotiateOut),
+    )
     async def negotiate_route(request: Request) -> dict[str, Any]:
         """The negotiation plan (the ``negotiate --json`` object) for one offer."""
         body: NegotiateBody = _validated(NegotiateBody, await read_json(request))
@@ -330,7 +371,12 @@ def api_router() -> APIRouter:
         competing += _offers_from(body.competing, "competing")
         return negotiate_plan(request.app.state.store, offer, competing)
 
-    @router.post("/simulate", openapi_extra=_model_body(SimulateBody))
+    @router.post(
+        "/simulate",
+        openapi_extra=_model_body(SimulateBody),
+        response_model=None,
+        responses=answers(SimulateOut),
+    )
     async def simulate_route(request: Request) -> dict[str, Any]:
         """Stock-price scenarios: percentiles of each year's pay, P(first beats), break-even."""
         body: SimulateBody = _validated(SimulateBody, await read_json(request))
@@ -338,7 +384,7 @@ def api_router() -> APIRouter:
         offers = [repo.get(i).offer for i in body.ids] + _offers_from(body.offers, "offers")
         return simulate_offers(offers, body)
 
-    @router.get("/bands")
+    @router.get("/bands", response_model=None, responses=answers(BandsOut))
     def bands_route(
         request: Request,
         company: Annotated[str, Query(min_length=1, max_length=100)],
@@ -364,7 +410,7 @@ def api_router() -> APIRouter:
             )
             return plain_object(result.as_json())
 
-    @router.get("/levels/{company}")
+    @router.get("/levels/{company}", response_model=None, responses=answers(LevelsOut))
     def levels_route(company: str) -> dict[str, Any]:
         """A company's level ladder with what the records say about each level."""
         return {
@@ -372,7 +418,7 @@ def api_router() -> APIRouter:
             "levels": [plain(stats.as_dict()) for stats in company_levels(company)],
         }
 
-    @router.get("/map")
+    @router.get("/map", response_model=None, responses=answers(MapOut))
     def map_route(
         company: Annotated[str, Query(min_length=1, max_length=100, alias="from")],
         level: Annotated[str, Query(min_length=1, max_length=50)],

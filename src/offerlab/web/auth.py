@@ -40,6 +40,7 @@ from offerlab.errors import (
 )
 from offerlab.store.account_repository import SESSION_LIFETIME, AccountRepository, SignedIn
 from offerlab.validation import validate_document
+from offerlab.web.api_models import API_ERRORS, SessionOut, answers
 from offerlab.web.errors import error_body
 
 __all__ = [
@@ -334,7 +335,13 @@ def auth_router() -> APIRouter:
             return account_page(request, error.http_status, {"new": error.message})
         return RedirectResponse("/account?changed=true", 303)
 
-    @router.post("/api/v1/session", status_code=201, tags=["session"])
+    @router.post(
+        "/api/v1/session",
+        status_code=201,
+        tags=["session"],
+        response_model=None,
+        responses=API_ERRORS | answers(SessionOut, 201),
+    )
     async def api_sign_in(request: Request) -> JSONResponse:
         """Sign in (hosted mode): sets the session cookie and returns the CSRF token to send
         as ``X-CSRF-Token`` with every POST, PUT and DELETE."""
@@ -357,7 +364,12 @@ def auth_router() -> APIRouter:
         _set_session_cookie(response, session)
         return response
 
-    @router.get("/api/v1/session", tags=["session"])
+    @router.get(
+        "/api/v1/session",
+        tags=["session"],
+        response_model=None,
+        responses=API_ERRORS | answers(SessionOut),
+    )
     def api_session(request: Request) -> dict[str, Any]:
         """Who is signed in, the CSRF token and when the session ends."""
         session = signed_in(request)
@@ -365,7 +377,12 @@ def auth_router() -> APIRouter:
             raise AuthenticationError("not signed in: POST /api/v1/session")
         return _session_json(session)
 
-    @router.delete("/api/v1/session", status_code=204, tags=["session"])
+    @router.delete(
+        "/api/v1/session",
+        status_code=204,
+        tags=["session"],
+        responses=API_ERRORS | {204: {"description": "signed out"}},
+    )
     def api_sign_out(request: Request) -> Response:
         """Sign out: the session ends on the server and its cookie is removed."""
         _accounts(request).sign_out(request.cookies.get(SESSION_COOKIE, ""))
