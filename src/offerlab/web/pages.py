@@ -6,6 +6,7 @@ Every page reads without JavaScript; charts are Plotly figures drawn by the bund
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from html import escape
@@ -16,6 +17,7 @@ import tomli_w
 from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from offerlab.errors import InputError, NotFoundError, OfferlabError, Problem, ProblemsError
 from offerlab.market.bands import band
@@ -122,6 +124,15 @@ def see_other(request: Request, url: str) -> Response:
 def render_error(request: Request, status: int, error: dict[str, Any]) -> HTMLResponse:
     """An error as a page (the same status, code, message and details as the API's)."""
     return render_page(request, "error.html", status, error=error)
+
+
+def chart_html(figure: Any, div_id: str) -> Markup:
+    """A Plotly figure as an element that ``offerlab.js`` draws: the figure's JSON in a
+    ``data-figure`` attribute (escaped), no inline script, so the page's Content-Security-
+    Policy needs no ``unsafe-inline``; htmx swaps draw their charts the same way."""
+    spec = json.loads(figure.to_json())
+    document = json.dumps({"data": spec["data"], "layout": spec["layout"], "config": CHART_CONFIG})
+    return Markup('<div id="{}" class="plot" data-figure="{}"></div>').format(div_id, document)
 
 
 @cache
@@ -271,13 +282,7 @@ def _compare_chart(data: dict[str, Any]) -> str:
     figure.update_annotations(font_size=12)
     figure.update_yaxes(tickformat="~s", gridcolor="#e5e5e5")
     figure.update_yaxes(title_text=offers[0]["currency"], col=1)
-    html: str = figure.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        div_id="compare-plot",
-        config=CHART_CONFIG,
-    )
-    return html
+    return chart_html(figure, "compare-plot")
 
 
 def market_bands(
@@ -344,13 +349,7 @@ def _market_chart(
         yaxis_title=shown[0][1]["currency"] or "",
         legend={"orientation": "h", "y": -0.2},
     )
-    html: str = figure.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        div_id="market-plot",
-        config=CHART_CONFIG,
-    )
-    return html
+    return chart_html(figure, "market-plot")
 
 
 def _pickable(repo: OfferRepository, chosen: list[SavedOffer]) -> list[OfferName]:
@@ -637,12 +636,7 @@ def page_router() -> APIRouter:
             margin={"l": 50, "r": 10, "t": 10, "b": 40},
             legend={"orientation": "h", "y": -0.2},
         )
-        fan: str = figure.to_html(
-            full_html=False,
-            include_plotlyjs=False,
-            div_id="fan-plot",
-            config=CHART_CONFIG,
-        )
+        fan = chart_html(figure, "fan-plot")
         career = project(saved.offer, 10).as_json()
         return render_page(
             request,
