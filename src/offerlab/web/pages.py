@@ -7,6 +7,7 @@ Every page reads without JavaScript; charts are Plotly figures drawn by the bund
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from html import escape
@@ -90,6 +91,7 @@ def templates() -> Jinja2Templates:
     env.env.globals["pct"] = percentile_label
     env.env.globals["csrf_input"] = csrf_input
     env.env.globals["account_label"] = account_label
+    env.env.globals["plotly_tags"] = plotly_tags
     return env
 
 
@@ -133,6 +135,28 @@ def chart_html(figure: Any, div_id: str) -> Markup:
     spec = json.loads(figure.to_json())
     document = json.dumps({"data": spec["data"], "layout": spec["layout"], "config": CHART_CONFIG})
     return Markup('<div id="{}" class="plot" data-figure="{}"></div>').format(div_id, document)
+
+
+@cache
+def _plotly_style_ids() -> tuple[str, ...]:
+    """Ids of the style elements Plotly's bundle adds on load unless one with the id exists
+    (its map styles): the page provides them, empty and with its nonce, as the CSP wants."""
+    return tuple(dict.fromkeys(re.findall(r'getElementById\("([0-9a-f]{64})"\)', plotly_js())))
+
+
+def plotly_tags(request: Request) -> Markup:
+    """The ``<head>`` tags of a page with charts: Plotly's script (served from the installed
+    package) and the empty, nonce-carrying style elements it would otherwise create."""
+    nonce = request.state.csp_nonce
+    if request.headers.get("hx-request") == "true":
+        # htmx parses the answer into a document of its own, whose style elements the
+        # browser reports against the page's nonce; the page has them already.
+        return Markup('<script src="/assets/plotly.min.js"></script>')
+    styles = Markup("").join(
+        Markup('<style id="{}" nonce="{}"></style>').format(i, nonce) for i in _plotly_style_ids()
+    )
+    # The styles first: the script looks for them as it loads.
+    return styles + Markup('<script src="/assets/plotly.min.js"></script>')
 
 
 @cache

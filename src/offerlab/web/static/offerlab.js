@@ -26,6 +26,29 @@ document.querySelectorAll("form[data-pick-least]").forEach(function (form) {
   });
 });
 
+// A table wider than its box: say so beside it, and let the keyboard scroll it.
+function markOverflow() {
+  document.querySelectorAll(".scroll").forEach(function (box) {
+    var hint = box.nextElementSibling;
+    if (!hint || !hint.classList.contains("scroll-hint")) {
+      hint = document.createElement("p");
+      hint.className = "scroll-hint";
+      hint.textContent = "Scroll the table sideways for more columns.";
+      box.after(hint);
+    }
+    if (box.scrollWidth > box.clientWidth + 1) {
+      box.setAttribute("data-overflows", "");
+      box.tabIndex = 0;
+    } else {
+      box.removeAttribute("data-overflows");
+      box.removeAttribute("tabindex");
+    }
+  });
+}
+markOverflow();
+window.addEventListener("resize", markOverflow);
+document.addEventListener("htmx:afterSettle", markOverflow);
+
 document.querySelectorAll("button.copy").forEach(function (button) {
   if (!navigator.clipboard) return;
   button.hidden = false;
