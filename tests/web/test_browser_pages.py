@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
-from playwright.sync_api import Page
+from playwright.sync_api import Page, ViewportSize
 
 from offerlab.web import Settings, create_app
 from tests.web.conftest import offer_body
@@ -26,7 +26,7 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is absent"),
 ]
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 #: A long offer name with no space to break at.
 LONG_NAME = "Google-Staff-Machine-Learning-Engineer-Offer-" * 4
 #: Queries that make a page show what it is for (the rest are visited bare).
