@@ -1,6 +1,7 @@
 """The API's answers as Pydantic models, for the OpenAPI document: the one error shape on
 every 4xx, and a typed body for every 2xx, so a generated client (and Schemathesis, which the
-tests run) can check what the server sends.
+tests run) can check what the server sends. A leaf module (it imports nothing of the app), so
+the guards, the error handlers and the routes all take the error shape from here.
 
 The routes return the services' JSON objects as they are (the CLI's ``--json`` output), not
 these models: a model here documents that object, and a test checks every answer against it.
@@ -28,6 +29,7 @@ __all__ = [
     "SimulateOut",
     "StoredOffer",
     "answers",
+    "error_body",
 ]
 
 
@@ -79,6 +81,13 @@ _WHEN = {
 API_ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": when} for status, when in _WHEN.items()
 }
+
+
+def error_body(
+    status: int, code: str, message: str, details: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
+    """The one error shape (:class:`ErrorBody`) as JSON-ready data."""
+    return {"error": {"status": status, "code": code, "message": message, "details": details or []}}
 
 
 def answers(model: type[BaseModel], status: int = 200) -> dict[int | str, dict[str, Any]]:

@@ -40,8 +40,7 @@ from offerlab.errors import (
 )
 from offerlab.store.account_repository import SESSION_LIFETIME, AccountRepository, SignedIn
 from offerlab.validation import validate_document
-from offerlab.web.api_models import API_ERRORS, SessionOut, answers
-from offerlab.web.errors import error_body
+from offerlab.web.api_models import API_ERRORS, SessionOut, answers, error_body
 
 __all__ = [
     "CSRF_FIELD",

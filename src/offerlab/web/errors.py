@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from offerlab.errors import OfferlabError, TooManyAttemptsError
+from offerlab.web.api_models import error_body
 
 __all__ = ["API_PREFIX", "error_body", "install_error_handlers"]
 
@@ -39,13 +40,6 @@ _CODES = {
     422: "invalid_input",
     429: "too_many_requests",
 }
-
-
-def error_body(
-    status: int, code: str, message: str, details: list[dict[str, str]] | None = None
-) -> dict[str, Any]:
-    """The one error shape."""
-    return {"error": {"status": status, "code": code, "message": message, "details": details or []}}
 
 
 def _location(loc: tuple[Any, ...] | list[Any]) -> str:

@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from offerlab.errors import PayloadTooLargeError
 from offerlab.validation import clip, control_character
-from offerlab.web.errors import error_body
+from offerlab.web.api_models import error_body
 
 __all__ = [
     "LOOPBACK_HOSTS",
