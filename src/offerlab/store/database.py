@@ -103,7 +103,11 @@ def migration_lock(engine: Engine) -> Iterator[None]:
     if engine.dialect.name == "postgresql":
         name = engine.url.render_as_string(hide_password=True)
         key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
-        with engine.connect() as conn:
+        try:
+            conn = engine.connect()
+        except OperationalError as error:
+            raise InputError(f"cannot open the database {engine.url!r}: {error.orig}") from None
+        with conn:
             conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
             conn.commit()
             try:
