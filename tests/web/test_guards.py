@@ -8,6 +8,7 @@ import logging
 import re
 import socket
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -162,3 +163,33 @@ def test_the_work_of_a_client_that_left_is_stopped(tmp_path: Path):
 
         assert httpx.get(base, timeout=5).text == "late"
     assert events == ["started", "started", "finished"]
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type", "head", "tail"),
+    [
+        (
+            "/offers/import",
+            "multipart/form-data; boundary=zz",
+            b'--zz\r\nContent-Disposition: form-data; name="file"; filename="a.toml"\r\n\r\n',
+            b"\r\n--zz--\r\n",
+        ),
+        ("/offers/new", "application/x-www-form-urlencoded", b"company=", b""),
+        ("/prep/practice", "application/x-www-form-urlencoded", b"problem=", b""),
+        ("/api/v1/evaluate", "application/json", b'{"company": "', b'"}'),
+    ],
+)
+def test_an_oversized_chunked_upload_is_413_on_every_body_reading_route(
+    client: TestClient, path: str, content_type: str, head: bytes, tail: bytes
+):
+    """No Content-Length: the limit is found while streaming, whatever reads the body (a
+    file upload, a form, JSON)."""
+
+    def chunks() -> Iterator[bytes]:
+        yield head
+        for _ in range(10):
+            yield b"x" * 8192
+        yield tail
+
+    response = client.post(path, content=chunks(), headers={"content-type": content_type})
+    assert_error(response, 413, "payload_too_large")
