@@ -169,3 +169,12 @@ def test_offer_show_on_a_deep_file_exits_2_with_a_located_message(tmp_path: Path
     result = CliRunner().invoke(app, ["offer", "show", str(big)])
     assert result.exit_code == 2
     assert "line 1, column 10: a number written with 5,000 characters" in result.stderr
+
+
+def test_market_import_of_a_deep_json_file_exits_2(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 3000 + "]" * 3000, encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'm.sqlite3'}"
+    result = CliRunner().invoke(app, ["market", "import", str(deep), "--db", db])
+    assert result.exit_code == 2, result.output
+    assert "line 1, column 33: lists and tables nested more than" in result.stderr
