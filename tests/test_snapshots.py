@@ -214,7 +214,8 @@ def test_prep(snapshot: Snapshot, tmp_path: Path) -> None:
 @pytest.fixture
 def api(tmp_path: Path) -> Iterator[TestClient]:
     settings = Settings(db=f"sqlite:///{tmp_path / 'web' / 'offerlab.sqlite3'}")
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+    app = create_app(settings)
+    with TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False) as client:
         yield client
 
 

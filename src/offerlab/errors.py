@@ -10,6 +10,7 @@ as it is (exit 2) and the web API returns it in its one JSON error shape. Valida
     │   ├── InvalidMoneyError          an amount or currency that is not valid
     │   ├── CurrencyMismatchError      arithmetic across two currencies
     │   └── ProblemsError              a file or document with one or more located problems
+    │       └── MalformedDocumentError text that does not parse (malformed, nested too deep)
     ├── MalformedRequestError          a request body that is not JSON at all (HTTP 400)
     ├── PayloadTooLargeError           a request body over the size limit (HTTP 413)
     ├── UnsupportedMediaTypeError      a request body of a type the route does not take (415)
@@ -30,6 +31,7 @@ __all__ = [
     "ForbiddenError",
     "InputError",
     "InvalidMoneyError",
+    "MalformedDocumentError",
     "MalformedRequestError",
     "NotFoundError",
     "OfferlabError",
@@ -204,3 +206,8 @@ class ProblemsError(InputError):
 
     def details(self) -> list[dict[str, str]]:
         return [p.as_dict() for p in self.problems]
+
+
+class MalformedDocumentError(ProblemsError):
+    """Text that cannot be read as its format at all: a syntax error, lists nested deeper than
+    any document needs, a number too long to read (each located by line and column)."""

@@ -15,15 +15,26 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, Field, ValidationError
 
-from offerlab.errors import Problem, ProblemsError
+from offerlab.errors import MalformedDocumentError, Problem, ProblemsError
 
 __all__ = [
+    "MAX_DEPTH",
+    "MAX_LONG_TEXT",
+    "MAX_NUMBER_CHARS",
+    "MAX_SHORT_TEXT",
+    "SHOWN_CHARS",
     "KeyedValueError",
     "KeyedValueErrors",
+    "LongText",
+    "ShortText",
+    "check_document",
+    "check_nesting",
+    "clip",
+    "control_character",
     "key_path",
     "parse_document",
     "problems_from_validation",
@@ -64,21 +75,68 @@ class KeyedValueErrors(ValueError):
             raise KeyedValueErrors(errors)
 
 
+def _plain_text(value: str) -> str:
+    bad = control_character(value)
+    if bad:
+        raise ValueError(
+            f"the text holds the control character {bad}; expected text without control "
+            "characters (tab and line breaks are fine)"
+        )
+    return value
+
+
+#: The longest short text (a name, company, title, level, location), in characters.
+MAX_SHORT_TEXT = 200
+#: The longest free text (notes), in characters.
+MAX_LONG_TEXT = 5000
+#: A name, company, title, level or location: at most :data:`MAX_SHORT_TEXT` characters,
+#: no control characters (NUL cannot be stored in PostgreSQL).
+ShortText = Annotated[str, Field(max_length=MAX_SHORT_TEXT), AfterValidator(_plain_text)]
+#: Free text (notes): at most :data:`MAX_LONG_TEXT` characters, no control characters.
+LongText = Annotated[str, Field(max_length=MAX_LONG_TEXT), AfterValidator(_plain_text)]
+
+
 #: The last loc part of an error about a dict's key (``skills.cooking.[key]``).
 _DICT_KEY = "[key]"
 
 
+#: The longest text of a user's value an error message repeats (the rest is cut, so a
+#: 500 KB value gives a short message, never an echo of itself).
+SHOWN_CHARS = 60
+
+
+def clip(text: str, width: int = SHOWN_CHARS) -> str:
+    """``text`` cut to ``width`` characters, saying how long it was when cut."""
+    if len(text) <= width:
+        return text
+    return f"{text[: width - 1]}\u2026 ({len(text):,} characters)"
+
+
 def show_value(value: Any) -> str:
-    """A user's value as they wrote it: ``6.5`` and ``'text'``, not ``Decimal('6.5')``."""
+    """A user's value as they wrote it: ``6.5`` and ``'text'``, not ``Decimal('6.5')``; long
+    values are cut (:data:`SHOWN_CHARS`) and nested lists are not walked (any depth is safe)."""
+    if isinstance(value, bool):
+        return repr(value)
     if isinstance(value, Decimal):
-        return f"{value:f}" if value.is_finite() and value.adjusted() < 21 else str(value)
+        if not value.is_finite() or value.adjusted() >= 21:
+            digits = len(value.as_tuple().digits)
+            return f"a number of {digits:,} digits" if digits > SHOWN_CHARS else str(value)
+        return clip(f"{value:f}")
+    if isinstance(value, int):
+        if value.bit_length() > 200:  # repr of an int over 4,300 digits raises
+            return f"a number of about {int(value.bit_length() * 0.30103):,} digits"
+        return clip(repr(value))
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict):
         return "a table"
-    if isinstance(value, list):
-        return "[" + ", ".join(show_value(v) for v in value) + "]"
-    return repr(value)
+    if isinstance(value, list | tuple):
+        shown = ["a list" if isinstance(v, list | tuple) else show_value(v) for v in value[:6]]
+        more = ", \u2026" if len(value) > 6 else ""
+        return clip("[" + ", ".join(shown) + more + "]")
+    if isinstance(value, str):
+        return repr(clip(value))
+    return clip(repr(value))
 
 
 def key_path(loc: Sequence[int | str]) -> str:
@@ -179,6 +237,10 @@ def _describe(
         return f"{value} is not a table", "a table of keys"
     if kind == "string_pattern_mismatch":
         return f"{value} has the wrong form", f"text matching {ctx.get('pattern', '')}"
+    if kind == "string_too_long":
+        return f"{value} is too long", f"at most {ctx.get('max_length', '')} characters"
+    if kind == "too_long":
+        return "has too many items", f"at most {ctx.get('max_length', '')} items"
     if kind == "string_too_short":
         return "must not be empty", "some text"
     if kind == "value_error":
@@ -293,6 +355,153 @@ def validate_document(model: type[ModelT], data: Any, source: str, what: str) ->
         raise ProblemsError(problems_from_validation(error, source, model), what) from None
 
 
+#: The deepest nesting of lists and tables a document may have. An offer file needs 6
+#: (``equity[0].schedule.events[0][1]``), an API body wrapping offers 8; anything deeper is
+#: refused before any code walks it (the parsers and the error messages recurse).
+MAX_DEPTH = 32
+#: The most characters a number may be written with (an amount of 1e12 has 13 digits; Python
+#: refuses to read an integer of over 4,300 digits at all).
+MAX_NUMBER_CHARS = 50
+#: The largest power of ten a decimal may carry (``1e999999`` is a typing mistake, and
+#: arithmetic on it overflows).
+MAX_EXPONENT = 100
+#: The longest key of a table.
+MAX_KEY_CHARS = 100
+
+#: Characters no text may hold: NUL (PostgreSQL cannot store it) and the other control
+#: characters but tab, line feed and carriage return.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Strings and brackets: enough of each syntax to measure nesting without parsing.
+_JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+_TOML_TOKENS = re.compile(
+    r"'''.*?'''|\"\"\"(?:[^\\]|\\.)*?\"\"\"|"
+    r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}]',
+    re.DOTALL,
+)
+_LONG_DIGITS = re.compile("[0-9][0-9_]{" + str(MAX_NUMBER_CHARS) + ",}")
+
+
+def control_character(text: str) -> str | None:
+    """The first character ``text`` may not hold (NUL, other control characters but tab and
+    line breaks), as ``U+0000``; None when there is none."""
+    found = _CONTROL.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def _where(text: str, offset: int) -> str:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return f"line {line}, column {column}"
+
+
+def _too_deep(source: str, where: str) -> Problem:
+    return Problem(
+        source,
+        where,
+        f"lists and tables nested more than {MAX_DEPTH} levels deep",
+        f"at most {MAX_DEPTH} levels",
+    )
+
+
+def _long_number(source: str, where: str, length: int) -> Problem:
+    return Problem(
+        source,
+        where,
+        f"a number written with {length:,} characters",
+        f"a number of at most {MAX_NUMBER_CHARS} characters",
+    )
+
+
+class _LongNumber(ValueError):
+    def __init__(self, literal: str) -> None:
+        super().__init__(literal[:20])
+        self.literal = literal
+
+
+def _json_int(literal: str) -> int:
+    if len(literal) > MAX_NUMBER_CHARS:
+        raise _LongNumber(literal)
+    return int(literal)
+
+
+def _json_decimal(literal: str) -> Decimal:
+    if len(literal) > MAX_NUMBER_CHARS:
+        raise _LongNumber(literal)
+    return Decimal(literal)
+
+
+def check_nesting(text: str, source: str, fmt: str, what: str) -> None:
+    """Refuse text whose lists and tables nest deeper than :data:`MAX_DEPTH`, at the line and
+    column where they do, before a parser recurses into it."""
+    depth = 0
+    for token in (_JSON_TOKENS if fmt == "json" else _TOML_TOKENS).finditer(text):
+        mark = token.group()
+        if mark in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                problem = _too_deep(source, _where(text, token.start()))
+                raise MalformedDocumentError([problem], what)
+        elif mark in "]}":
+            depth -= 1
+
+
+def check_document(data: Any, source: str, what: str) -> None:
+    """Refuse parsed data no document should hold, each problem at its key path: nesting
+    deeper than :data:`MAX_DEPTH` (dotted TOML keys nest without brackets), control
+    characters in text or keys, overlong keys, numbers beyond :data:`MAX_NUMBER_CHARS` digits
+    or :data:`MAX_EXPONENT`. Walks without recursion, so any depth is safe."""
+    problems: list[Problem] = []
+    stack: list[tuple[Any, tuple[int | str, ...]]] = [(data, ())]
+    while stack and len(problems) < 20:
+        value, loc = stack.pop()
+        where = key_path(loc) or "(top level)"
+        if isinstance(value, dict | list):
+            if len(loc) >= MAX_DEPTH:
+                problems.append(_too_deep(source, where))
+                continue
+            pairs = list(value.items()) if isinstance(value, dict) else list(enumerate(value))
+            for key, item in reversed(pairs):
+                if isinstance(key, str):
+                    if len(key) > MAX_KEY_CHARS:
+                        message = f"a key of {len(key):,} characters ({clip(key, 30)!r})"
+                        expected = f"a key of at most {MAX_KEY_CHARS} characters"
+                        problems.append(Problem(source, where, message, expected))
+                        continue
+                    bad = control_character(key)
+                    if bad:
+                        message = f"the key {key!r} holds the control character {bad}"
+                        problems.append(Problem(source, where, message, "a key of plain text"))
+                        continue
+                stack.append((item, (*loc, key)))
+        elif isinstance(value, str):
+            bad = control_character(value)
+            if bad:
+                message = f"the text holds the control character {bad}"
+                expected = "text without control characters (tab and line breaks are fine)"
+                problems.append(Problem(source, where, message, expected))
+        elif isinstance(value, bool):
+            continue
+        elif isinstance(value, int):
+            if value.bit_length() > MAX_NUMBER_CHARS * 3.32:
+                length = int(value.bit_length() * 0.30103) + 1
+                problems.append(_long_number(source, where, length))
+        elif isinstance(value, Decimal) and value.is_finite():
+            digits = len(value.as_tuple().digits)
+            if digits > MAX_NUMBER_CHARS:
+                problems.append(_long_number(source, where, digits))
+            elif abs(value.adjusted()) > MAX_EXPONENT:
+                problems.append(
+                    Problem(
+                        source,
+                        where,
+                        f"{show_value(value)} is out of range",
+                        f"a number between 1e-{MAX_EXPONENT} and 1e{MAX_EXPONENT}",
+                    )
+                )
+    if problems:
+        raise ProblemsError(problems, what)
+
+
 def _toml_problem(source: str, error: tomllib.TOMLDecodeError) -> Problem:
     text = str(error)
     match = re.search(r"\(at line (\d+), column (\d+)\)", text)
@@ -301,25 +510,45 @@ def _toml_problem(source: str, error: tomllib.TOMLDecodeError) -> Problem:
     return Problem(source, where, f"malformed TOML: {reason}", "a valid TOML document")
 
 
+def _parse(text: str, source: str, fmt: str, what: str) -> Any:
+    if fmt not in {"toml", "json"}:
+        problem = Problem(source, "", f"unknown format {fmt!r}", "toml or json")
+        raise ProblemsError([problem], what)
+    check_nesting(text, source, fmt, what)
+    try:
+        if fmt == "toml":
+            return tomllib.loads(text, parse_float=_json_decimal)
+        return json.loads(text, parse_float=_json_decimal, parse_int=_json_int)
+    except _LongNumber as error:
+        offset = max(text.find(error.literal), 0)
+        problem = _long_number(source, _where(text, offset), len(error.literal))
+    except tomllib.TOMLDecodeError as error:
+        problem = _toml_problem(source, error)
+    except json.JSONDecodeError as error:
+        problem = Problem(
+            source,
+            f"line {error.lineno}, column {error.colno}",
+            f"malformed JSON: {error.msg}",
+            "a valid JSON object",
+        )
+    except ValueError:  # tomllib reading an integer of over 4,300 digits
+        match = _LONG_DIGITS.search(text)
+        offset = match.start() if match else 0
+        length = len(match.group()) if match else 0
+        problem = _long_number(source, _where(text, offset), length)
+    except RecursionError:  # pragma: no cover - check_nesting stops this first
+        problem = _too_deep(source, "")
+    raise MalformedDocumentError([problem], what)
+
+
 def parse_document(text: str, source: str, fmt: str, what: str) -> Any:
-    """Parse TOML or JSON text with exact decimals; syntax errors become located problems."""
-    if fmt == "toml":
-        try:
-            return tomllib.loads(text, parse_float=Decimal)
-        except tomllib.TOMLDecodeError as error:
-            raise ProblemsError([_toml_problem(source, error)], what) from None
-    if fmt == "json":
-        try:
-            return json.loads(text, parse_float=Decimal)
-        except json.JSONDecodeError as error:
-            problem = Problem(
-                source,
-                f"line {error.lineno}, column {error.colno}",
-                f"malformed JSON: {error.msg}",
-                "a valid JSON object",
-            )
-            raise ProblemsError([problem], what) from None
-    raise ProblemsError([Problem(source, "", f"unknown format {fmt!r}", "toml or json")], what)
+    """Parse TOML or JSON text with exact decimals. Text that does not parse is a
+    :class:`~offerlab.errors.MalformedDocumentError`, data no document should hold (see
+    :func:`check_document`) a :class:`~offerlab.errors.ProblemsError`; each problem is
+    located, and nothing recurses however deep the input."""
+    data = _parse(text, source, fmt, what)
+    check_document(data, source, what)
+    return data
 
 
 def read_document(path: str | Path, what: str) -> Any:

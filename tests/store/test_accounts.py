@@ -3,10 +3,12 @@ removal taking the account's data with it, and the ``offerlab users`` commands."
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from argon2 import PasswordHasher
@@ -352,3 +354,58 @@ def test_migration_0005_gives_existing_logs_to_the_plan_they_were_made_for(tmp_p
     rows = {str(problem): plan_id for problem, plan_id in found}
     assert rows == {"only a": 1, "only b": 2, "both": None, "outside": 3}
     engine.dispose()
+
+
+class SlowHasher(PasswordHasher):
+    """Cheap argon2 parameters, and a verify that takes 50 ms: long enough for every
+    concurrent attempt to be inside its check at once if the count were not atomic."""
+
+    def __init__(self) -> None:
+        super().__init__(time_cost=1, memory_cost=1024, parallelism=1)
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
+
+        time.sleep(0.05)
+        return super().verify(hash, password)
+
+
+def test_the_sign_in_limit_holds_under_concurrency(store_url: str):
+    """40 wrong guesses at one account at once: at most the limit are checked."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    with Store(store_url, columnar=False) as opened:
+        accounts = AccountRepository(opened, hasher=SlowHasher())
+        accounts.add("alice", PASSWORD)
+        start = threading.Barrier(40)
+
+        def guess(i: int) -> str:
+            start.wait()
+            try:
+                accounts.sign_in("alice", f"wrong guess {i}", f"10.0.0.{i}")
+            except AuthenticationError:
+                return "checked"
+            except TooManyAttemptsError:
+                return "refused"
+            return "signed in"
+
+        with ThreadPoolExecutor(40) as pool:
+            outcomes = list(pool.map(guess, range(40)))
+        assert outcomes.count("checked") == MAX_FAILURES_PER_ACCOUNT, outcomes
+        assert outcomes.count("refused") == 40 - MAX_FAILURES_PER_ACCOUNT
+        # The right password is refused too while the account is locked.
+        with pytest.raises(TooManyAttemptsError):
+            accounts.sign_in("alice", PASSWORD, "10.0.1.1")
+
+
+def test_a_name_no_account_can_have_is_a_wrong_name_on_every_backend(store_url: str):
+    """A NUL (PostgreSQL cannot store or compare it), a space, 10,000 characters."""
+    with Store(store_url, columnar=False) as opened:
+        accounts = AccountRepository(opened, hasher=SlowHasher())
+        accounts.add("alice", PASSWORD)
+        for name in ("ali\x00ce", "alice smith", "a" * 10_000, "\x00"):
+            with pytest.raises(AuthenticationError, match="wrong account name or password"):
+                accounts.sign_in(name, PASSWORD, "10.0.0.1")
+        with pytest.raises(AuthenticationError):
+            accounts.sign_in("alice", "wrong", "bad\x00client")
+        assert accounts.sign_in("alice", PASSWORD, "10.0.0.2").account.username == "alice"

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -19,12 +20,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(app: FastAPI, host: str = "127.0.0.1") -> Iterator[str]:
-    """``app`` served until the block ends; yields its base URL (``http://host:port``)."""
+def serving(app: FastAPI, host: str = "127.0.0.1", **options: Any) -> Iterator[str]:
+    """``app`` served until the block ends; yields its base URL (``http://host:port``).
+    ``options`` go to ``uvicorn.Config`` (by default, proxy headers are ignored, as
+    ``offerlab serve`` does)."""
     import uvicorn
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    options = {"proxy_headers": False, **options}
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **options)
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

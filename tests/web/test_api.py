@@ -167,7 +167,7 @@ def test_huge_bodies_are_413(client: TestClient, google):
             yield b" " * 1024
 
     assert_error(client.post("/api/v1/offers", content=chunks()), 413, "payload_too_large")
-    assert client.get("/api/v1/offers").json() == {"offers": []}
+    assert client.get("/api/v1/offers").json() == {"offers": [], "next": None}
 
 
 def test_user_errors_are_never_500(client: TestClient, google):
@@ -199,6 +199,57 @@ def test_openapi_documents_the_api(client: TestClient):
     assert {"/api/v1/compare", "/api/v1/negotiate", "/api/v1/bands", "/api/v1/map"} <= paths
     body = schema["paths"]["/api/v1/evaluate"]["post"]["requestBody"]
     assert "base" in json.dumps(body)
+    # Every operation documents the one error shape for each error status, and a typed
+    # body for its success (not FastAPI's {"detail": ...} or a free-form object).
+    assert "HTTPValidationError" not in json.dumps(schema)
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            for status in ("400", "403", "404", "405", "413", "415", "422", "429"):
+                error = responses[status]["content"]["application/json"]["schema"]
+                assert error == {"$ref": "#/components/schemas/ErrorBody"}, (method, path)
+            ok = next(s for s in responses if s.startswith("2"))
+            if ok != "204":
+                typed = responses[ok]["content"]["application/json"]["schema"]
+                assert typed["$ref"].startswith("#/components/schemas/"), (method, path)
+
+
+def test_every_answer_is_what_the_openapi_document_says(client: TestClient, google, amazon):
+    """Real answers of every route, checked against the documented models (the fuzz test
+    checks generated requests the same way)."""
+    from offerlab.web.api_models import (
+        BandsOut,
+        CompareOut,
+        EvaluateOut,
+        LevelsOut,
+        MapOut,
+        NegotiateOut,
+        OfferPage,
+        SimulateOut,
+        StoredOffer,
+    )
+
+    first = client.post("/api/v1/offers", json=google)
+    second = client.post("/api/v1/offers", json=amazon).json()["id"]
+    ids = [first.json()["id"], second]
+    for model, response in (
+        (StoredOffer, first),
+        (EvaluateOut, client.post("/api/v1/evaluate", json=google)),
+        (OfferPage, client.get("/api/v1/offers")),
+        (StoredOffer, client.get(f"/api/v1/offers/{ids[0]}")),
+        (StoredOffer, client.put(f"/api/v1/offers/{ids[0]}", json=google)),
+        (CompareOut, client.post("/api/v1/compare", json={"ids": ids})),
+        (
+            NegotiateOut,
+            client.post("/api/v1/negotiate", json={"id": ids[0], "competing_ids": [second]}),
+        ),
+        (SimulateOut, client.post("/api/v1/simulate", json={"ids": ids, "paths": 200, "seed": 3})),
+        (BandsOut, client.get("/api/v1/bands", params={"company": "Google", "level": "L5"})),
+        (LevelsOut, client.get("/api/v1/levels/Google")),
+        (MapOut, client.get("/api/v1/map", params={"from": "Google", "level": "L5", "to": "Meta"})),
+    ):
+        assert response.status_code < 300, response.text
+        model.model_validate(response.json(), strict=False)
 
 
 def test_simulate_is_bounded_and_reproducible(client: TestClient, google, amazon):
@@ -224,7 +275,8 @@ def test_simulate_is_bounded_and_reproducible(client: TestClient, google, amazon
 @pytest.mark.postgres
 def test_offers_crud_on_postgresql(pg_url: str, google, amazon):
     """The same API over PostgreSQL: saved offers, ids, errors."""
-    with TestClient(create_app(Settings(db=pg_url)), raise_server_exceptions=False) as client:
+    app = create_app(Settings(db=pg_url))
+    with TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False) as client:
         first = client.post("/api/v1/offers", json=google).json()
         second = client.post("/api/v1/offers", json=amazon).json()
         assert [o["id"] for o in client.get("/api/v1/offers").json()["offers"]] == [
@@ -254,7 +306,7 @@ def test_other_sites_cannot_change_data(client: TestClient, google):
         "forbidden",
     )
     assert client.get(f"/api/v1/offers/{offer_id}").status_code == 200
-    same = {"origin": "http://testserver"}
+    same = {"origin": "http://127.0.0.1"}
     assert client.post(f"/offers/{offer_id}/delete", headers=same).status_code == 200
     assert client.get(f"/api/v1/offers/{offer_id}").status_code == 404
 
@@ -268,3 +320,42 @@ def test_api_docs_use_the_vendored_swagger_ui(client: TestClient):
     script = client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js")
     assert script.status_code == 200
     assert len(script.content) > 1_000_000
+
+
+def test_offers_are_listed_a_page_at_a_time_with_an_opaque_cursor(
+    client: TestClient, google, amazon
+):
+    from offerlab.web.api import MAX_PAGE_SIZE, PAGE_SIZE
+
+    ids = []
+    for i in range(PAGE_SIZE + 7):
+        body = {**(google if i % 2 else amazon), "name": f"offer {i}"}
+        ids.append(client.post("/api/v1/offers", json=body).json()["id"])
+    first = client.get("/api/v1/offers").json()
+    assert [o["id"] for o in first["offers"]] == ids[:PAGE_SIZE]
+    assert first["next"]
+    assert str(ids[PAGE_SIZE - 1]) not in first["next"]  # opaque, not an id to edit
+    # Stable: an offer added meanwhile comes at the end, and a deleted one just goes.
+    client.delete(f"/api/v1/offers/{ids[PAGE_SIZE]}")
+    later = client.post("/api/v1/offers", json=google).json()["id"]
+    second = client.get("/api/v1/offers", params={"cursor": first["next"]}).json()
+    assert [o["id"] for o in second["offers"]] == [*ids[PAGE_SIZE + 1 :], later]
+    assert second["next"] is None
+    small = client.get("/api/v1/offers", params={"limit": 5}).json()
+    assert len(small["offers"]) == 5
+    again = client.get("/api/v1/offers", params={"limit": 5, "cursor": small["next"]}).json()
+    assert again["offers"][0]["id"] == ids[5]
+    error = assert_error(
+        client.get("/api/v1/offers", params={"cursor": "bm9wZQ"}), 422, "invalid_input"
+    )
+    assert error["details"][0]["location"] == "cursor"
+    assert_error(
+        client.get("/api/v1/offers", params={"limit": MAX_PAGE_SIZE + 1}), 422, "invalid_input"
+    )
+    # The page lists the same pages, with a link to the next one.
+    page = client.get("/offers")
+    assert page.text.count('name="ids"') == PAGE_SIZE
+    assert f'href="/offers?cursor={first["next"]}"' in page.text
+    rest = client.get(f"/offers?cursor={first['next']}")
+    assert rest.text.count('name="ids"') == len(second["offers"])
+    assert 'href="/offers">First page' in rest.text

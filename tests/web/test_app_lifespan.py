@@ -13,7 +13,7 @@ from offerlab.web import Settings, create_app
 def test_start_up_objects_are_frozen_while_serving(db_url: str):
     gc.unfreeze()
     app = create_app(Settings(db=db_url))
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://localhost") as client:
         assert gc.get_freeze_count() > 10_000  # the app and the libraries it loaded
         assert client.get("/healthz").status_code == 200
     assert gc.get_freeze_count() == 0

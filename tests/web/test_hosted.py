@@ -4,18 +4,24 @@ and each user seeing and changing only their own offers, plans and logs (another
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+import httpx
 import pytest
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from offerlab.store.account_repository import MAX_FAILURES_PER_ACCOUNT, AccountRepository
 from offerlab.store.prep_repository import PrepRepository
 from offerlab.web import Settings, create_app
+from tests.web.serving import serving
 from tests.web.test_pages import FORM
 
 pytestmark = pytest.mark.postgres
@@ -26,7 +32,11 @@ PASSWORD = {"alice": "alice's long pass phrase", "bob": "bob's other pass phrase
 @pytest.fixture
 def hosted(pg_url: str) -> Iterator[FastAPI]:
     """A hosted app on a fresh PostgreSQL schema with two accounts, alice and bob."""
-    app = create_app(Settings(db=pg_url, hosted=True, max_body_bytes=64 * 1024))
+    # Served under its public name (a proxy passes it on), allowed with --allow-host.
+    settings = Settings(
+        db=pg_url, hosted=True, max_body_bytes=64 * 1024, allowed_hosts=("testserver",)
+    )
+    app = create_app(settings)
     accounts: AccountRepository = app.state.accounts
     for name, password in PASSWORD.items():
         accounts.add(name, password)
@@ -157,7 +167,7 @@ def test_another_users_offer_is_not_found_through_the_api(hosted: FastAPI, googl
     _error(bob.post("/api/v1/compare", json={"ids": [offer_id, offer_id]}, headers=bob_csrf), 404)
     _error(bob.post("/api/v1/negotiate", json={"id": offer_id}, headers=bob_csrf), 404)
     _error(bob.post("/api/v1/simulate", json={"ids": [offer_id]}, headers=bob_csrf), 404)
-    assert bob.get("/api/v1/offers").json() == {"offers": []}
+    assert bob.get("/api/v1/offers").json() == {"offers": [], "next": None}
 
     # Alice's offer is untouched, and she can still change and delete it.
     mine = alice.get(f"/api/v1/offers/{offer_id}")
@@ -339,8 +349,75 @@ def test_sign_out_ends_the_session(hosted: FastAPI):
     assert pages.get("/offers", follow_redirects=False).status_code == 303
 
     api, header = api_client(hosted, "bob")
+    # Signing out changes state: without the CSRF token it is refused, and nothing ends.
+    _error(api.delete("/api/v1/session"), 403)
+    _error(api.delete("/api/v1/session", headers={"X-CSRF-Token": "forged"}), 403)
+    assert api.get("/api/v1/session").status_code == 200
     assert api.delete("/api/v1/session", headers=header).status_code == 204
     _error(api.get("/api/v1/offers"), 401)
+
+
+class CountingHasher(PasswordHasher):
+    """Records how many hashes run at once (cheap parameters, 30 ms each)."""
+
+    def __init__(self) -> None:
+        super().__init__(time_cost=1, memory_cost=1024, parallelism=1)
+        self.lock = threading.Lock()
+        self.running = 0
+        self.most = 0
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
+        with self.lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+        try:
+            time.sleep(0.03)
+            return super().verify(hash, password)
+        finally:
+            with self.lock:
+                self.running -= 1
+
+
+def test_concurrent_password_hashing_is_bounded(pg_url: str):
+    """30 sign-ins at once over a real server: at most max_hashing hashes run together."""
+    settings = Settings(db=pg_url, hosted=True, max_hashing=3)
+    app = create_app(settings)
+    accounts: AccountRepository = app.state.accounts
+    accounts.add("alice", PASSWORD["alice"])
+    hasher = CountingHasher()
+    accounts.hasher = hasher
+    body = {"username": "alice", "password": PASSWORD["alice"]}
+    with serving(app) as base, ThreadPoolExecutor(30) as pool:
+
+        def sign_in(_: int) -> int:
+            return httpx.post(f"{base}/api/v1/session", json=body, timeout=30).status_code
+
+        statuses = list(pool.map(sign_in, range(30)))
+    app.state.store.close()
+    assert statuses == [201] * 30
+    assert 1 < hasher.most <= 3
+
+
+def test_x_forwarded_for_is_believed_only_from_configured_proxies(pg_url: str):
+    """The per-address sign-in limit counts the connection's address unless a proxy is
+    configured: a client cannot pick a new address for each guess."""
+    from sqlalchemy import text
+
+    for trusted, expected in (("", "127.0.0.1"), ("127.0.0.1", "203.0.113.9")):
+        settings = Settings(db=pg_url, hosted=True, forwarded_allow_ips=trusted)
+        app = create_app(settings)
+        with serving(app, **settings.uvicorn_options()) as base:
+            response = httpx.post(
+                f"{base}/api/v1/session",
+                json={"username": "nobody", "password": "wrong"},
+                headers={"X-Forwarded-For": "203.0.113.9"},
+            )
+        assert response.status_code == 401
+        with app.state.store.engine.begin() as conn:
+            clients = [row[0] for row in conn.execute(text("SELECT client FROM login_failures"))]
+            conn.execute(text("DELETE FROM login_failures"))
+        app.state.store.close()
+        assert clients == [expected]
 
 
 def test_market_data_is_imported_by_the_admin_and_read_only_for_users(

@@ -12,15 +12,30 @@ from typing import Any
 
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Err, Ok
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from offerlab.web import Settings, create_app
 
 EXAMPLES = 12
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 def test_no_server_errors_for_any_generated_request(tmp_path: Path) -> None:
-    app = create_app(Settings(db=f"sqlite:///{tmp_path / 'fuzz.sqlite3'}"))
+    # Schemathesis calls the app as http://testserver.
+    app = create_app(
+        Settings(db=f"sqlite:///{tmp_path / 'fuzz.sqlite3'}", allowed_hosts=("testserver",))
+    )
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
     results = list(schema.get_all_operations())
     assert not [r for r in results if isinstance(r, Err)], "the schema has invalid operations"
@@ -42,6 +57,9 @@ def test_no_server_errors_for_any_generated_request(tmp_path: Path) -> None:
             response = case.call()
             statuses[(f"{case.method} {case.path}", response.status_code)] += 1
             assert response.status_code < 500, (case.method, case.path, response.text)
+            # The answer is what the OpenAPI document says: a documented status, its content
+            # type, and a body valid against its schema (the error model on every 4xx).
+            case.validate_response(response, checks=CHECKS)
             if response.status_code >= 400:
                 error = response.json()["error"]
                 assert set(error) == {"status", "code", "message", "details"}

@@ -37,12 +37,19 @@ def upgrade_command(ctx: typer.Context, db: DbOption = None) -> None:
     """Create the database or migrate it to the newest schema."""
     url = resolve_db(ctx, db)
     # The store (SQLAlchemy, Alembic) loads only for the commands that use it.
-    from offerlab.store.database import current_revision, head_revision, make_engine, upgrade
+    from offerlab.store.database import (
+        current_revision,
+        head_revision,
+        make_engine,
+        migration_lock,
+        upgrade,
+    )
 
     engine = make_engine(url)
     try:
-        before = current_revision(engine)
-        upgrade(engine)
+        with migration_lock(engine):
+            before = current_revision(engine)
+            upgrade(engine)
         after = current_revision(engine)
     finally:
         engine.dispose()

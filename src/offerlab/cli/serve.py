@@ -48,6 +48,32 @@ def serve(
             help="Worker processes, 1-64 (more than 1: PostgreSQL only).",
         ),
     ] = 1,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            metavar="NAME",
+            help="Also answer to this host name (repeatable; * for any). "
+            "By default only 127.0.0.1, localhost and [::1].",
+        ),
+    ] = None,
+    forwarded_allow_ips: Annotated[
+        str,
+        typer.Option(
+            "--forwarded-allow-ips",
+            metavar="IPS",
+            help="Believe X-Forwarded-For from these proxy addresses (comma-separated). "
+            "By default the header is ignored.",
+        ),
+    ] = "",
+    max_hashing: Annotated[
+        int,
+        typer.Option(
+            "--max-hashing",
+            callback=between(1, 64, "--max-hashing"),
+            help="Sign-ins checked at once per process, 1-64 (each takes ~64 MiB).",
+        ),
+    ] = 4,
 ) -> None:
     """Serve the web app and the JSON API (pages at /offers, API at /api/v1)."""
     import uvicorn
@@ -55,7 +81,14 @@ def serve(
     from offerlab.web import Settings, create_app
     from offerlab.web.workers import check_workers, serve_workers
 
-    settings = Settings(db=resolve_db(ctx, db), hosted=hosted, max_body_bytes=max_body)
+    settings = Settings(
+        db=resolve_db(ctx, db),
+        hosted=hosted,
+        max_body_bytes=max_body,
+        allowed_hosts=tuple(allow_host or ()),
+        max_hashing=max_hashing,
+        forwarded_allow_ips=forwarded_allow_ips,
+    )
     check_workers(settings, workers)  # before anything is said or served
     if hosted:
         from offerlab.store import Store
@@ -79,4 +112,4 @@ def serve(
         serve_workers(settings, host, port, workers)
         return
     app = create_app(settings)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning", **settings.uvicorn_options())

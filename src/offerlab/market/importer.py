@@ -24,6 +24,7 @@ import duckdb
 from offerlab.errors import InputError, Problem
 from offerlab.market.records import AMOUNT_FIELDS, FIELDS, FORMATS, REQUIRED_FIELDS, YEAR_FIELDS
 from offerlab.money import CURRENCIES
+from offerlab.validation import check_nesting
 
 __all__ = [
     "FORMATS",
@@ -239,7 +240,9 @@ def read_plan(
 
 def _load_json(path: Path) -> list[dict[str, Any]]:
     try:
-        data = json.loads(path.read_text("utf-8-sig"), parse_float=str, parse_int=str)
+        text = path.read_text("utf-8-sig")
+        check_nesting(text, str(path), "json", "not a market data file")
+        data = json.loads(text, parse_float=str, parse_int=str)
     except UnicodeDecodeError:
         raise InputError(f"{path}: not a CSV or JSON file (it is not UTF-8 text)") from None
     except json.JSONDecodeError as error:

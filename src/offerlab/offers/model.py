@@ -22,7 +22,7 @@ from offerlab.offers.vesting import (
     preset,
     preset_names,
 )
-from offerlab.validation import KeyedValueError, KeyedValueErrors
+from offerlab.validation import KeyedValueError, KeyedValueErrors, ShortText
 
 __all__ = [
     "EquityGrant",
@@ -40,6 +40,10 @@ __all__ = [
 MAX_AMOUNT = Decimal("1e12")
 Amount = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, description="a non-negative amount")]
 Percent = Annotated[Decimal, Field(ge=0, le=1000, description="a percentage, e.g. 15 for 15%")]
+#: The most equity grants, other items, yearly percentages or vesting events one offer lists.
+MAX_ITEMS = 100
+#: The furthest month after the start any vest or cliff may be (50 years).
+MAX_MONTHS = 600
 
 
 class _Model(BaseModel):
@@ -49,17 +53,28 @@ class _Model(BaseModel):
 class ScheduleSpec(_Model):
     """A custom vesting schedule: yearly percentages with a cadence, or explicit events."""
 
-    years: list[Annotated[Decimal, Field(ge=0)]] | None = Field(
-        default=None, description="percent of the grant vesting in each year, e.g. [25, 25, 25, 25]"
+    years: list[Annotated[Decimal, Field(ge=0, le=100)]] | None = Field(
+        default=None,
+        max_length=MAX_ITEMS,
+        description="percent of the grant vesting in each year, e.g. [25, 25, 25, 25]",
     )
     cadence: Cadence | list[Cadence] = Field(
         default="quarterly", description="vests within a year: one cadence, or one per year"
     )
-    cliff_months: Annotated[int, Field(ge=0)] = Field(
+    cliff_months: Annotated[int, Field(ge=0, le=MAX_MONTHS)] = Field(
         default=0, description="vests before this month are held and paid at the cliff"
     )
-    events: list[tuple[Annotated[int, Field(ge=0)], Annotated[Decimal, Field(gt=0)]]] | None = (
-        Field(default=None, description="explicit [month after grant, percent] vests")
+    events: (
+        list[
+            tuple[
+                Annotated[int, Field(ge=0, le=MAX_MONTHS)], Annotated[Decimal, Field(gt=0, le=100)]
+            ]
+        ]
+        | None
+    ) = Field(
+        default=None,
+        max_length=MAX_ITEMS,
+        description="explicit [month after grant, percent] vests",
     )
 
     @model_validator(mode="after")
@@ -143,6 +158,7 @@ class SigningBonus(_Model):
     amount: Amount | None = Field(default=None, description="paid at the start (offer year 1)")
     payments: list[Amount] | None = Field(
         default=None,
+        max_length=MAX_ITEMS,
         description="amounts by offer year: payments[k] is paid at the start of year k+1",
     )
     clawback_months: Annotated[int, Field(ge=0)] = Field(
@@ -189,10 +205,14 @@ class Liquidity(_Model):
     later vests are sold as they vest. Months count from the offer's start date."""
 
     tender_months: list[Annotated[int, Field(ge=0, le=600)]] | None = Field(
-        default=None, description="months after the start date of each tender offer"
+        default=None,
+        max_length=MAX_ITEMS,
+        description="months after the start date of each tender offer",
     )
     tender_dates: list[date] | None = Field(
-        default=None, description="dates of the tender offers (needs the offer's start_date)"
+        default=None,
+        max_length=MAX_ITEMS,
+        description="dates of the tender offers (needs the offer's start_date)",
     )
     tender_every_months: Annotated[int, Field(ge=1, le=600)] | None = Field(
         default=None, description="a tender offer every this many months"
@@ -298,7 +318,7 @@ class EquityGrant(_Model):
     """A grant of equity: RSUs (the default), stock options, or other units (profit
     participation units), sized by a value in money or a number of shares at a price."""
 
-    name: str | None = Field(default=None, description="a label, e.g. 'new-hire RSU'")
+    name: ShortText | None = Field(default=None, description="a label, e.g. 'new-hire RSU'")
     kind: EquityKind = Field(
         default="rsu",
         description="'rsu' (restricted stock units, the default), 'option' (stock options) or "
@@ -349,7 +369,7 @@ class EquityGrant(_Model):
         description="a preset name or a custom schedule; default: the company's preset, "
         "else 'standard'",
     )
-    start_month: Annotated[int, Field(ge=0)] = Field(
+    start_month: Annotated[int, Field(ge=0, le=MAX_MONTHS)] = Field(
         default=0, description="months after the start date when the grant starts vesting"
     )
 
@@ -493,7 +513,7 @@ class Refreshers(_Model):
 class OtherItem(_Model):
     """A named cash item: one-off (relocation) or annual (401k match, ESPP gain)."""
 
-    name: str = Field(min_length=1, description="what it is, e.g. 'relocation'")
+    name: ShortText = Field(min_length=1, description="what it is, e.g. 'relocation'")
     amount: Amount = Field(description="the amount; for annual items, per year")
     recurring: Literal["once", "annual"] = Field(default="once")
     year: Annotated[int, Field(ge=1, le=50)] = Field(
@@ -514,12 +534,16 @@ class OtherItem(_Model):
 class Offer(_Model):
     """A job offer. Amounts are gross, annual unless stated, in ``currency``."""
 
-    name: str | None = Field(default=None, description="a label; default: company, title, level")
-    company: str = Field(min_length=1)
-    title: str = Field(min_length=1)
-    level: str = Field(min_length=1, description="the company's own level name, e.g. 62 or L5")
-    location: str = Field(min_length=1, description="e.g. 'Redmond, WA'")
-    currency: str = Field(default="USD", description="ISO 4217 code of every amount")
+    name: ShortText | None = Field(
+        default=None, description="a label; default: company, title, level"
+    )
+    company: ShortText = Field(min_length=1)
+    title: ShortText = Field(min_length=1)
+    level: ShortText = Field(
+        min_length=1, description="the company's own level name, e.g. 62 or L5"
+    )
+    location: ShortText = Field(min_length=1, description="e.g. 'Redmond, WA'")
+    currency: str = Field(default="USD", max_length=3, description="ISO 4217 code of every amount")
     start_date: date | None = Field(default=None, description="first day of work")
     base: Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT)] = Field(description="annual base salary")
     raise_pct: Annotated[Decimal, Field(ge=-100, le=100)] = Field(
@@ -536,9 +560,9 @@ class Offer(_Model):
         description="MM-DD end of the bonus year, used to prorate the first bonus",
     )
     signing: SigningBonus | None = None
-    equity: list[EquityGrant] = Field(default_factory=list)
+    equity: list[EquityGrant] = Field(default_factory=list, max_length=MAX_ITEMS)
     refreshers: Refreshers | None = None
-    other: list[OtherItem] = Field(default_factory=list)
+    other: list[OtherItem] = Field(default_factory=list, max_length=MAX_ITEMS)
     liquidity: LiquidityField = Field(
         default=None,
         description="the company's shares: 'public' (sold as they vest), 'private' (no sale "

@@ -62,6 +62,19 @@ MIN_PASSWORD = 10
 MAX_PASSWORD = 256
 
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._@+-]{1,63}")
+#: The name failed sign-ins with a name no account can have are counted under.
+_NO_SUCH_NAME = "(not an account name)"
+
+
+def _storable(client: str) -> str:
+    """A client address as kept with a failure: 64 characters, nothing the database cannot
+    store (an address comes from the connection, but a proxy header could say anything)."""
+    return "".join(c if c.isprintable() else "?" for c in client[:64])
+
+
+def _lock_key(key: str) -> int:
+    """A 64-bit PostgreSQL advisory lock key for ``key``."""
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big", signed=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,14 +208,14 @@ class AccountRepository:
         signed = self.session(token)
         if signed is None:
             raise AuthenticationError("sign in first")
-        name, now = signed.account.username, self.clock()
-        self._check_limits(name, client[:64], now)
+        name = signed.account.username
+        attempt = self._claim_attempt(name, _storable(client), self.clock())
         with Session(self.engine) as session:
             row = session.get(AccountRow, signed.account.id)
             stored = row.password_hash if row is not None else ""
         if not self._verified(stored, current):
-            self._record_failure(name, client[:64], now)
             raise AuthenticationError("the current password is wrong; nothing was changed")
+        self._forget_attempt(attempt)
         if new == current:
             raise InputError("the new password is the current one; choose another")
         self.set_password(signed.account.username, new, keep_token=token)
@@ -229,17 +242,26 @@ class AccountRepository:
         often lately (checked first, so guessing stops even at the right password);
         :class:`AuthenticationError` for a wrong name or password (the same message and
         about the same time either way, so the answer does not tell which names exist).
+        Each attempt is counted before its password is checked (:meth:`_claim_attempt`), so
+        the limits hold however many attempts arrive at once.
         """
         name = username.strip().lower()[:64]
-        client = client[:64]
+        # A name that cannot be an account (a NUL, a space) is counted under one stand-in:
+        # it names no one, and text that the database cannot store never reaches it.
+        valid = _USERNAME.fullmatch(name) is not None
+        if not valid:
+            name = _NO_SUCH_NAME
+        client = _storable(client)
         now = self.clock()
-        self._check_limits(name, client, now)
-        with Session(self.engine) as session:
-            row = session.scalars(select(AccountRow).where(AccountRow.username == name)).first()
-            stored = row.password_hash if row is not None else _dummy_hash(self.hasher)
+        attempt = self._claim_attempt(name, client, now)
+        row = None
+        if valid:
+            with Session(self.engine) as session:
+                query = select(AccountRow).where(AccountRow.username == name)
+                row = session.scalars(query).first()
+        stored = row.password_hash if row is not None else _dummy_hash(self.hasher)
         if not self._verified(stored, password) or row is None:
-            self._record_failure(name, client, now)
-            raise AuthenticationError("wrong account name or password")
+            raise AuthenticationError("wrong account name or password")  # the attempt stays
         token = secrets.token_urlsafe(32)
         csrf = secrets.token_urlsafe(32)
         expires = now + SESSION_LIFETIME
@@ -248,7 +270,9 @@ class AccountRepository:
                 fresh = session.get(AccountRow, row.id)
                 if fresh is not None:
                     fresh.password_hash = self.hasher.hash(password)
+            # The account's failures (this attempt among them) no longer count.
             session.execute(delete(LoginFailureRow).where(LoginFailureRow.username == name))
+            session.execute(delete(LoginFailureRow).where(LoginFailureRow.id == attempt))
             session.execute(delete(SessionRow).where(SessionRow.expires_at < now))
             session.add(
                 SessionRow(
@@ -261,40 +285,52 @@ class AccountRepository:
             )
         return SignedIn(_account(row), token, csrf, expires)
 
-    def _record_failure(self, name: str, client: str, now: datetime) -> None:
-        with Session(self.engine) as session, session.begin():
-            # Failures older than the window no longer count: drop them as new ones come.
-            session.execute(
-                delete(LoginFailureRow).where(LoginFailureRow.failed_at < now - FAILURE_WINDOW)
-            )
-            session.add(LoginFailureRow(username=name, client=client, failed_at=now))
+    def _claim_attempt(self, name: str, client: str, now: datetime) -> int:
+        """Count a sign-in attempt for ``name`` and ``client`` as a failure before its
+        password is checked, and return its id (a right password then forgets it); refuse
+        it with :class:`TooManyAttemptsError` if either has failed too often lately.
 
-    def _verified(self, stored: str, password: str) -> bool:
-        try:
-            return self.hasher.verify(stored, password)
-        except (VerificationError, InvalidHashError):
-            return False
-
-    def _check_limits(self, name: str, client: str, now: datetime) -> None:
+        Counting and recording are one step in the database, so 40 attempts at once are
+        counted one after another, not all against the same count: on PostgreSQL under an
+        advisory lock per name and per client; on SQLite the insert comes first and holds
+        the database's write lock until the count is done."""
         since = now - FAILURE_WINDOW
-        recent = LoginFailureRow.failed_at >= since
-        with Session(self.engine) as session:
+        with Session(self.engine) as session, session.begin():
+            if self.engine.dialect.name == "postgresql":
+                for key in sorted({f"name:{name}", f"client:{client}"}):
+                    session.execute(select(func.pg_advisory_xact_lock(_lock_key(key))))
+            attempt = LoginFailureRow(username=name, client=client, failed_at=now)
+            session.add(attempt)
+            session.flush()
             for column, key, limit in (
                 (LoginFailureRow.username, name, MAX_FAILURES_PER_ACCOUNT),
                 (LoginFailureRow.client, client, MAX_FAILURES_PER_CLIENT),
             ):
                 count, oldest = session.execute(
                     select(func.count(), func.min(LoginFailureRow.failed_at)).where(
-                        column == key, recent
+                        column == key, LoginFailureRow.failed_at >= since
                     )
                 ).one()
-                if count >= limit:
+                if count > limit:  # this attempt is one of them
                     wait = as_utc(oldest) + FAILURE_WINDOW - now
                     seconds = max(1, int(wait.total_seconds()) + 1)
                     raise TooManyAttemptsError(
                         f"too many failed sign-ins; try again in {seconds} seconds",
                         retry_after=seconds,
                     )
+            # Failures older than the window no longer count: drop them as new ones come.
+            session.execute(delete(LoginFailureRow).where(LoginFailureRow.failed_at < since))
+            return attempt.id
+
+    def _forget_attempt(self, attempt: int) -> None:
+        with Session(self.engine) as session, session.begin():
+            session.execute(delete(LoginFailureRow).where(LoginFailureRow.id == attempt))
+
+    def _verified(self, stored: str, password: str) -> bool:
+        try:
+            return self.hasher.verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return False
 
     def session(self, token: str) -> SignedIn | None:
         """The live session for a cookie's ``token``, or None (unknown or ended)."""

@@ -6,6 +6,9 @@ API on a configuration built here, so an installed offerlab can migrate its own 
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
@@ -14,7 +17,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from filelock import FileLock, Timeout
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
@@ -27,6 +31,8 @@ __all__ = [
     "current_revision",
     "head_revision",
     "make_engine",
+    "migrate",
+    "migration_lock",
     "upgrade",
 ]
 
@@ -85,6 +91,54 @@ def current_revision(engine: Engine) -> str | None:
             return MigrationContext.configure(conn).get_current_revision()
     except OperationalError as error:
         raise InputError(f"cannot open the database {engine.url!r}: {error.orig}") from None
+
+
+@contextmanager
+def migration_lock(engine: Engine) -> Iterator[None]:
+    """Hold the database's migration lock: one process at a time checks and migrates, so
+    ``serve`` and ``market import`` starting together on a new store cannot both create
+    its tables. PostgreSQL: an advisory lock (per database URL, schema options included);
+    SQLite: a lock file beside the database (``offerlab.sqlite3.lock``); an in-memory
+    database has one user and needs none."""
+    if engine.dialect.name == "postgresql":
+        name = engine.url.render_as_string(hide_password=True)
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        try:
+            conn = engine.connect()
+        except OperationalError as error:
+            raise InputError(f"cannot open the database {engine.url!r}: {error.orig}") from None
+        with conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                conn.commit()
+        return
+    path = engine.url.database
+    if engine.dialect.name != "sqlite" or not path or path == ":memory:":
+        yield
+        return
+    with FileLock(f"{path}.lock", timeout=120):
+        yield
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the database to the newest revision if it is not there, under
+    :func:`migration_lock` (checked again once the lock is held: another process may have
+    migrated meanwhile)."""
+    if current_revision(engine) == head_revision():
+        return
+    try:
+        with migration_lock(engine):
+            if current_revision(engine) != head_revision():
+                upgrade(engine)
+    except Timeout:
+        raise InputError(
+            f"cannot migrate the database {engine.url!r}: another offerlab process has held "
+            "its migration lock for two minutes"
+        ) from None
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -7,6 +7,7 @@ local app), so one user can never see or change another's offers: a wrong owner 
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -19,7 +20,7 @@ from offerlab.store.database import as_utc
 from offerlab.store.offer_models import SavedOfferRow
 from offerlab.store.repository import Store
 
-__all__ = ["MAX_ID", "OfferRepository", "SavedOffer"]
+__all__ = ["MAX_ID", "OfferName", "OfferRepository", "SavedOffer"]
 
 #: Ids are 32-bit on every backend; a larger number names no offer.
 MAX_ID = 2**31 - 1
@@ -33,6 +34,14 @@ class SavedOffer:
     offer: Offer
     created_at: datetime
     updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OfferName:
+    """A saved offer's id and name (what a list to pick from shows)."""
+
+    id: int
+    name: str
 
 
 class OfferRepository:
@@ -76,7 +85,8 @@ class OfferRepository:
             return self._saved(self._row(session, offer_id))
 
     def list(self) -> list[SavedOffer]:
-        """Every saved offer of the owner, oldest first."""
+        """Every saved offer of the owner, oldest first (for a few; :meth:`page` for a list
+        that can grow)."""
         query = (
             select(SavedOfferRow)
             .where(SavedOfferRow.owner == self.owner)
@@ -84,6 +94,31 @@ class OfferRepository:
         )
         with Session(self.engine) as session:
             return [self._saved(row) for row in session.scalars(query)]
+
+    def page(self, after: int, limit: int) -> tuple[builtins.list[SavedOffer], bool]:
+        """Up to ``limit`` saved offers with ids above ``after``, oldest first (a stable
+        order: ids only grow), and whether more follow."""
+        query = (
+            select(SavedOfferRow)
+            .where(SavedOfferRow.owner == self.owner, SavedOfferRow.id > after)
+            .order_by(SavedOfferRow.id)
+            .limit(limit + 1)
+        )
+        with Session(self.engine) as session:
+            rows = list(session.scalars(query))
+        return [self._saved(row) for row in rows[:limit]], len(rows) > limit
+
+    def names(self, limit: int) -> builtins.list[OfferName]:
+        """The ids and names of the owner's ``limit`` newest offers, newest first, without
+        reading the offers (for lists to pick from)."""
+        query = (
+            select(SavedOfferRow.id, SavedOfferRow.name)
+            .where(SavedOfferRow.owner == self.owner)
+            .order_by(SavedOfferRow.id.desc())
+            .limit(limit)
+        )
+        with Session(self.engine) as session:
+            return [OfferName(id, name) for id, name in session.execute(query)]
 
     def replace(self, offer_id: int, offer: Offer) -> SavedOffer:
         """Replace the saved offer ``offer_id`` with ``offer``, keeping its id."""

@@ -43,7 +43,8 @@ from offerlab.store.backends import (
     Where,
 )
 from offerlab.store.columnar import columnar_path
-from offerlab.store.database import current_revision, head_revision, make_engine, upgrade
+from offerlab.store.database import make_engine
+from offerlab.store.database import migrate as migrate_database
 from offerlab.store.models import Source
 
 __all__ = [
@@ -62,8 +63,8 @@ class Store:
     def __init__(self, url: str, *, columnar: bool | None = None, migrate: bool = True) -> None:
         self.url = url
         self.engine: Engine = make_engine(url)
-        if migrate and current_revision(self.engine) != head_revision():
-            upgrade(self.engine)
+        if migrate:
+            migrate_database(self.engine)
         use_columnar = self.engine.dialect.name == "sqlite" if columnar is None else columnar
         self.records: RecordStore = (
             ColumnarRecords(columnar_path(url)) if use_columnar else SqlRecords(self.engine)

@@ -7,18 +7,23 @@ validated by :func:`offerlab.offers.offer_from_mapping`, so a wrong key comes ba
 
 from __future__ import annotations
 
-import json
+import base64
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from offerlab.errors import InputError, MalformedRequestError, Problem, ProblemsError
+from offerlab.errors import (
+    InputError,
+    MalformedDocumentError,
+    MalformedRequestError,
+    Problem,
+    ProblemsError,
+)
 from offerlab.market.bands import band
 from offerlab.market.levels import company_levels, map_level
 from offerlab.negotiate import plan_json, plan_negotiation
@@ -26,14 +31,32 @@ from offerlab.negotiate.service import StoreMarketView
 from offerlab.offers import Offer, compare, evaluate, offer_from_mapping, offer_json_schema
 from offerlab.offers.service import offer_warnings
 from offerlab.store import MarketRepository, Store
-from offerlab.store.offer_repository import OfferRepository, SavedOffer
-from offerlab.validation import validate_document
+from offerlab.store.offer_repository import MAX_ID, OfferRepository, SavedOffer
+from offerlab.validation import parse_document, show_value, validate_document
+from offerlab.web.api_models import (
+    API_ERRORS,
+    BandsOut,
+    CompareOut,
+    EvaluateOut,
+    LevelsOut,
+    MapOut,
+    NegotiateOut,
+    OfferPage,
+    SimulateOut,
+    StoredOffer,
+    answers,
+)
 from offerlab.web.app import plain, plain_object
 from offerlab.web.auth import owner_of
 
 __all__ = [
+    "MAX_PAGE_SIZE",
     "MAX_PATHS",
+    "PAGE_SIZE",
+    "PICK_LIMIT",
     "api_router",
+    "decode_cursor",
+    "encode_cursor",
     "market_lock",
     "offer_repository",
     "read_json",
@@ -60,24 +83,56 @@ def offer_repository(request: Request) -> OfferRepository:
 
 
 async def read_json(request: Request) -> Any:
-    """The body as JSON with exact decimals; not JSON at all is a 400."""
+    """The body as JSON with exact decimals. Not JSON at all (or nested deeper than any
+    document needs, or a number too long to read) is a 400; text no document should hold
+    (a NUL, an overlong key) a 422, each located."""
     raw = await request.body()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise MalformedRequestError("the request body is not UTF-8 text") from None
     try:
-        return json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as error:
-        problem = Problem(
-            "<body>",
-            f"line {error.lineno}, column {error.colno}",
-            f"malformed JSON: {error.msg}",
-            "a valid JSON object",
-        )
+        return parse_document(text, "<body>", "json", "invalid request")
+    except MalformedDocumentError as error:
         raise MalformedRequestError(
-            f"the request body is not JSON: {error.msg}", [problem]
+            f"the request body is not JSON offerlab can read: {error.problems[0].message}",
+            error.problems,
         ) from None
+
+
+#: Saved offers per page (API and ``/offers``) unless ``limit`` says otherwise, and the most.
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+#: The most offers a list to pick from (compare, negotiate, market) shows: the newest.
+PICK_LIMIT = 200
+_CURSOR_PREFIX = "offers-after:"
+
+
+def encode_cursor(after: int) -> str:
+    """An opaque cursor for the page after offer ``after``."""
+    raw = f"{_CURSOR_PREFIX}{after}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int:
+    """The offer id a cursor from :func:`encode_cursor` continues after (0: the first page);
+    anything else is a located 422."""
+    if not cursor:
+        return 0
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        raw = ""
+    after = raw.removeprefix(_CURSOR_PREFIX)
+    if not raw.startswith(_CURSOR_PREFIX) or not (after.isascii() and after.isdigit()):
+        problem = Problem(
+            "<query>",
+            "cursor",
+            f"{show_value(cursor)} is not a cursor this server gave",
+            "the `next` value of the previous page, or no cursor for the first",
+        )
+        raise ProblemsError([problem], "invalid cursor")
+    return min(int(after[:12]), MAX_ID)
 
 
 def saved_json(saved: SavedOffer) -> dict[str, Any]:
@@ -229,9 +284,14 @@ def negotiate_plan(store: Store, offer: Offer, competing: list[Offer]) -> dict[s
 
 def api_router() -> APIRouter:
     """The ``/api/v1`` routes."""
-    router = APIRouter(tags=["api"])
+    router = APIRouter(tags=["api"], responses=API_ERRORS)
 
-    @router.post("/evaluate", openapi_extra=_offer_body(), response_model=dict[str, Any])
+    @router.post(
+        "/evaluate",
+        openapi_extra=_offer_body(),
+        response_model=None,
+        responses=answers(EvaluateOut),
+    )
     async def evaluate_offer(request: Request, years: YearsQuery = 4) -> JSONResponse:
         """An offer (the offer file's keys) in; the ``offer show --json`` object out."""
         offer = offer_from_mapping(await read_json(request), "<body>")
@@ -239,23 +299,45 @@ def api_router() -> APIRouter:
         # FastAPI's response model would give, without its validation pass (the hot path).
         return JSONResponse({**evaluate(offer, years).as_json(), "warnings": warnings_json(offer)})
 
-    @router.get("/offers")
-    def list_offers(request: Request) -> dict[str, Any]:
-        """Every saved offer."""
-        return {"offers": [saved_json(s) for s in offer_repository(request).list()]}
+    @router.get("/offers", response_model=None, responses=answers(OfferPage))
+    def list_offers(
+        request: Request,
+        limit: Annotated[
+            int, Query(ge=1, le=MAX_PAGE_SIZE, description="offers on this page")
+        ] = PAGE_SIZE,
+        cursor: Annotated[
+            str | None, Query(max_length=100, description="`next` of the previous page")
+        ] = None,
+    ) -> dict[str, Any]:
+        """Saved offers, oldest first, a page at a time: ``next`` is the cursor of the next
+        page (null on the last)."""
+        saved, more = offer_repository(request).page(decode_cursor(cursor), limit)
+        following = encode_cursor(saved[-1].id) if more and saved else None
+        return {"offers": [saved_json(s) for s in saved], "next": following}
 
-    @router.post("/offers", status_code=201, openapi_extra=_offer_body())
+    @router.post(
+        "/offers",
+        status_code=201,
+        openapi_extra=_offer_body(),
+        response_model=None,
+        responses=answers(StoredOffer, 201),
+    )
     async def create_offer(request: Request) -> dict[str, Any]:
         """Save an offer (the same JSON as evaluate); the stored offer comes back with its id."""
         offer = offer_from_mapping(await read_json(request), "<body>")
         return saved_json(offer_repository(request).add(offer))
 
-    @router.get("/offers/{offer_id}")
+    @router.get("/offers/{offer_id}", response_model=None, responses=answers(StoredOffer))
     def get_offer(request: Request, offer_id: int) -> dict[str, Any]:
         """One saved offer, with its plausibility warnings."""
         return saved_json(offer_repository(request).get(offer_id))
 
-    @router.put("/offers/{offer_id}", openapi_extra=_offer_body())
+    @router.put(
+        "/offers/{offer_id}",
+        openapi_extra=_offer_body(),
+        response_model=None,
+        responses=answers(StoredOffer),
+    )
     async def replace_offer(request: Request, offer_id: int) -> dict[str, Any]:
         """Replace a saved offer, keeping its id."""
         repo = offer_repository(request)
@@ -263,13 +345,20 @@ def api_router() -> APIRouter:
         offer = offer_from_mapping(await read_json(request), "<body>")
         return saved_json(repo.replace(offer_id, offer))
 
-    @router.delete("/offers/{offer_id}", status_code=204)
+    @router.delete(
+        "/offers/{offer_id}", status_code=204, responses={204: {"description": "deleted"}}
+    )
     def delete_offer(request: Request, offer_id: int) -> Response:
         """Delete a saved offer."""
         offer_repository(request).delete(offer_id)
         return Response(status_code=204)
 
-    @router.post("/compare", openapi_extra=_model_body(CompareBody))
+    @router.post(
+        "/compare",
+        openapi_extra=_model_body(CompareBody),
+        response_model=None,
+        responses=answers(CompareOut),
+    )
     async def compare_route(request: Request) -> dict[str, Any]:
         """Two or more offers (saved ids first, then given offers) side by side."""
         body: CompareBody = _validated(CompareBody, await read_json(request))
@@ -278,7 +367,12 @@ def api_router() -> APIRouter:
         warnings = _all_warnings(offers, body.ids, "offers")
         return {**compare_offers(offers, body.years), "warnings": warnings}
 
-    @router.post("/negotiate", openapi_extra=_model_body(NegotiateBody))
+    @router.post(
+        "/negotiate",
+        openapi_extra=_model_body(NegotiateBody),
+        response_model=None,
+        responses=answers(NegotiateOut),
+    )
     async def negotiate_route(request: Request) -> dict[str, Any]:
         """The negotiation plan (the ``negotiate --json`` object) for one offer."""
         body: NegotiateBody = _validated(NegotiateBody, await read_json(request))
@@ -298,7 +392,12 @@ def api_router() -> APIRouter:
         plan = negotiate_plan(request.app.state.store, offer, competing)
         return {**plan, "warnings": warnings}
 
-    @router.post("/simulate", openapi_extra=_model_body(SimulateBody))
+    @router.post(
+        "/simulate",
+        openapi_extra=_model_body(SimulateBody),
+        response_model=None,
+        responses=answers(SimulateOut),
+    )
     async def simulate_route(request: Request) -> dict[str, Any]:
         """Stock-price scenarios: percentiles of each year's pay, P(first beats), break-even."""
         body: SimulateBody = _validated(SimulateBody, await read_json(request))
@@ -307,7 +406,7 @@ def api_router() -> APIRouter:
         warnings = _all_warnings(offers, body.ids, "offers")
         return {**simulate_offers(offers, body), "warnings": warnings}
 
-    @router.get("/bands")
+    @router.get("/bands", response_model=None, responses=answers(BandsOut))
     def bands_route(
         request: Request,
         company: Annotated[str, Query(min_length=1, max_length=100)],
@@ -333,7 +432,7 @@ def api_router() -> APIRouter:
             )
             return plain_object(result.as_json())
 
-    @router.get("/levels/{company}")
+    @router.get("/levels/{company}", response_model=None, responses=answers(LevelsOut))
     def levels_route(company: str) -> dict[str, Any]:
         """A company's level ladder with what the records say about each level."""
         return {
@@ -341,7 +440,7 @@ def api_router() -> APIRouter:
             "levels": [plain(stats.as_dict()) for stats in company_levels(company)],
         }
 
-    @router.get("/map")
+    @router.get("/map", response_model=None, responses=answers(MapOut))
     def map_route(
         company: Annotated[str, Query(min_length=1, max_length=100, alias="from")],
         level: Annotated[str, Query(min_length=1, max_length=50)],

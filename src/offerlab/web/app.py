@@ -14,24 +14,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fastapi import Depends, FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from offerlab.config import database_url
-from offerlab.errors import PayloadTooLargeError
 from offerlab.store import Store
-from offerlab.web.errors import error_body, install_error_handlers
+from offerlab.web.errors import install_error_handlers
+from offerlab.web.guards import (
+    BodyLimit,
+    CancelOnDisconnect,
+    HostAllowList,
+    SameOrigin,
+    SecurityHeaders,
+)
 
 __all__ = [
-    "SECURITY_HEADERS",
     "SETTINGS_ENV",
     "STATIC",
-    "BodyLimit",
-    "SameOrigin",
-    "SecurityHeaders",
     "Settings",
     "app_from_env",
     "create_app",
@@ -51,97 +51,25 @@ class Settings:
     db: str | None = None
     hosted: bool = False
     max_body_bytes: int = 512 * 1024
+    #: Host names answered besides 127.0.0.1, localhost and [::1] (``--allow-host``; ``*``
+    #: for any): the public name behind a proxy, or this machine's name on a LAN.
+    allowed_hosts: tuple[str, ...] = ()
+    #: Sign-ins (argon2 hashes, ~64 MiB each) computed at once by one process.
+    max_hashing: int = 4
+    #: Addresses of proxies whose ``X-Forwarded-For`` is believed (``--forwarded-allow-ips``,
+    #: comma-separated; ``*`` for any); empty: the header is ignored and the client is the
+    #: connection's peer, so no client can pick the address its sign-in failures count to.
+    forwarded_allow_ips: str = ""
+
+    def uvicorn_options(self) -> dict[str, Any]:
+        """uvicorn's proxy-header settings: trusted only from the configured proxies."""
+        if not self.forwarded_allow_ips:
+            return {"proxy_headers": False}
+        return {"proxy_headers": True, "forwarded_allow_ips": self.forwarded_allow_ips}
 
     @property
     def database_url(self) -> str:
         return database_url(self.db)
-
-
-class BodyLimit:
-    """Refuse request bodies over ``limit`` bytes with a 413 in the one error shape: at once
-    when Content-Length says so, else as soon as the streamed body passes the limit."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers", [])).get(b"content-length")
-        too_big = PayloadTooLargeError(f"the request body is over the {self.limit:,}-byte limit")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            body = error_body(413, too_big.code, too_big.message)
-            await JSONResponse(body, status_code=413)(scope, receive, send)
-            return
-        seen = 0
-
-        async def limited() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise too_big
-            return message
-
-        await self.app(scope, limited, send)
-
-
-#: Headers on every response: no MIME sniffing (a JSON error is never run as HTML), no framing.
-SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"same-origin"),
-)
-
-
-class SecurityHeaders:
-    """Add :data:`SECURITY_HEADERS` to every HTTP response."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
-
-
-_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
-class SameOrigin:
-    """Refuse a state-changing request that a browser says comes from another site (403).
-
-    A page on another site can make the browser POST a form or a ``text/plain`` body to this
-    app on localhost; browsers send ``Origin`` with such requests, so comparing it with
-    ``Host`` stops them. Clients that send no ``Origin`` (curl, scripts) are not affected.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] in _UNSAFE:
-            headers = dict(scope.get("headers", []))
-            origin = headers.get(b"origin", b"").decode("latin-1")
-            host = headers.get(b"host", b"").decode("latin-1")
-            if origin and origin.split("://", 1)[-1] != host:
-                body = error_body(
-                    403, "forbidden", f"a request from {origin} may not change data here"
-                )
-                await JSONResponse(body, status_code=403)(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -164,7 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     from offerlab.web.api import api_router
     from offerlab.web.auth import SignedInOnly, auth_router, csrf_protect
-    from offerlab.web.pages import page_router, templates
+    from offerlab.web.pages import page_router, render_page, templates
     from offerlab.web.prep_pages import prep_router
 
     app = FastAPI(
@@ -196,22 +124,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return RedirectResponse("/offers", status_code=303)
 
     @app.get("/api/docs", include_in_schema=False)
-    def api_docs() -> HTMLResponse:
-        vendor = "/static/vendor/swagger-ui"
-        return get_swagger_ui_html(
-            openapi_url="/api/v1/openapi.json",
-            title="offerlab API",
-            swagger_js_url=f"{vendor}/swagger-ui-bundle.js",
-            swagger_css_url=f"{vendor}/swagger-ui.css",
-            swagger_favicon_url="/static/favicon.svg",
-            # No badge from validator.swagger.io: the page asks nothing of the internet.
-            swagger_ui_parameters={"validatorUrl": None},
-        )
+    def api_docs(request: Request) -> HTMLResponse:
+        # Swagger UI, vendored, started by static/api-docs.js (FastAPI's page loads it from a
+        # CDN and starts it with an inline script, which the Content-Security-Policy refuses).
+        return render_page(request, "api_docs.html")
 
+    # Outermost last: headers on every answer, then the host, the origin, the body's size.
     if settings.hosted:
         app.add_middleware(SignedInOnly, accounts=app.state.accounts)
+    app.add_middleware(CancelOnDisconnect)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(SameOrigin)
+    app.add_middleware(HostAllowList, allowed=tuple(settings.allowed_hosts))
     app.add_middleware(SecurityHeaders)
 
     def openapi() -> dict[str, Any]:
@@ -233,7 +157,9 @@ def app_from_env() -> FastAPI:
     raw = os.environ.get(SETTINGS_ENV)
     if not raw:
         raise RuntimeError(f"${SETTINGS_ENV} is not set; start the app with `offerlab serve`")
-    return create_app(Settings(**json.loads(raw)))
+    values = json.loads(raw)
+    values["allowed_hosts"] = tuple(values.get("allowed_hosts", ()))
+    return create_app(Settings(**values))
 
 
 def hoist_defs(document: dict[str, Any]) -> dict[str, Any]:

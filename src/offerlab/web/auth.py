@@ -18,6 +18,8 @@ The local app has one unnamed user (owner ``""``) and none of this runs. With
 from __future__ import annotations
 
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -38,7 +40,7 @@ from offerlab.errors import (
 )
 from offerlab.store.account_repository import SESSION_LIFETIME, AccountRepository, SignedIn
 from offerlab.validation import validate_document
-from offerlab.web.errors import error_body
+from offerlab.web.api_models import API_ERRORS, SessionOut, answers, error_body
 
 __all__ = [
     "CSRF_FIELD",
@@ -61,7 +63,10 @@ LOGIN_COOKIE = "__Host-offerlab_login"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 
-_PUBLIC = frozenset({"/login", "/api/v1/session", "/healthz"})
+_SIGN_IN = frozenset({"/login", "/api/v1/session"})
+_PUBLIC = _SIGN_IN | {"/healthz"}
+#: How long a sign-in waits for a free hashing slot before it is refused (429).
+HASHING_WAIT_SECONDS = 10
 _SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -95,9 +100,10 @@ async def csrf_protect(request: Request) -> None:
     if request.method in _SAFE or not request.app.state.settings.hosted:
         return
     session = signed_in(request)
-    if session is None or request.url.path in _PUBLIC:
+    if session is None or (request.method == "POST" and request.url.path in _SIGN_IN):
         # Signing in checks its own: the form's double submit; the API's JSON-only body,
         # which another site's page cannot send without the browser saying where from.
+        # Signing out (DELETE /api/v1/session) changes state like any other request.
         return
     sent = request.headers.get(CSRF_HEADER)
     if sent is None and _is_form(request):
@@ -108,6 +114,29 @@ async def csrf_protect(request: Request) -> None:
             "this request has no valid CSRF token: reload the page and submit it again "
             f"(API clients send the {CSRF_HEADER} header from GET /api/v1/session)"
         )
+
+
+@asynccontextmanager
+async def hashing_slot(request: Request) -> AsyncIterator[None]:
+    """One of the process's ``Settings.max_hashing`` slots for checking or making a password
+    hash (argon2id takes ~64 MiB for a moment). A request waits in the event loop, not in a
+    thread, for up to :data:`HASHING_WAIT_SECONDS`, then is refused with 429."""
+    state = request.app.state
+    slots: anyio.Semaphore | None = getattr(state, "hashing", None)
+    if slots is None:
+        slots = state.hashing = anyio.Semaphore(state.settings.max_hashing)
+    acquired = False
+    with anyio.move_on_after(HASHING_WAIT_SECONDS):
+        await slots.acquire()
+        acquired = True
+    if not acquired:
+        raise TooManyAttemptsError(
+            "too many sign-ins at once; try again in a few seconds", retry_after=5
+        )
+    try:
+        yield
+    finally:
+        slots.release()
 
 
 def _is_form(request: Request) -> bool:
@@ -239,9 +268,10 @@ def auth_router() -> APIRouter:
                 request, 403, "the sign-in form had expired; please sign in again", next
             )
         try:
-            session = await anyio.to_thread.run_sync(
-                _accounts(request).sign_in, username, password, _client(request)
-            )
+            async with hashing_slot(request):
+                session = await anyio.to_thread.run_sync(
+                    _accounts(request).sign_in, username, password, _client(request)
+                )
         except TooManyAttemptsError as error:
             refused = login_page(request, 429, error.message, next)
             refused.headers["Retry-After"] = str(error.retry_after)
@@ -286,13 +316,14 @@ def auth_router() -> APIRouter:
         if new != again:
             return account_page(request, 422, {"again": "the two new passwords differ"})
         try:
-            await anyio.to_thread.run_sync(
-                _accounts(request).change_password,
-                request.cookies.get(SESSION_COOKIE, ""),
-                current,
-                new,
-                _client(request),
-            )
+            async with hashing_slot(request):
+                await anyio.to_thread.run_sync(
+                    _accounts(request).change_password,
+                    request.cookies.get(SESSION_COOKIE, ""),
+                    current,
+                    new,
+                    _client(request),
+                )
         except TooManyAttemptsError as error:
             refused = account_page(request, 429, {"current": error.message})
             refused.headers["Retry-After"] = str(error.retry_after)
@@ -303,7 +334,13 @@ def auth_router() -> APIRouter:
             return account_page(request, error.http_status, {"new": error.message})
         return RedirectResponse("/account?changed=true", 303)
 
-    @router.post("/api/v1/session", status_code=201, tags=["session"])
+    @router.post(
+        "/api/v1/session",
+        status_code=201,
+        tags=["session"],
+        response_model=None,
+        responses=API_ERRORS | answers(SessionOut, 201),
+    )
     async def api_sign_in(request: Request) -> JSONResponse:
         """Sign in (hosted mode): sets the session cookie and returns the CSRF token to send
         as ``X-CSRF-Token`` with every POST, PUT and DELETE."""
@@ -318,14 +355,20 @@ def auth_router() -> APIRouter:
         body: SignInBody = validate_document(
             SignInBody, await read_json(request), "<body>", "invalid sign-in"
         )
-        session = await anyio.to_thread.run_sync(
-            _accounts(request).sign_in, body.username, body.password, _client(request)
-        )
+        async with hashing_slot(request):
+            session = await anyio.to_thread.run_sync(
+                _accounts(request).sign_in, body.username, body.password, _client(request)
+            )
         response = JSONResponse(_session_json(session), status_code=201)
         _set_session_cookie(response, session)
         return response
 
-    @router.get("/api/v1/session", tags=["session"])
+    @router.get(
+        "/api/v1/session",
+        tags=["session"],
+        response_model=None,
+        responses=API_ERRORS | answers(SessionOut),
+    )
     def api_session(request: Request) -> dict[str, Any]:
         """Who is signed in, the CSRF token and when the session ends."""
         session = signed_in(request)
@@ -333,7 +376,12 @@ def auth_router() -> APIRouter:
             raise AuthenticationError("not signed in: POST /api/v1/session")
         return _session_json(session)
 
-    @router.delete("/api/v1/session", status_code=204, tags=["session"])
+    @router.delete(
+        "/api/v1/session",
+        status_code=204,
+        tags=["session"],
+        responses=API_ERRORS | {204: {"description": "signed out"}},
+    )
     def api_sign_out(request: Request) -> Response:
         """Sign out: the session ends on the server and its cookie is removed."""
         _accounts(request).sign_out(request.cookies.get(SESSION_COOKIE, ""))

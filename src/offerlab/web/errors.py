@@ -19,8 +19,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from offerlab.errors import OfferlabError, TooManyAttemptsError
+from offerlab.web.api_models import error_body
 
 __all__ = ["API_PREFIX", "error_body", "install_error_handlers"]
 
@@ -38,13 +40,6 @@ _CODES = {
     422: "invalid_input",
     429: "too_many_requests",
 }
-
-
-def error_body(
-    status: int, code: str, message: str, details: list[dict[str, str]] | None = None
-) -> dict[str, Any]:
-    """The one error shape."""
-    return {"error": {"status": status, "code": code, "message": message, "details": details or []}}
 
 
 def _location(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -116,6 +111,12 @@ async def _http_error(request: Request, error: Exception) -> Response:
     return response
 
 
+async def _client_gone(request: Request, error: Exception) -> Response:
+    # Nobody is left to read an answer, and nothing went wrong here: one quiet line.
+    _log.info("client left during %s %s", request.method, request.url.path)
+    return Response(status_code=400)
+
+
 async def _unexpected(request: Request, error: Exception) -> Response:
     _log.exception("unexpected error on %s %s", request.method, request.url.path)
     body = error_body(500, "internal_error", "an unexpected error; it has been logged")
@@ -127,4 +128,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(OfferlabError, _offerlab_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(ClientDisconnect, _client_gone)
     app.add_exception_handler(Exception, _unexpected)

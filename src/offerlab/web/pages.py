@@ -6,7 +6,8 @@ Every page reads without JavaScript; charts are Plotly figures drawn by the bund
 
 from __future__ import annotations
 
-import tomllib
+import json
+import re
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from html import escape
@@ -17,6 +18,7 @@ import tomli_w
 from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from offerlab.errors import InputError, NotFoundError, OfferlabError, Problem, ProblemsError
 from offerlab.market.bands import band
@@ -34,9 +36,15 @@ from offerlab.offers.fileformat import toml_ready
 from offerlab.offers.metrics import COMPONENTS, OfferEvaluation
 from offerlab.offers.service import offer_warnings
 from offerlab.store import MarketRepository, Store
+from offerlab.store.offer_repository import OfferName, OfferRepository, SavedOffer
+from offerlab.validation import clip, parse_document
 from offerlab.web.api import (
     MAX_PATHS,
+    PAGE_SIZE,
+    PICK_LIMIT,
     compare_offers,
+    decode_cursor,
+    encode_cursor,
     market_lock,
     negotiate_plan,
     offer_repository,
@@ -84,7 +92,14 @@ def templates() -> Jinja2Templates:
     env.env.globals["pct"] = percentile_label
     env.env.globals["csrf_input"] = csrf_input
     env.env.globals["account_label"] = account_label
+    env.env.globals["plotly_tags"] = plotly_tags
     return env
+
+
+def _is_id(text: str) -> bool:
+    """Whether ``text`` can be an offer id: ASCII digits (``'²'.isdigit()`` is true, and
+    ``int('²')`` fails), at most 10 of them."""
+    return text.isascii() and text.isdigit() and len(text) <= 10
 
 
 def _money(value: Any) -> str:
@@ -112,6 +127,37 @@ def see_other(request: Request, url: str) -> Response:
 def render_error(request: Request, status: int, error: dict[str, Any]) -> HTMLResponse:
     """An error as a page (the same status, code, message and details as the API's)."""
     return render_page(request, "error.html", status, error=error)
+
+
+def chart_html(figure: Any, div_id: str) -> Markup:
+    """A Plotly figure as an element that ``offerlab.js`` draws: the figure's JSON in a
+    ``data-figure`` attribute (escaped), no inline script, so the page's Content-Security-
+    Policy needs no ``unsafe-inline``; htmx swaps draw their charts the same way."""
+    spec = json.loads(figure.to_json())
+    document = json.dumps({"data": spec["data"], "layout": spec["layout"], "config": CHART_CONFIG})
+    return Markup('<div id="{}" class="plot" data-figure="{}"></div>').format(div_id, document)
+
+
+@cache
+def _plotly_style_ids() -> tuple[str, ...]:
+    """Ids of the style elements Plotly's bundle adds on load unless one with the id exists
+    (its map styles): the page provides them, empty and with its nonce, as the CSP wants."""
+    return tuple(dict.fromkeys(re.findall(r'getElementById\("([0-9a-f]{64})"\)', plotly_js())))
+
+
+def plotly_tags(request: Request) -> Markup:
+    """The ``<head>`` tags of a page with charts: Plotly's script (served from the installed
+    package) and the empty, nonce-carrying style elements it would otherwise create."""
+    nonce = request.state.csp_nonce
+    if request.headers.get("hx-request") == "true":
+        # htmx parses the answer into a document of its own, whose style elements the
+        # browser reports against the page's nonce; the page has them already.
+        return Markup('<script src="/assets/plotly.min.js"></script>')
+    styles = Markup("").join(
+        Markup('<style id="{}" nonce="{}"></style>').format(i, nonce) for i in _plotly_style_ids()
+    )
+    # The styles first: the script looks for them as it loads.
+    return styles + Markup('<script src="/assets/plotly.min.js"></script>')
 
 
 @cache
@@ -150,13 +196,8 @@ def _document(fields: dict[str, str], sections: str) -> dict[str, Any]:
                 data[key] = text  # validation says what is wrong with it, at this field
         else:
             data[key] = text
-    try:
-        extra = tomllib.loads(sections, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as error:
-        raise ProblemsError(
-            [Problem("form", "sections", f"malformed TOML: {error}", "a valid TOML document")],
-            "invalid offer",
-        ) from None
+    # Read like an offer file: located problems, any depth or length of input is safe.
+    extra = parse_document(sections, "form", "toml", "invalid offer")
     for key, value in extra.items():
         if key in data:
             raise ProblemsError(
@@ -266,13 +307,7 @@ def _compare_chart(data: dict[str, Any]) -> str:
     figure.update_annotations(font_size=12)
     figure.update_yaxes(tickformat="~s", gridcolor="#e5e5e5")
     figure.update_yaxes(title_text=offers[0]["currency"], col=1)
-    html: str = figure.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        div_id="compare-plot",
-        config=CHART_CONFIG,
-    )
-    return html
+    return chart_html(figure, "compare-plot")
 
 
 def market_bands(
@@ -339,13 +374,15 @@ def _market_chart(
         yaxis_title=shown[0][1]["currency"] or "",
         legend={"orientation": "h", "y": -0.2},
     )
-    html: str = figure.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        div_id="market-plot",
-        config=CHART_CONFIG,
-    )
-    return html
+    return chart_html(figure, "market-plot")
+
+
+def _pickable(repo: OfferRepository, chosen: list[SavedOffer]) -> list[OfferName]:
+    """The offers a page lets you pick: the newest :data:`PICK_LIMIT`, and those chosen."""
+    names = repo.names(PICK_LIMIT)
+    known = {n.id for n in names}
+    names += [OfferName(s.id, s.offer.display_name) for s in chosen if s.id not in known]
+    return sorted({n.id: n for n in names}.values(), key=lambda n: n.id)
 
 
 def page_router() -> APIRouter:
@@ -360,11 +397,27 @@ def page_router() -> APIRouter:
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
-    @router.get("/offers", response_class=HTMLResponse)
-    def offers_page(request: Request) -> HTMLResponse:
-        saved = offer_repository(request).list()
+    def offers_list(
+        request: Request, cursor: str | None, status: int = 200, problems: list[str] | None = None
+    ) -> HTMLResponse:
+        saved, more = offer_repository(request).page(decode_cursor(cursor), PAGE_SIZE)
         items = [(s, evaluate(s.offer)) for s in saved]
-        return render_page(request, "offers.html", items=items, problems=[])
+        following = encode_cursor(saved[-1].id) if more and saved else None
+        return render_page(
+            request,
+            "offers.html",
+            status,
+            items=items,
+            problems=problems or [],
+            next_cursor=following,
+            first_page=bool(cursor),
+        )
+
+    @router.get("/offers", response_class=HTMLResponse)
+    def offers_page(
+        request: Request, cursor: Annotated[str | None, Query(max_length=100)] = None
+    ) -> HTMLResponse:
+        return offers_list(request, cursor)
 
     @router.get("/offers/new", response_class=HTMLResponse)
     def new_offer(request: Request) -> HTMLResponse:
@@ -421,9 +474,7 @@ def page_router() -> APIRouter:
         try:
             offer = parse_offer_text(text, source, fmt)
         except ProblemsError as error:
-            saved = offer_repository(request).list()
-            items = [(s, evaluate(s.offer)) for s in saved]
-            return render_page(request, "offers.html", 422, items=items, problems=error.lines())
+            return offers_list(request, None, 422, error.lines())
         saved_offer = offer_repository(request).add(offer)
         return RedirectResponse(f"/offers/{saved_offer.id}", status_code=303)
 
@@ -480,8 +531,8 @@ def page_router() -> APIRouter:
         for text in ids:
             for part in text.split(","):
                 if part.strip():
-                    if not part.strip().isdigit():
-                        raise InputError(f"ids: {part.strip()!r} is not an offer id")
+                    if not _is_id(part.strip()):
+                        raise InputError(f"ids: {clip(part.strip())!r} is not an offer id")
                     numbers.append(int(part))
         if len(numbers) < 2:
             raise InputError("compare needs at least two offers: tick two or more on /offers")
@@ -494,7 +545,7 @@ def page_router() -> APIRouter:
             saved=saved,
             data=data,
             chart=_compare_chart(data),
-            offers=repo.list(),
+            offers=_pickable(repo, saved),
             chosen=set(numbers),
         )
 
@@ -506,9 +557,10 @@ def page_router() -> APIRouter:
     ) -> HTMLResponse:
         repo = offer_repository(request)
         saved = repo.get(offer_id)
-        competing = [repo.get(i).offer for i in vs if i != offer_id]
+        competing = [s.offer for s in [repo.get(i) for i in vs if i != offer_id]]
         plan = negotiate_plan(request.app.state.store, saved.offer, competing)
-        others = [s for s in repo.list() if s.id != offer_id]
+        chosen_offers = [repo.get(i) for i in vs if i != offer_id]
+        others = [s for s in _pickable(repo, chosen_offers) if s.id != offer_id]
         return render_page(
             request, "negotiate.html", saved=saved, plan=plan, others=others, chosen=set(vs)
         )
@@ -522,12 +574,14 @@ def page_router() -> APIRouter:
         to: Annotated[str, Query(max_length=100)] = "",
     ) -> HTMLResponse:
         repo = offer_repository(request)
-        saved_offers = repo.list()
+        saved_offers = repo.names(PICK_LIMIT)
         chosen = None
         if offer.strip():
-            if not offer.strip().isdigit():
+            if not _is_id(offer.strip()):
                 raise InputError(f"offer: {offer.strip()!r} is not an offer id")
             chosen = repo.get(int(offer))
+            if chosen.id not in {s.id for s in saved_offers}:
+                saved_offers.append(OfferName(chosen.id, chosen.offer.display_name))
             company = company or chosen.offer.company
             location = location or chosen.offer.location
         company = company.strip()
@@ -608,12 +662,7 @@ def page_router() -> APIRouter:
             margin={"l": 50, "r": 10, "t": 10, "b": 40},
             legend={"orientation": "h", "y": -0.2},
         )
-        fan: str = figure.to_html(
-            full_html=False,
-            include_plotlyjs=False,
-            div_id="fan-plot",
-            config=CHART_CONFIG,
-        )
+        fan = chart_html(figure, "fan-plot")
         career = project(saved.offer, 10).as_json()
         return render_page(
             request,

@@ -25,6 +25,7 @@ from offerlab.prep.service import make_plan, parse_date, parse_hours, parse_weak
 from offerlab.store import Store
 from offerlab.store.prep_repository import OUTCOMES, Outcome, PracticeEntry, PrepRepository
 from offerlab.store.prep_status import prep_status
+from offerlab.validation import control_character
 from offerlab.web.auth import owner_of
 from offerlab.web.pages import render_page, see_other
 
@@ -83,7 +84,7 @@ def _make_plan(values: dict[str, str], today: date) -> tuple[dict[str, str], Mad
         except OfferlabError as error:
             errors[field] = _plan_error(error)[1]
     days = values["days_per_week"]
-    if not days.isdigit():
+    if not (days.isascii() and days.isdigit() and len(days) <= 2):
         errors["days_per_week"] = "expected 1 to 7 study days a week"
     if errors or pipeline is None:
         return errors, None
@@ -101,6 +102,15 @@ def _make_plan(values: dict[str, str], today: date) -> tuple[dict[str, str], Mad
         field, message = _plan_error(error)
         return {field: message}, None
     return {}, (name, plan, pipeline, document)
+
+
+def _control_errors(values: dict[str, str]) -> dict[str, str]:
+    """Fields holding a control character (a NUL cannot even be stored in PostgreSQL)."""
+    return {
+        key: f"holds the control character {bad}; expected plain text"
+        for key, value in values.items()
+        if (bad := control_character(value))
+    }
 
 
 def prep_repository(request: Request) -> PrepRepository:
@@ -149,16 +159,19 @@ def prep_router() -> APIRouter:
             key: str(form.get(key, "")).strip()
             for key in ("skill", "problem", "minutes", "outcome", "mistake", "plan")
         }
-        errors: dict[str, str] = {}
+        errors = _control_errors(values)
         if values["skill"] not in SKILLS:
             errors["skill"] = f"expected one of {', '.join(SKILLS)}"
         if not values["problem"]:
             errors["problem"] = "say what you practised"
+        elif "problem" in errors:
+            pass
         elif len(values["problem"]) > _MAX_TEXT:
             errors["problem"] = f"at most {_MAX_TEXT} characters"
-        if len(values["mistake"]) > _MAX_TEXT:
+        if len(values["mistake"]) > _MAX_TEXT and "mistake" not in errors:
             errors["mistake"] = f"at most {_MAX_TEXT} characters"
-        minutes = int(values["minutes"]) if values["minutes"].isdigit() else 0
+        typed = values["minutes"]
+        minutes = int(typed) if typed.isascii() and typed.isdigit() and len(typed) <= 4 else 0
         if not 1 <= minutes <= 24 * 60:
             errors["minutes"] = "a whole number of minutes from 1 to 1440"
         if values["outcome"] not in OUTCOMES:
@@ -189,7 +202,8 @@ def prep_router() -> APIRouter:
     async def save_plan(request: Request) -> Response:
         form = await request.form()
         values = {key: str(form.get(key, "")).strip()[:_MAX_TEXT] for key in PLAN_FIELDS}
-        errors, made = _make_plan(values, date.today())
+        unreadable = _control_errors(values)
+        errors, made = (unreadable, None) if unreadable else _make_plan(values, date.today())
         if errors or made is None:
             return _page(request, None, 422, plan_values=values, plan_errors=errors)
         name, plan, pipeline, document = made

@@ -39,16 +39,25 @@ def serve_workers(settings: Settings, host: str, port: int, workers: int) -> Non
     ``workers`` have passed :func:`check_workers`."""
     Store(settings.database_url).close()  # migrate once here, not in every worker at once
     os.environ[SETTINGS_ENV] = json.dumps(asdict(settings))
-    run_workers("offerlab.web.app:app_from_env", host, port, workers)
+    run_workers("offerlab.web.app:app_from_env", host, port, workers, **settings.uvicorn_options())
 
 
-def run_workers(factory: str, host: str, port: int, workers: int, loop: str = "auto") -> None:
+def run_workers(
+    factory: str,
+    host: str,
+    port: int,
+    workers: int,
+    loop: str = "auto",
+    proxy_headers: bool = False,
+    forwarded_allow_ips: str | None = None,
+) -> None:
     """uvicorn with ``workers`` processes serving the app that ``factory`` ("module:function")
     builds, on one listening socket they share.
 
     The socket is declared TCP, so that asyncio sets TCP_NODELAY on each connection it
     accepts: uvicorn's own shared socket says protocol 0, asyncio then leaves Nagle on, and
     each response's body (written after its headers) waits ~40 ms for the client's ACK.
+    ``X-Forwarded-For`` is believed only with ``proxy_headers``, from ``forwarded_allow_ips``.
     """
     import socket
 
@@ -63,6 +72,8 @@ def run_workers(factory: str, host: str, port: int, workers: int, loop: str = "a
         workers=workers,
         loop=loop,
         log_level="warning",
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips,
     )
     bound = config.bind_socket()
     listener = socket.socket(bound.family, bound.type, socket.IPPROTO_TCP, bound.detach())
