@@ -556,21 +556,3 @@ def _massachusetts(
     amount += other * rate + gained[0] * short_rate + gained[1] * rate
     amount += over(taxable + added) - over(taxable)
     return amount, taxable + added
-
-
-def state_rule_sources() -> dict[str, str]:
-    """Each added rule's name and source (for docs and notes)."""
-    rules = _rules()
-    return {
-        rule.name: rule.source
-        for rule in (
-            rules.ca_behavioral_health,
-            rules.ma_fica_deduction,
-            rules.mi_exemption,
-            rules.oh_exemption,
-            rules.nyc_school_tax_credit,
-            rules.ma_other_income,
-            rules.nj_other_income,
-            rules.pa_other_income,
-        )
-    }
