@@ -20,7 +20,7 @@ from offerlab.offers import evaluate, load_offer
 from offerlab.scenarios import after_tax, parse_residence
 from offerlab.scenarios.career import project
 from offerlab.scenarios.simulate import Exposure, exposure, simulate
-from offerlab.scenarios.tax import _tenforty
+from offerlab.scenarios.us_tax import _tenforty
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -303,6 +303,39 @@ def derive_2022(path: Path) -> dict[str, Any]:
     }
 
 
+OUTPUT_FLOOR = OUTPUT.parent / "base_floor.toml"
+
+
+def derive_base_floor(document: dict[str, Any]) -> str:
+    """``base_floor.toml``: by country, the lowest p10 of base over the company bands of the
+    derived records (all metros, not split by specialty), USD; offers/service.py judges a
+    yearly base by it without loading the whole derived file."""
+    columns: list[str] = document["columns"]
+    at = {name: columns.index(name) for name in ("country", "metro", "specialty", "base_p10")}
+    least: dict[str, float] = {}
+    for row in document["bands"]:
+        country, p10 = row[at["country"]], row[at["base_p10"]]
+        if country is None or row[at["metro"]] is not None or row[at["specialty"]] is not None:
+            continue
+        if p10 is not None:
+            least[country] = min(least.get(country, p10), p10)
+    lines = [
+        "# The lowest 10th percentile of yearly base pay at any company, by country, in the",
+        "# bundled levels.fyi records (derived_levelsfyi_2017_2021.json: the company bands of a",
+        "# country, all metros, not split by specialty), USD: the floor offerlab judges a yearly",
+        "# base by (offers/service.py). Written by scripts/derive_market_data.py.",
+        f"# Source: {document['source']} ({document['url']}).",
+        "",
+        f"source = {json.dumps(document['source'])}",
+        "",
+        "[least_p10_base_usd]",
+    ]
+    for country in sorted(least):
+        value = least[country]
+        lines.append(f"{json.dumps(country)} = {int(value) if value == int(value) else value}")
+    return "\n".join(lines) + "\n"
+
+
 def render(document: dict[str, Any]) -> str:
     """The document as the shipped file writes it: metadata indented, one band a line."""
     head = {k: v for k, v in document.items() if k != "bands"}
@@ -323,9 +356,11 @@ def main() -> None:
         help="write nothing; exit 1 if the shipped file differs from a fresh derivation",
     )
     args = parser.parse_args()
+    records = derive(args.data / RECORDS)
     outputs = [
-        (args.output, render(derive(args.data / RECORDS))),
+        (args.output, render(records)),
         (OUTPUT_2022, render(derive_2022(args.data / MEDIANS_2022))),
+        (OUTPUT_FLOOR, derive_base_floor(records)),
     ]
     for output, text in outputs:
         if args.check:

@@ -35,7 +35,9 @@ def test_show_json_contract(examples: Path) -> None:
         "cash_total",
         "annualized_total",
         "steady_state_total",
+        "warnings",
     }
+    assert data["warnings"] == []
     assert data["name"] == "Microsoft 62 target"
     assert data["currency"] == "USD"
     assert [y["year"] for y in data["years"]] == [1, 2, 3, 4]
@@ -268,5 +270,8 @@ def test_narrow_terminal_transposes_instead_of_dropping_labels(
     text = captured.get()
     assert "Year 8" in text
     assert "refresher" in text
+    # On its side the rows are years: the "Component" header of the upright table would
+    # stand over them.
+    assert "Component" not in text
     assert "…" not in text
     assert max(len(line) for line in text.splitlines()) <= 80

@@ -78,10 +78,27 @@ def test_mapping_with_stats_from_imported_records() -> None:
 def test_unknown_company_and_level() -> None:
     with pytest.raises(NotFoundError, match="known levels: L3, L4, L5"):
         map_level("Google", "L99", "Microsoft")
-    with pytest.raises(NotFoundError, match="companies with a ladder: Microsoft, Google"):
+    with pytest.raises(NotFoundError, match="companies with a ladder and records: Microsoft, Goo"):
         map_level("Google", "L5", "Initech")
     with pytest.raises(NotFoundError, match="companies with a ladder"):
         company_levels("Initech")
+
+
+def test_a_ladder_without_records_is_not_called_unknown() -> None:
+    # OpenAI has a ladder (seed 001's table) and no records: the mapping cannot compare years
+    # of experience, and says so instead of "no ladder" while listing OpenAI among the ladders.
+    with pytest.raises(NotFoundError) as caught:
+        map_level("OpenAI", "L5", "Google")
+    message = caught.value.message
+    assert message.startswith("OpenAI has a level ladder (L2, L3, L4, L5, L6, L7) but no records")
+    with_records = message.split("companies with a ladder and records: ")[1]
+    assert "OpenAI" not in with_records
+    assert "curated" not in message  # no table places OpenAI against Google
+    # Against Microsoft the seed's table does, and the error says where.
+    with pytest.raises(NotFoundError, match="places OpenAI L5 at Microsoft 61, 62, 63"):
+        map_level("OpenAI", "L5", "Microsoft")
+    with pytest.raises(NotFoundError, match=r"^OpenAI has a level ladder"):
+        map_level("Microsoft", "63", "OpenAI")
 
 
 def test_company_levels() -> None:

@@ -20,6 +20,9 @@ BASELINE = Path(__file__).parent / "main_baseline"
 
 NEW_YEAR_KEYS = {"exercise_cost", "cash"}
 NEW_TOP_KEYS = {"cash_total"}
+#: Issue 11's plausibility warnings: every --json output that reads offer files lists them
+#: (none for the examples).
+WARNINGS = "warnings"
 NEW_TAX_YEAR_KEYS = {"exercise_paid", "cash_after_tax"}
 NEW_TAX_TOP_KEYS = {"cash_after_tax_total", "exercise"}
 NEW_TAX_LINES = {"federal_amt", "net_investment_income_tax"}
@@ -50,7 +53,8 @@ def _without_new_fields(data: dict[str, Any]) -> dict[str, Any]:
     taxed = "tax_year" in data
     top_new = NEW_TOP_KEYS | (NEW_TAX_TOP_KEYS if taxed else set())
     assert top_new <= set(data), f"missing new keys: {top_new - set(data)}"
-    out = {k: v for k, v in data.items() if k not in top_new}
+    assert data.get(WARNINGS) == [], data.get(WARNINGS)
+    out = {k: v for k, v in data.items() if k not in top_new | {WARNINGS}}
     years = []
     for row in data["years"]:
         row_new = NEW_YEAR_KEYS | (NEW_TAX_YEAR_KEYS if taxed else set())

@@ -429,3 +429,69 @@ def test_no_study_day_message_is_grammatical():
     assert code == 2
     text = " ".join(err.split())
     assert "with 1 study day a week the last 6 days of each week" in text
+
+
+def _practice(*extra: str, minutes: str = "480") -> dict[str, Any]:
+    code, out, err = run(
+        "prep", "log", "practice", "--skill", "coding", "--problem", "graphs",
+        "--minutes", minutes, "--outcome", "solved", "--json", *extra,
+    )  # fmt: skip
+    assert code == 0, err
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def _status(*extra: str) -> dict[str, Any]:
+    code, out, err = run("prep", "status", "--json", *extra)
+    assert code == 0, err
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def test_logs_belong_to_the_loop_they_were_made_for():
+    # Two loops; 8 hours of practice for the first must not count toward the second's plan
+    # (the trials saw "8.0 of 1.7 planned").
+    assert run(*PLAN, "--save", "google")[0] == 0
+    small = ("prep", "plan", "--interview-date", "2026-12-06", "--hours-per-week", "4")
+    assert run(*small, "--pipeline", "big-tech-swe", "--save", "meta")[0] == 0
+    assert _practice("--plan", "google")["plan"] == "google"
+    assert _status("--plan", "google")["hours"]["done_to_date"] == 8.0
+    meta = _status("--plan", "meta")
+    assert meta["hours"]["done_to_date"] == 0
+    assert meta["practice"] == {}
+    # Without --plan a log goes to the newest plan, and says so.
+    code, out, err = run(
+        "prep", "log", "practice", "--skill", "coding", "--problem", "heaps",
+        "--minutes", "30", "--outcome", "partial",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "for plan meta" in out
+    assert _status("--plan", "meta")["hours"]["done_to_date"] == 0.5
+    assert _status("--plan", "google")["hours"]["done_to_date"] == 8.0
+    # Mocks too: a mock for one loop is not another's readiness.
+    code, _, err = run(
+        "prep", "log", "mock", "--plan", "google", "--score", "onsite_coding=4", "--json"
+    )
+    assert code == 0, err
+    google = _status("--plan", "google")
+    assert google["readiness"]["stages"][3]["scores"] == [4]
+    assert google["hours"]["done_to_date"] == 8.75  # and its 45 minutes
+    assert all(not s["scores"] for s in _status("--plan", "meta")["readiness"]["stages"])
+    assert _status("--plan", "meta")["hours"]["done_to_date"] == 0.5
+    # Replacing a plan (same name, new hours) keeps its loop's logs.
+    assert run(*PLAN[:-1], "12", "--save", "google")[0] == 0
+    assert _status("--plan", "google")["hours"]["done_to_date"] == 8.75
+
+
+def test_a_log_for_an_unknown_plan_or_another_pipeline_exits_2():
+    assert run(*PLAN, "--save", "google")[0] == 0
+    code, _, err = run(
+        "prep", "log", "practice", "--plan", "nope", "--skill", "coding", "--problem", "x",
+        "--minutes", "5", "--outcome", "solved",
+    )  # fmt: skip
+    assert code == 2
+    assert "no saved plan called 'nope'" in err
+    code, _, err = run(
+        "prep", "log", "mock", "--plan", "google", "--pipeline", "big-tech-swe",
+        "--score", "onsite_coding=3",
+    )  # fmt: skip
+    assert code == 2
+    assert "is not the pipeline of plan 'google'" in err

@@ -3,6 +3,7 @@ mocks before the day, and the iCalendar file."""
 
 import itertools
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -92,17 +93,26 @@ def test_deliverable_counts_scale_with_hours():
 @pytest.mark.parametrize("weeks", [1, 3, 6, 10])
 @pytest.mark.parametrize("hours", ["0.5", "3", "7.3", "10", "25"])
 def test_never_more_hours_than_given(weeks, hours):
-    plan = make(weeks, hours, days=3)
+    refused: InputError | None = None
+    try:
+        plan = make(weeks, hours, days=3)
+    except InputError as error:
+        refused = error
+    if refused is not None:
+        # Too few hours for every focus: refused, naming the hours that are enough.
+        assert "give at least" in refused.message
+        return
     given_minutes = Decimal(hours) * 60
     for week in plan.weeks:
-        assert week.total_minutes <= week.budget_minutes <= given_minutes
+        # A week of n days (the first may be 8-10: three days left over join it) gets the
+        # hours pro rata.
+        days = (week.end - week.start).days + 1
+        assert week.total_minutes <= week.budget_minutes <= given_minutes * days / 7
         assert sum(d.minutes for d in week.days) == week.total_minutes
         assert all(d.minutes <= 24 * 60 for d in week.days)
-    assert plan.total_minutes <= given_minutes * len(plan.weeks)
+    assert plan.total_minutes <= given_minutes * (7 * weeks + 3) / 7
     doc = plan_json(plan, ML)
-    assert doc["total_hours"] <= float(hours) * len(doc["weeks"])
-    for week in doc["weeks"]:
-        assert sum(week["hours"].values()) <= float(hours)
+    assert doc["total_hours"] <= float(hours) * (7 * weeks + 3) / 7
 
 
 @settings(max_examples=60, deadline=None)
@@ -122,7 +132,7 @@ def test_budget_and_system_design_share_hold_everywhere(
     except InputError:
         return  # too few hours for one 15-minute session
     for week in plan.weeks:
-        assert week.total_minutes <= hours * 60
+        assert week.total_minutes <= hours * 60 * ((week.end - week.start).days + 1) / 7
         # at least 30% system design in every week, so in total too
         assert week.minutes["system_design"] * 10 >= 3 * week.total_minutes
     assert all(m.day < plan.interview_date for m in plan.sessions)
@@ -165,11 +175,19 @@ def test_mocks_before_the_date(weeks):
 
 
 def test_short_first_week_is_pro_rata():
-    plan = make(2, "14", days=3)  # 17 days: a 3-day week, then two full ones
+    plan = make(2, "14", days=4)  # 18 days: a 4-day week, then two full ones
     first = plan.weeks[0]
-    assert (first.end - first.start).days + 1 == 3
-    assert first.budget_minutes == 6 * 60  # 14 h * 3/7
+    assert (first.end - first.start).days + 1 == 4
+    assert first.budget_minutes == 8 * 60  # 14 h * 4/7
     assert len(plan.weeks) == 3
+
+
+def test_a_few_days_left_over_join_the_first_week():
+    plan = make(2, "14", days=3)  # 17 days: three days join the first full week
+    first = plan.weeks[0]
+    assert (first.start, (first.end - first.start).days + 1) == (TODAY, 10)
+    assert first.budget_minutes == 20 * 60  # 14 h * 10/7
+    assert len(plan.weeks) == 2
 
 
 def test_days_are_dated_and_inside_their_week():
@@ -242,7 +260,8 @@ def test_unknown_weak_stage():
 def test_no_study_day_left():
     with pytest.raises(InputError, match="no study day is left"):
         make(0, days=1)
-    assert make(0, days=1, per_week=7).total_minutes > 0  # the eve becomes a study day
+    # The eve becomes a study day; one day has room for every focus at 14 hours a week.
+    assert make(0, "14", days=1, per_week=7).total_minutes > 0
 
 
 def test_singular_deliverables_and_session_titles():
@@ -317,3 +336,84 @@ def test_deliverables_scale_with_the_skill_time():
     full = make(6, "10")
     assert full.weeks[3].deliverables == ("A small model built and deployed with the Azure ML SDK",)
     assert "recommendation project" in full.weeks[4].deliverables[0]
+
+
+def test_the_issues_plan_has_hours_every_week_and_for_every_focus():
+    # 2026-12-07 to 2027-01-12 at 6 hours: 36 days. The day left over joined the first week
+    # (it was a week of its own: one rest day, no hours, and the first focus dropped).
+    request = PlanRequest(
+        start=date(2026, 12, 7),
+        interview_date=date(2027, 1, 12),
+        hours_per_week=Decimal(6),
+        today=TODAY,
+    )
+    plan = build_plan(request, ML, load_template(ML.template))
+    assert [(w.start, w.end) for w in plan.weeks] == [
+        (date(2026, 12, 7), date(2026, 12, 14)),
+        (date(2026, 12, 15), date(2026, 12, 21)),
+        (date(2026, 12, 22), date(2026, 12, 28)),
+        (date(2026, 12, 29), date(2027, 1, 4)),
+        (date(2027, 1, 5), date(2027, 1, 11)),
+    ]
+    assert [w.total_minutes for w in plan.weeks] == [405, 360, 360, 360, 360]
+    first = "Coding: Core data structures and algorithms"
+    assert sum(s.minutes for s in plan.sessions if s.title == first) == 120
+
+
+def _focus_minutes(plan: StudyPlan, focus: str) -> int:
+    return sum(s.minutes for s in plan.sessions if s.title.endswith(f": {focus}"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    start_offset=st.integers(0, 60),
+    days=st.integers(1, 120),
+    quarter_hours=st.integers(1, 120),
+    per_week=st.integers(1, 7),
+    pipeline=st.sampled_from([ML, SWE]),
+    weak=st.sets(st.sampled_from([s.id for s in ML.stages]), max_size=2),
+)
+def test_every_week_and_every_focus_get_hours(
+    start_offset, days, quarter_hours, per_week, pipeline, weak
+):
+    start = TODAY + timedelta(days=start_offset)
+    hours = Decimal(quarter_hours) / 4
+    request = PlanRequest(
+        start=start,
+        interview_date=start + timedelta(days=days),
+        hours_per_week=hours,
+        today=TODAY,
+        weak=tuple(sorted(w for w in weak if w in {s.id for s in pipeline.stages})),
+        study_days_per_week=per_week,
+    )
+    template = load_template(pipeline.template)
+    refused: InputError | None = None
+    try:
+        plan = build_plan(request, pipeline, template)
+    except InputError as error:
+        refused = error
+    if refused is not None:
+        assert refused.option in {"--hours-per-week", "--interview-date"}
+        if "give at least" in refused.message:
+            # The hours named are enough.
+            least = Decimal(refused.message.split("give at least ")[1].split(" ")[0])
+            assert least > hours
+            build_plan(replace(request, hours_per_week=least), pipeline, template)
+        return
+    eve = request.interview_date - timedelta(days=1)
+    assert plan.weeks[0].start == start
+    assert plan.weeks[-1].end == eve
+    for before, after in itertools.pairwise(plan.weeks):
+        assert after.start == before.end + timedelta(days=1)
+    for week in plan.weeks:
+        length = (week.end - week.start).days + 1
+        assert week.total_minutes > 0  # every week has hours
+        assert week.total_minutes <= hours * 60 * length / 7
+        assert length <= 13
+        if len(plan.weeks) > 1:
+            assert length >= 4
+    for focus in template.weeks:
+        if focus.mock:
+            assert plan.mocks or _focus_minutes(plan, focus.focus) > 0
+        else:
+            assert _focus_minutes(plan, focus.focus) > 0, focus.focus

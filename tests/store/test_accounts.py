@@ -308,6 +308,54 @@ def test_users_commands_refuse_a_database_never_migrated(pg_url: str):
     assert runner.invoke(app, ["users", "list", "--db", pg_url]).exit_code == 0
 
 
+def test_migration_0005_gives_existing_logs_to_the_plan_they_were_made_for(tmp_path: Path):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import text
+
+    import offerlab.store.account_models
+    import offerlab.store.offer_models
+    import offerlab.store.prep_models  # noqa: F401 - every table in the metadata
+    from offerlab.store.database import make_engine, upgrade
+    from offerlab.store.models import Base
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    engine = make_engine(url)
+    upgrade(engine, "0004")
+    plan = (
+        "INSERT INTO prep_plans (id, owner, name, pipeline, template, start_date, "
+        "interview_date, hours_per_week, weak, pipeline_doc, plan_doc, created_at) VALUES "
+        "({id}, '{owner}', '{name}', 'big-tech-swe', 't', '{start}', '{end}', 10, '', '{{}}', "
+        "'{{}}', '2026-11-01 10:00:00')"
+    )
+    practice = (
+        "INSERT INTO prep_practice (owner, logged_on, skill, problem, minutes, outcome, "
+        "created_at) VALUES ('{owner}', '{on}', 'coding', '{problem}', 30, 'solved', "
+        "'2026-11-01 10:00:00')"
+    )
+    with engine.begin() as conn:
+        for row in (
+            {"id": 1, "owner": "", "name": "a", "start": "2026-11-01", "end": "2026-11-30"},
+            {"id": 2, "owner": "", "name": "b", "start": "2026-11-20", "end": "2026-12-31"},
+            {"id": 3, "owner": "7", "name": "c", "start": "2026-11-01", "end": "2026-11-10"},
+        ):
+            conn.execute(text(plan.format(**row)))
+        for owner, on, problem in (
+            ("", "2026-11-05", "only a"),  # only plan a covers the day
+            ("", "2026-12-20", "only b"),
+            ("", "2026-11-25", "both"),  # a and b: ambiguous, no plan
+            ("7", "2027-03-01", "outside"),  # owner 7 has one plan: that one
+        ):
+            conn.execute(text(practice.format(owner=owner, on=on, problem=problem)))
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        found = conn.execute(text("SELECT problem, plan_id FROM prep_practice")).all()
+    rows = {str(problem): plan_id for problem, plan_id in found}
+    assert rows == {"only a": 1, "only b": 2, "both": None, "outside": 3}
+    engine.dispose()
+
+
 class SlowHasher(PasswordHasher):
     """Cheap argon2 parameters, and a verify that takes 50 ms: long enough for every
     concurrent attempt to be inside its check at once if the count were not atomic."""

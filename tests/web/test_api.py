@@ -220,7 +220,7 @@ def test_every_answer_is_what_the_openapi_document_says(client: TestClient, goog
     from offerlab.web.api_models import (
         BandsOut,
         CompareOut,
-        EvaluationOut,
+        EvaluateOut,
         LevelsOut,
         MapOut,
         NegotiateOut,
@@ -234,7 +234,7 @@ def test_every_answer_is_what_the_openapi_document_says(client: TestClient, goog
     ids = [first.json()["id"], second]
     for model, response in (
         (StoredOffer, first),
-        (EvaluationOut, client.post("/api/v1/evaluate", json=google)),
+        (EvaluateOut, client.post("/api/v1/evaluate", json=google)),
         (OfferPage, client.get("/api/v1/offers")),
         (StoredOffer, client.get(f"/api/v1/offers/{ids[0]}")),
         (StoredOffer, client.put(f"/api/v1/offers/{ids[0]}", json=google)),

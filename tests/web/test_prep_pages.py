@@ -130,3 +130,25 @@ def test_bad_plan_input_is_field_errors_and_nothing_saved(client: TestClient, db
     listed = CliRunner().invoke(app, ["prep", "status", "--json", "--db", db_url])
     assert listed.exit_code == 0, listed.output
     assert json.loads(listed.stdout)["plan"] is None
+
+
+def test_practice_from_the_page_counts_toward_the_plan_shown(client: TestClient, db_url: str):
+    for name, hours in (("google", "10"), ("meta", "4")):
+        made = client.post(
+            "/prep/plan", data=_plan_form(name=name, hours_per_week=hours), follow_redirects=False
+        )
+        assert made.status_code == 303, made.text
+    page = client.get("/prep?plan=google")
+    assert '<input type="hidden" name="plan" value="google">' in page.text
+    logged = client.post(
+        "/prep/practice",
+        data={"plan": "google", "skill": "coding", "problem": "graphs", "minutes": "480",
+              "outcome": "solved"},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert logged.status_code == 303
+    assert logged.headers["location"] == "/prep?plan=google"
+    google, meta = _cli_plan(db_url, "google"), _cli_plan(db_url, "meta")
+    assert google["practice"] == {"coding": {"solved": 1}}
+    assert meta["practice"] == {}
+    assert meta["hours"]["by_skill_done"]["coding"] == 0  # type: ignore[index]

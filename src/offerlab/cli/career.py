@@ -12,12 +12,13 @@ from rich.padding import Padding
 from rich.text import Text
 
 from offerlab.cli.common import amount_table, console, print_json
+from offerlab.cli.offer_files import load_checked
 from offerlab.errors import InputError
 from offerlab.market.normalize import canonical_company, normalize_level
-from offerlab.offers import load_offer
 from offerlab.offers.model import Offer
 from offerlab.scenarios.career import (
     PARTS,
+    PROMOTED,
     CareerPath,
     PromotionPlan,
     load_promotions,
@@ -85,7 +86,9 @@ def _compare_path(
 @career_app.command("project")
 def project_career(
     file: Annotated[Path, typer.Argument(help="The offer file to start from.")],
-    years: Annotated[int, typer.Option("--years", help="Years to project (1-50).")] = 10,
+    years: Annotated[
+        int, typer.Option("--years", help="Years to project, 1-50 (default 10).")
+    ] = 10,
     promotions: Annotated[
         Path | None,
         typer.Option(
@@ -94,15 +97,20 @@ def project_career(
         ),
     ] = None,
     growth: Annotated[
-        float, typer.Option("--growth", help="Stock price growth, % a year (default 0).")
+        float,
+        typer.Option("--growth", metavar="PCT", help="Stock price growth, % a year (default 0)."),
     ] = 0.0,
     raise_pct: Annotated[
         float | None,
-        typer.Option("--raise", help="Yearly raise of the base, % (default: the offer's)."),
+        typer.Option(
+            "--raise", metavar="PCT", help="Yearly raise of the base, % (default: the offer's)."
+        ),
     ] = None,
     refresher: Annotated[
         float | None,
-        typer.Option("--refresher", help="Yearly refresher grant at the starting level."),
+        typer.Option(
+            "--refresher", metavar="AMOUNT", help="Yearly refresher grant at the starting level."
+        ),
     ] = None,
     compare: Annotated[
         Path | None,
@@ -123,7 +131,8 @@ def project_career(
         raise InputError("--compare-promotions needs --compare FILE")
     if refresher is not None and refresher < 0:
         raise InputError(f"--refresher must not be negative (got {refresher:g})")
-    first_offer = load_offer(file)
+    loaded, warnings = load_checked([file] if compare is None else [file, compare])
+    first_offer = loaded[0]
     plan = load_promotions(promotions) if promotions is not None else None
     options = (Decimal(str(growth)), _decimal(raise_pct), _decimal(refresher))
     first = project(first_offer, years, plan, *options)
@@ -131,7 +140,7 @@ def project_career(
     if compare is not None:
         compare_plan = load_promotions(compare_promotions) if compare_promotions else None
         second = _compare_path(
-            load_offer(compare), first_offer, years, plan, promotions, compare_plan, *options
+            loaded[1], first_offer, years, plan, promotions, compare_plan, *options
         )
     if second is not None and second.currency != first.currency:
         raise InputError(
@@ -150,6 +159,7 @@ def project_career(
                 }
                 for a, b in zip(data["years"], data["compare"]["years"], strict=True)
             ]
+        data["warnings"] = warnings
         print_json(data)
         return
     _print_path(first)
@@ -179,13 +189,15 @@ def _print_path(path: CareerPath) -> None:
     for promotion in path.promotions:
         console.print(
             Padding(
-                Text(
-                    f"year {promotion.year}: promoted to {promotion.level}, base "
-                    f"+{promotion.raise_pct:.1f}% ({promotion.basis})"
-                ),
+                Text(f"year {promotion.year}: promoted to {promotion.level} ({promotion.basis})"),
                 (0, 0, 0, 2),
             )
         )
+        for part in PROMOTED:
+            raised = promotion.raises[part]
+            what = "refreshers" if part == "stock" else part
+            pct = "kept" if raised.pct is None else f"+{raised.pct:.1f}%"
+            console.print(Padding(Text(f"{what} {pct}: {raised.basis}"), (0, 0, 0, 4)))
     for note in path.assumptions:
         console.print(Padding(Text(note), (0, 0, 0, 2)))
 

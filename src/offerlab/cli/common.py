@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import enum
 import json
 import os
 import sys
+import types
+import typing
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,7 +17,7 @@ import typer
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperGroup
 
 from offerlab.errors import InputError, OfferlabError
 from offerlab.money import Money, to_cents
@@ -21,6 +25,7 @@ from offerlab.money import Money, to_cents
 __all__ = [
     "OfferlabGroup",
     "amount_table",
+    "between",
     "console",
     "err_console",
     "fmt_money",
@@ -49,7 +54,16 @@ def report_error(error: OfferlabError) -> None:
 
 
 class OfferlabGroup(TyperGroup):
-    """The root command group: a user error becomes its message and exit status 2."""
+    """The root command group: a user error becomes its message and exit status 2, and every
+    command's help says what each option takes in words (see :func:`tidy_help`)."""
+
+    _tidied = False
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        if not self._tidied:
+            tidy_help(self)
+            self._tidied = True
+        return super().main(*args, **kwargs)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -57,6 +71,96 @@ class OfferlabGroup(TyperGroup):
         except OfferlabError as error:
             report_error(error)
             raise typer.Exit(error.exit_code) from None
+
+
+#: What an option of each type takes, as the help shows it (an option may name its own).
+_METAVARS: dict[type, str] = {
+    Path: "FILE",
+    int: "N",
+    float: "NUMBER",
+    Decimal: "NUMBER",
+    str: "TEXT",
+}
+
+
+def _base_type(annotation: Any) -> Any:
+    """``Annotated[list[Path] | None, ...]`` -> ``Path``."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            kinds = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = kinds[0]
+        elif origin is list:
+            annotation = typing.get_args(annotation)[0]
+        else:
+            return annotation
+
+
+def _metavar(annotation: Any) -> str | None:
+    base = _base_type(annotation)
+    if base is bool:
+        return ""
+    if isinstance(base, type) and issubclass(base, enum.Enum):
+        return "|".join(str(member.value) for member in base)
+    return _METAVARS.get(base)
+
+
+class _Argument(TyperArgument):
+    """An argument shown as its name alone: ``FILE...`` in the usage line (Typer writes
+    ``{files}...``) and no type beside it (Typer writes ``<list[Path]>``)."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+    def _usage_display_name(self) -> str:
+        name = self.display_name_raw
+        name = name if self.required else f"[{name}]"
+        return f"{name}..." if self.nargs != 1 else name
+
+
+def tidy_help(command: Any) -> None:
+    """Help in words for ``command`` and every command under it: an option without a metavar
+    of its own gets one from its type (``PATH``, ``N``, ``TEXT``, ``md|html``), a flag and
+    ``--help`` none (Typer would print ``<bool>``, ``<list[Path]>``), and a help text that
+    already says the default is not followed by Typer's ``[default: ...]``."""
+    callback = getattr(command, "callback", None)
+    hints: dict[str, Any] = {}
+    if callback is not None:
+        try:
+            hints = typing.get_type_hints(callback, include_extras=True)
+        except (NameError, TypeError):
+            hints = {}
+    params = list(getattr(command, "params", []))
+    helper = command.get_help_option(command.context_class(command))
+    if helper is not None:
+        params.append(helper)
+    for param in params:
+        if getattr(param, "is_flag", False):
+            param.metavar = ""
+        elif param.metavar is None and param.name in hints:
+            param.metavar = _metavar(hints[param.name])
+        if isinstance(param, TyperArgument):
+            param.__class__ = _Argument
+        text = getattr(param, "help", None) or ""
+        if "default" in text.lower():
+            param.show_default = False
+    for sub in getattr(command, "commands", {}).values():
+        tidy_help(sub)
+
+
+def between(low: int | float, high: int | float | None, option: str) -> Callable[[Any], Any]:
+    """An option callback: the value must be from ``low`` to ``high`` (None: no upper bound),
+    else an :class:`InputError` naming the option (exit 2)."""
+
+    def check(value: Any) -> Any:
+        if value is not None and (value < low or (high is not None and value > high)):
+            expected = f"{low} to {high}" if high is not None else f"at least {low}"
+            raise InputError(f"{option} {value}: expected {expected}", option=option)
+        return value
+
+    return check
 
 
 def _default(value: Any) -> Any:
@@ -135,8 +239,10 @@ def amount_table(
         return table
     flipped = [(column, [cells[i] for _, cells in rows]) for i, column in enumerate(columns)]
     names = [name for name, _ in rows]
-    if _width(label, names, flipped) <= width:
-        return _grid(title, label, names, flipped, bold_columns=bold)
+    # On its side the first column lists what were the headers (years, offers): ``label``
+    # named the rows (``Component``) and now heads nothing it describes.
+    if _width("", names, flipped) <= width:
+        return _grid(title, "", names, flipped, bold_columns=bold)
     cards: list[RenderableType] = [Text(title, style="italic")]
     for index, column in enumerate(columns):
         card = Table(title=column, title_justify="left", show_header=False)

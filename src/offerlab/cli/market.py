@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from offerlab.cli.common import console, err_console, print_json
+from offerlab.cli.common import between, console, err_console, print_json
 from offerlab.cli.db import DbOption, resolve_db
 from offerlab.cli.market_reference import register as register_reference
 from offerlab.cli.offer import RateOption, RatesOption
@@ -44,7 +44,11 @@ def import_command(
     file: Annotated[Path, typer.Argument(help="A levels.fyi export, a CSV or a JSON list.")],
     fmt: Annotated[
         str | None,
-        typer.Option("--format", help=f"One of {', '.join(FORMATS)} (default: detected)."),
+        typer.Option(
+            "--format",
+            metavar="|".join(FORMATS),
+            help=f"One of {', '.join(FORMATS)} (default: detected).",
+        ),
     ] = None,
     maps: Annotated[
         list[str] | None,
@@ -53,7 +57,9 @@ def import_command(
     skip_bad: Annotated[
         bool, typer.Option("--skip-bad", help="Import the good rows; report the bad ones.")
     ] = False,
-    name: Annotated[str | None, typer.Option("--name", help="Source name to record.")] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", metavar="NAME", help="Source name to record.")
+    ] = None,
     licence: Annotated[str | None, typer.Option("--licence", help="The data's licence.")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -120,29 +126,43 @@ def import_command(
 @market_app.command("bands")
 def bands_command(
     ctx: typer.Context,
-    company: Annotated[str, typer.Option("--company", help="Company, any spelling.")],
-    level: Annotated[str | None, typer.Option("--level", help="Level (62, L62, SDE II).")] = None,
-    title: Annotated[str | None, typer.Option("--title", help="Title or title family.")] = None,
-    tag: Annotated[str | None, typer.Option("--tag", help="Specialty tag (ML / AI).")] = None,
+    company: Annotated[
+        str, typer.Option("--company", metavar="NAME", help="Company, any spelling.")
+    ],
+    level: Annotated[
+        str | None, typer.Option("--level", metavar="LEVEL", help="Level (62, L62, SDE II).")
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", metavar="TITLE", help="Title or title family.")
+    ] = None,
+    tag: Annotated[
+        str | None, typer.Option("--tag", metavar="TAG", help="Specialty tag (ML / AI).")
+    ] = None,
     location: Annotated[
-        str | None, typer.Option("--location", help="City, metro, region or country.")
+        str | None,
+        typer.Option("--location", metavar="PLACE", help="City, metro, region or country."),
     ] = None,
     since: Annotated[
-        str | None, typer.Option("--since", help="Only records from this date (YYYY-MM-DD).")
+        str | None,
+        typer.Option("--since", metavar="YYYY-MM-DD", help="Only records from this date."),
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Restate amounts in this date's money.")
+        str | None,
+        typer.Option("--as-of", metavar="YYYY-MM-DD", help="Restate amounts in this date's money."),
     ] = None,
     growth: Annotated[
-        float | None, typer.Option("--growth", help="Yearly comp growth in % for --as-of.")
+        float | None,
+        typer.Option("--growth", metavar="PCT", help="Yearly comp growth in % for --as-of."),
     ] = None,
     source: Annotated[
-        list[str] | None, typer.Option("--source", help="Only this source (repeatable).")
+        list[str] | None,
+        typer.Option("--source", metavar="NAME", help="Only this source (repeatable)."),
     ] = None,
     currency: Annotated[
         str | None,
         typer.Option(
             "--currency",
+            metavar="CODE",
             help="The band in this currency: records in it as they are, else restated with the "
             "latest dated rate on or before --as-of (today without it), named in the answer.",
         ),
@@ -150,7 +170,12 @@ def bands_command(
     rates: RatesOption = None,
     rate: RateOption = None,
     min_n: Annotated[
-        int, typer.Option("--min-n", min=1, help="Fewest records a band is shown from.")
+        int,
+        typer.Option(
+            "--min-n",
+            callback=between(1, None, "--min-n"),
+            help="Fewest records a band is shown from.",
+        ),
     ] = 5,
     db: DbOption = None,
     as_json: JsonOption = False,

@@ -27,7 +27,9 @@ __all__ = ["register"]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (a stable contract).")]
 TagOption = Annotated[
     str | None,
-    typer.Option("--tag", help="Restrict the statistics to a specialty, e.g. 'ML / AI'."),
+    typer.Option(
+        "--tag", metavar="TAG", help="Restrict the statistics to a specialty, e.g. 'ML / AI'."
+    ),
 ]
 
 
@@ -108,7 +110,8 @@ def _print_finding(finding: Finding) -> None:
 
 def audit_command(
     source: Annotated[
-        str | None, typer.Option("--source", help="Audit one source (see `market sources`).")
+        str | None,
+        typer.Option("--source", metavar="NAME", help="Audit one source (see `market sources`)."),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -128,7 +131,7 @@ def audit_command(
 
 
 def levels_command(
-    company: Annotated[str, typer.Argument(help="A company, e.g. Microsoft.")],
+    company: Annotated[str, typer.Argument(metavar="COMPANY", help="A company, e.g. Microsoft.")],
     tag: TagOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -225,8 +228,13 @@ def _print_mapping(mapping: LevelMapping) -> None:
 
 
 def map_command(
-    from_ref: Annotated[str, typer.Option("--from", help="COMPANY:LEVEL to map, e.g. Google:L5.")],
-    to_company: Annotated[str, typer.Option("--to", help="The company to map to.")],
+    from_ref: Annotated[
+        str,
+        typer.Option("--from", metavar="COMPANY:LEVEL", help="The level to map, e.g. Google:L5."),
+    ],
+    to_company: Annotated[
+        str, typer.Option("--to", metavar="COMPANY", help="The company to map to.")
+    ],
     tag: TagOption = None,
     as_json: JsonOption = False,
 ) -> None:

@@ -13,8 +13,9 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from offerlab.cli.common import amount_table, console, print_json, write_file
+from offerlab.cli.common import amount_table, between, console, print_json, write_file
 from offerlab.cli.db import DbOption, resolve_db
+from offerlab.cli.offer_files import load_checked
 from offerlab.errors import InputError
 from offerlab.money import fmt_whole
 from offerlab.negotiate import (
@@ -30,7 +31,6 @@ from offerlab.negotiate import (
 )
 from offerlab.negotiate.band import percentile_label
 from offerlab.negotiate.report import PACKAGES
-from offerlab.offers import load_offers
 from offerlab.scenarios.currency import load_table
 
 __all__ = ["negotiate"]
@@ -75,8 +75,8 @@ def negotiate(
         float | None,
         typer.Option(
             "--growth",
-            min=-50,
-            max=100,
+            metavar="PCT",
+            callback=between(-50, 100, "--growth"),
             help="Yearly comp growth (percent) to restate older market data; default: measured.",
         ),
     ] = None,
@@ -85,12 +85,14 @@ def negotiate(
     """Plan a negotiation: benchmark, levers with asks and scripts, three packages."""
     if as_json and fmt is not None:
         raise InputError("give --json or --format, not both")
+    if out is not None and not as_json and fmt is None:
+        raise InputError("--out needs --json or --format md|html")
     if fmt is ReportFormat.html and out is None and sys.stdout.isatty():
         raise InputError(
             "--format html writes a page of several MB (the chart's code is inside it): "
             "give --out PATH, or redirect the output to a file"
         )
-    offers = load_offers([offer_file, *(competing or [])])
+    offers, warnings = load_checked([offer_file, *(competing or [])])
     table = load_table(rates_file, rate) if rates_file is not None or rate else None
     profile = load_profile(profile_file) if profile_file is not None else None
     growth_rate = Decimal(str(growth)) if growth is not None else None
@@ -102,20 +104,19 @@ def negotiate(
         )
     text: str | None = None
     if as_json:
+        document = {**plan_json(plan), "warnings": warnings}
         if out is None:
-            print_json(plan_json(plan))
+            print_json(document)
             return
         import json
 
-        text = json.dumps(plan_json(plan), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     elif fmt is ReportFormat.md:
         text = plan_markdown(plan)
     elif fmt is ReportFormat.html:
         text = plan_html(plan)
     if text is None:
         _print_plan(plan)
-        if out is not None:
-            raise InputError("--out needs --json or --format md|html")
         return
     if out is None:
         typer.echo(text, nl=False)

@@ -5,14 +5,22 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from offerlab.cli.common import amount_table, console, fmt_money, print_json, write_file
+from offerlab.cli.common import (
+    amount_table,
+    between,
+    console,
+    fmt_money,
+    print_json,
+    write_file,
+)
+from offerlab.cli.offer_files import load_checked
 from offerlab.errors import InputError
 from offerlab.money import CURRENCIES, allocate_cents, fmt_whole, to_cents
 from offerlab.offers import (
@@ -20,8 +28,6 @@ from offerlab.offers import (
     OfferEvaluation,
     compare,
     evaluate,
-    load_offer,
-    load_offers,
     offer_json_schema,
     preset,
     preset_names,
@@ -46,23 +52,36 @@ __all__ = ["offer_app"]
 offer_app = typer.Typer(help="Model offers: cash flow by year, totals, side-by-side comparison.")
 
 YearsOption = Annotated[
-    int, typer.Option("--years", min=1, max=50, help="Offer years to show (default 4).")
+    int,
+    typer.Option(
+        "--years", callback=between(1, 50, "--years"), help="Offer years to show, 1-50 (default 4)."
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (a stable contract).")]
 ResidenceOption = Annotated[
     str | None,
     typer.Option(
         "--residence",
+        metavar="PLACE",
         help="Where you live for tax, e.g. 'Seattle, WA', 'New York, NY', 'London', "
         "'Bangalore' (default: the offer's location). Implies --after-tax.",
     ),
 ]
 FilingOption = Annotated[
-    str, typer.Option("--filing", help="US filing status: single or joint (one earner).")
+    str | None,
+    typer.Option(
+        "--filing",
+        metavar="single|joint",
+        help="US filing status: single (the default) or joint (one earner). Implies --after-tax.",
+    ),
 ]
 TaxYearOption = Annotated[
     int | None,
-    typer.Option("--tax-year", help="Tax tables of this year (default: latest shipped)."),
+    typer.Option(
+        "--tax-year",
+        metavar="YEAR",
+        help="Tax tables of this year (default: latest shipped). Implies --after-tax.",
+    ),
 ]
 AfterTaxOption = Annotated[
     bool, typer.Option("--after-tax", help="Add the taxes and pay after tax of each year.")
@@ -90,7 +109,11 @@ RatesOption = Annotated[
 ]
 RateOption = Annotated[
     list[str] | None,
-    typer.Option("--rate", help="A rate FROM:TO=VALUE[@YYYY-MM-DD], e.g. GBP:USD=1.27 (repeat)."),
+    typer.Option(
+        "--rate",
+        metavar="FROM:TO=VALUE",
+        help="A rate, optionally dated FROM:TO=VALUE@YYYY-MM-DD, e.g. GBP:USD=1.27 (repeat).",
+    ),
 ]
 
 #: Tax lines shown only in years where there is some (AMT, net investment income tax).
@@ -104,10 +127,6 @@ _METRIC_LABELS = {
 }
 
 
-def _evaluate_file(path: Path, years: int) -> OfferEvaluation:
-    return evaluate(load_offer(path), years)
-
-
 @offer_app.command("show")
 def show(
     file: Annotated[Path, typer.Argument(help="An offer file (.toml or .json).")],
@@ -116,7 +135,7 @@ def show(
     as_json: JsonOption = False,
     after: AfterTaxOption = False,
     residence: ResidenceOption = None,
-    filing: FilingOption = "single",
+    filing: FilingOption = None,
     tax_year: TaxYearOption = None,
     rates: RatesOption = None,
     rate: RateOption = None,
@@ -132,10 +151,17 @@ def show(
             f"--fmv-at-exercise {fmv_at_exercise} is not a price; expected a number >= 0",
             option="--fmv-at-exercise",
         )
-    evaluation = _evaluate_file(file, years)
+    taxing = _after_tax_asked(after, residence, filing, tax_year, exercise, fmv_at_exercise)
+    if (rates is not None or rate) and not taxing:
+        raise InputError(
+            "--rates and --rate convert the offer for taxes where another currency is paid; "
+            "give them with --after-tax or --residence",
+            option="--rates" if rates is not None else "--rate",
+        )
+    offers, warnings = load_checked([file])
+    evaluation = evaluate(offers[0], years)
     taxed: AfterTax | None = None
-    implied = residence, tax_year, exercise, fmv_at_exercise
-    if after or any(value is not None for value in implied):
+    if taxing:
         table = load_table(rates, rate) if rates is not None or rate else RatesTable.bundled()
         taxed = after_tax(
             evaluation, residence, _filing(filing), tax_year, table, strategy, fmv_at_exercise
@@ -155,6 +181,7 @@ def show(
                 }
                 for e, amount in zip(evaluation.events, cents, strict=True)
             ]
+        data["warnings"] = warnings
         print_json(data)
         return
     _print_show(evaluation)
@@ -162,6 +189,13 @@ def show(
         _print_after_tax(taxed)
     if events:
         _print_events(evaluation)
+
+
+def _after_tax_asked(after: bool, *implying: object) -> bool:
+    """Whether the taxes are asked for: --after-tax, or an option that only means something
+    for them (--residence, --filing, --tax-year, --exercise, --fmv-at-exercise), which
+    implies it."""
+    return after or any(value is not None for value in implying)
 
 
 def _strategy(text: str | None) -> ExerciseStrategy:
@@ -175,8 +209,8 @@ def _strategy(text: str | None) -> ExerciseStrategy:
     )
 
 
-def _filing(text: str) -> Filing:
-    if text == "single":
+def _filing(text: str | None) -> Filing:
+    if text is None or text == "single":
         return "single"
     if text == "joint":
         return "joint"
@@ -399,7 +433,9 @@ def compare_offers(
     currency: Annotated[
         str | None,
         typer.Option(
-            "--currency", help="Restate every offer in this currency with dated rates (e.g. USD)."
+            "--currency",
+            metavar="CODE",
+            help="Restate every offer in this currency with dated rates (e.g. USD).",
         ),
     ] = None,
     rates: RatesOption = None,
@@ -408,19 +444,27 @@ def compare_offers(
         str | None,
         typer.Option(
             "--adjust-location",
+            metavar="premiums|FILE",
             help="Opt-in: also show figures adjusted for place: 'premiums' (the seed guides' "
             "geographic premiums) or a cost-of-living index file.",
         ),
     ] = None,
     after: AfterTaxOption = False,
     residence: ResidenceOption = None,
-    filing: FilingOption = "single",
+    filing: FilingOption = None,
     tax_year: TaxYearOption = None,
 ) -> None:
     """Compare offers side by side, with deltas against the first one."""
     if len(files) < 2:
         raise InputError("compare needs at least two offer files")
-    offers = load_offers(files)
+    taxing = _after_tax_asked(after, residence, filing, tax_year)
+    if (rates is not None or rate) and currency is None and not taxing:
+        raise InputError(
+            "--rates and --rate restate offers with --currency, or convert them for "
+            "--after-tax; give one of those",
+            option="--rates" if rates is not None else "--rate",
+        )
+    offers, warnings = load_checked(files)
     restated: list[Rate] = []
     if currency is not None:
         offers, restated = _restate(offers, currency, rates, rate)
@@ -435,7 +479,7 @@ def compare_offers(
         )
     comparison = compare([evaluate(offer, years) for offer in offers])
     taxed: list[AfterTax] = []
-    if after or residence is not None or tax_year is not None:
+    if taxing:
         rates_table = load_table(rates, rate) if rates is not None or rate else RatesTable.bundled()
         status = _filing(filing)
         taxed = [
@@ -468,6 +512,7 @@ def compare_offers(
                     for e, a in zip(comparison.evaluations, adjustments, strict=True)
                 ],
             }
+        data["warnings"] = warnings
         print_json(data)
         return
     _print_comparison(comparison, years, headers)
@@ -612,17 +657,25 @@ def _print_comparison(comparison: Comparison, years: int, headers: list[str]) ->
 @offer_app.command("simulate")
 def simulate_offers(
     files: Annotated[list[Path], typer.Argument(help="One or more offer files.")],
-    paths: Annotated[int, typer.Option("--paths", help="Monte Carlo price paths.")] = 10_000,
+    paths: Annotated[
+        int | None, typer.Option("--paths", help="Monte Carlo price paths (default 10,000).")
+    ] = None,
     seed: Annotated[
         int | None, typer.Option("--seed", help="Random seed (same seed, same numbers).")
     ] = None,
     drift: Annotated[
         float | None,
-        typer.Option("--drift", help="Expected (mean) annual growth of the price, % (default 0)."),
+        typer.Option(
+            "--drift",
+            metavar="PCT",
+            help="Expected (mean) annual growth of the price, % (default 0).",
+        ),
     ] = None,
     volatility: Annotated[
         float | None,
-        typer.Option("--volatility", help="Annual volatility of the price, % (default 30)."),
+        typer.Option(
+            "--volatility", metavar="PCT", help="Annual volatility of the price, % (default 30)."
+        ),
     ] = None,
     prices: Annotated[
         Path | None,
@@ -634,12 +687,17 @@ def simulate_offers(
     ] = None,
     growth: Annotated[
         float | None,
-        typer.Option("--growth", help="Deterministic: the price grows this % a year (no paths)."),
+        typer.Option(
+            "--growth",
+            metavar="PCT",
+            help="Deterministic: the price grows this % a year (no paths).",
+        ),
     ] = None,
     correlation: Annotated[
         float,
         typer.Option(
             "--correlation",
+            metavar="RHO",
             help="Correlation of different companies' stock returns, 0-1 (default 0: "
             "independent). Offers at one company always share a path.",
         ),
@@ -649,7 +707,8 @@ def simulate_offers(
         Path | None, typer.Option("--html", help="Write an HTML report with a fan chart.")
     ] = None,
     currency: Annotated[
-        str | None, typer.Option("--currency", help="Restate every offer in this currency.")
+        str | None,
+        typer.Option("--currency", metavar="CODE", help="Restate every offer in this currency."),
     ] = None,
     rates: RatesOption = None,
     rate: RateOption = None,
@@ -708,11 +767,14 @@ def simulate_offers(
 
     if prices is not None and (drift is not None or volatility is not None):
         raise InputError("give --prices or --drift/--volatility, not both")
-    if growth is not None and (prices is not None or drift is not None or volatility is not None):
-        raise InputError("--growth is deterministic: give it without --prices/--drift/--volatility")
-    if paths <= 0:
+    if (rates is not None or rate) and currency is None:
+        raise InputError(
+            "--rates and --rate restate offers with --currency; give --currency CODE",
+            option="--rates" if rates is not None else "--rate",
+        )
+    if paths is not None and paths <= 0:
         raise InputError(f"--paths must be at least 1 (got {paths})")
-    offers = load_offers(files)
+    offers, warnings = load_checked(files)
     restated: list[Rate] = []
     if currency is not None:
         offers, restated = _restate(offers, currency, rates, rate)
@@ -735,8 +797,26 @@ def simulate_offers(
                 "volatility 0) for one deterministic path",
                 option="--growth",
             )
-        _print_growth(evaluations, growth, as_json)
+        # One deterministic path: the options of the Monte Carlo would be silently ignored.
+        given = {
+            "--prices": prices is not None,
+            "--drift": drift is not None,
+            "--volatility": volatility is not None,
+            "--paths": paths is not None,
+            "--seed": seed is not None,
+            "--correlation": correlation != 0,
+            "--html": html_path is not None,
+        }
+        ignored = [name for name, present in given.items() if present]
+        if ignored:
+            raise InputError(
+                f"--growth is deterministic (one path): give it without {', '.join(ignored)} "
+                "(they set up the Monte Carlo simulation)",
+                option="--growth",
+            )
+        _print_growth(evaluations, growth, as_json, warnings)
         return
+    paths = 10_000 if paths is None else paths
     if prices is not None:
         estimate = estimate_from_prices(prices)
         mu, sigma, model = estimate.drift, estimate.volatility, estimate.describe()
@@ -772,7 +852,7 @@ def simulate_offers(
             seed=used_seed,
         )
         if as_json:
-            _print_json_restated(cash.as_json(), restated)
+            _print_json_restated(cash.as_json(), restated, warnings)
             return
         _print_cash_simulation(cash, restated)
         return
@@ -782,15 +862,19 @@ def simulate_offers(
     if html_path is not None:
         write_file(html_path, simulation_html(result, model), "--html")
     if as_json:
-        _print_json_restated(result.as_json(), restated)
+        _print_json_restated(result.as_json(), restated, warnings)
         return
     _print_simulation(result, model, restated, html_path)
 
 
-def _print_json_restated(data: dict[str, object], restated: list[Rate]) -> None:
-    """``data`` as JSON, with the exchange rates used to restate the offers, if any."""
+def _print_json_restated(
+    data: dict[str, object], restated: list[Rate], warnings: list[dict[str, Any]]
+) -> None:
+    """``data`` as JSON, with the exchange rates used to restate the offers, if any, and the
+    offer files' plausibility warnings."""
     if restated:
         data["exchange_rates"] = [r.as_json() for r in restated]
+    data["warnings"] = warnings
     print_json(data)
 
 
@@ -865,7 +949,12 @@ def _print_cash_simulation(result: CashSimulation, restated: list[Rate]) -> None
         console.print(f"  restated at {converted.describe()}", markup=False)
 
 
-def _print_growth(evaluations: list[OfferEvaluation], growth: float, as_json: bool) -> None:
+def _print_growth(
+    evaluations: list[OfferEvaluation],
+    growth: float,
+    as_json: bool,
+    warnings: list[dict[str, Any]],
+) -> None:
     from offerlab.scenarios.simulate import break_even, deterministic_totals, exposure
 
     totals = [deterministic_totals(e, growth) for e in evaluations]
@@ -885,6 +974,7 @@ def _print_growth(evaluations: list[OfferEvaluation], growth: float, as_json: bo
                     for e, row in zip(evaluations, totals, strict=True)
                 ],
                 "break_even": [b.as_json() for b in evens],
+                "warnings": warnings,
             }
         )
         return

@@ -32,7 +32,7 @@ from offerlab.prep.service import make_plan, parse_date, parse_hours, parse_weak
 from offerlab.prep.sm2 import new_card
 
 if TYPE_CHECKING:
-    from offerlab.store.prep_repository import PrepRepository
+    from offerlab.store.prep_repository import PrepRepository, SavedPlan
 
 __all__ = ["TODAY_ENV", "prep_app", "today"]
 
@@ -209,6 +209,10 @@ def plan_command(
     """A dated study plan: week by week and day by day, hours by skill, mocks before the day."""
     if as_json and fmt is not None:
         raise InputError("--json and --format md are two outputs; choose one")
+    if out is not None and not as_json and fmt is None:
+        raise InputError("--out writes the --json or --format md document; give one of them")
+    if ics_time is not None and ics is None:
+        raise InputError("--ics-time sets when the --ics file's sessions start; give --ics PATH")
     now = today(today_option)
     chosen = resolve_pipeline(pipeline)
     request = PlanRequest(
@@ -361,12 +365,33 @@ def plans_command(ctx: typer.Context, db: DbOption = None, as_json: JsonOption =
 # --- log ------------------------------------------------------------------------------------
 
 
-def _pipeline_for(repo: PrepRepository, spec: str | None) -> Pipeline:
-    """``--pipeline``, else the newest saved plan's pipeline, else the default one."""
+PlanOption = Annotated[
+    str | None,
+    typer.Option(
+        "--plan",
+        metavar="NAME",
+        help="The saved plan (loop) it counts toward (default: the newest).",
+    ),
+]
+
+
+def _loop(
+    repo: PrepRepository, plan_name: str | None, spec: str | None
+) -> tuple[SavedPlan | None, Pipeline]:
+    """The saved plan a log is for (``--plan``, else the newest, else none) and its pipeline
+    (``--pipeline`` when it is the plan's or there is no plan, else the plan's)."""
+    saved = repo.plan(plan_name)
+    if saved is None:
+        return None, resolve_pipeline(spec)
     if spec:
-        return resolve_pipeline(spec)
-    saved = repo.plan()
-    return saved.pipeline if saved is not None else resolve_pipeline(None)
+        chosen = resolve_pipeline(spec)
+        if chosen.name != saved.pipeline.name:
+            raise InputError(
+                f"--pipeline {spec!r} is not the pipeline of plan {saved.name!r} "
+                f"({saved.pipeline.name}); log for another loop with --plan NAME",
+                option="--pipeline",
+            )
+    return saved, saved.pipeline
 
 
 @log_app.command("practice")
@@ -374,24 +399,34 @@ def log_practice_command(
     ctx: typer.Context,
     problem: Annotated[str, typer.Option("--problem", help="What you practised.")],
     minutes: Annotated[int, typer.Option("--minutes", help="Minutes spent (> 0).")],
-    outcome: Annotated[str, typer.Option("--outcome", help="solved, partial or failed.")],
+    outcome: Annotated[
+        str, typer.Option("--outcome", metavar="solved|partial|failed", help="How it went.")
+    ],
     skill: Annotated[
-        str | None, typer.Option("--skill", help="coding, system_design, ml or behavioral.")
+        str | None,
+        typer.Option(
+            "--skill",
+            metavar="SKILL",
+            help="coding, system_design, ml or behavioral.",
+        ),
     ] = None,
     stage: Annotated[
-        str | None, typer.Option("--stage", help="The pipeline stage it prepares for.")
+        str | None,
+        typer.Option("--stage", metavar="STAGE", help="The pipeline stage it prepares for."),
     ] = None,
     mistake: Annotated[
         str | None,
         typer.Option("--mistake", help="What went wrong: it is scheduled for review (SM-2)."),
     ] = None,
     on: DateOption = None,
+    plan_name: PlanOption = None,
     pipeline: PipelineOption = None,
     db: DbOption = None,
     today_option: TodayOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Record a practice session (a stage or a skill, a problem, minutes, outcome, mistake)."""
+    """Record a practice session (a stage or a skill, a problem, minutes, outcome, mistake)
+    for a saved plan's loop."""
     from offerlab.store.prep_repository import OUTCOMES, PracticeEntry
 
     if outcome not in OUTCOMES:
@@ -406,9 +441,10 @@ def log_practice_command(
         raise InputError("--problem: expected a description of what you practised")
     day = _day(on, today_option)
     with _repository(ctx, db) as repo:
-        chosen: Pipeline | None = None
+        saved, loop_pipeline = _loop(repo, plan_name, pipeline)
+        chosen: Pipeline | None = loop_pipeline if saved is not None else None
         if stage is not None:
-            chosen = _pipeline_for(repo, pipeline)
+            chosen = loop_pipeline
             found = chosen.stage(stage)
             if skill is not None and skill not in found.skills:
                 raise InputError(
@@ -426,12 +462,25 @@ def log_practice_command(
             mistake=mistake,
             stage=stage,
             pipeline=chosen.name if chosen is not None else None,
+            plan_id=saved.id if saved is not None else None,
         )
         practice_id, card_id = repo.log_practice(entry)
+    plan_shown = saved.name if saved is not None else None
     if as_json:
-        print_json({"id": practice_id, "review_card": card_id, "date": day.isoformat()})
+        print_json(
+            {
+                "id": practice_id,
+                "review_card": card_id,
+                "date": day.isoformat(),
+                "plan": plan_shown,
+            }
+        )
         return
-    console.print(f"logged practice #{practice_id}: {minutes} min of {skill} on {day.isoformat()}")
+    loop = f" for plan {plan_shown}" if plan_shown is not None else " (no saved plan)"
+    console.print(
+        f"logged practice #{practice_id}{loop}: {minutes} min of {skill} on {day.isoformat()}",
+        markup=False,
+    )
     if card_id is not None:
         due = new_card(day).due_on
         console.print(
@@ -490,6 +539,7 @@ def log_mock_command(
     ] = None,
     notes: Annotated[str, typer.Option("--notes", help="Feedback, what to fix.")] = "",
     on: DateOption = None,
+    plan_name: PlanOption = None,
     pipeline: PipelineOption = None,
     db: DbOption = None,
     today_option: TodayOption = None,
@@ -502,7 +552,7 @@ def log_mock_command(
     if minutes is not None and minutes <= 0:
         raise InputError(f"--minutes {minutes}: expected more than 0 minutes")
     with _repository(ctx, db) as repo:
-        chosen = _pipeline_for(repo, pipeline)
+        saved, chosen = _loop(repo, plan_name, pipeline)
         parsed = _parse_scores(scores, chosen)
         stages = [chosen.stage(s) for s, _ in parsed]
         total = minutes if minutes is not None else sum(s.minutes for s in stages)
@@ -511,12 +561,18 @@ def log_mock_command(
             StageScore(stage.id, stage.primary_skill, score, base + (1 if i < extra else 0))
             for i, (stage, (_, score)) in enumerate(zip(stages, parsed, strict=True))
         ]
-        mock_id = repo.log_mock(day, chosen.name, rows, notes)
+        mock_id = repo.log_mock(
+            day, chosen.name, rows, notes, saved.id if saved is not None else None
+        )
+    plan_shown = saved.name if saved is not None else None
     if as_json:
-        print_json({"id": mock_id, "date": day.isoformat(), "pipeline": chosen.name})
+        print_json(
+            {"id": mock_id, "date": day.isoformat(), "pipeline": chosen.name, "plan": plan_shown}
+        )
         return
+    loop = f" for plan {plan_shown}" if plan_shown is not None else ""
     console.print(
-        f"logged mock #{mock_id} ({chosen.name}, {day.isoformat()}, {total} min): "
+        f"logged mock #{mock_id}{loop} ({chosen.name}, {day.isoformat()}, {total} min): "
         + ", ".join(f"{s.stage} {s.score}/{chosen.rubric.max}" for s in rows)
     )
 
@@ -527,9 +583,14 @@ def log_mock_command(
 @prep_app.command("review")
 def review_command(
     ctx: typer.Context,
-    card: Annotated[int, typer.Argument(help="The review card id (prep status lists them).")],
+    card: Annotated[
+        int, typer.Argument(metavar="CARD", help="The review card id (prep status lists them).")
+    ],
     grade: Annotated[
-        int, typer.Option("--grade", help="How well you recalled it: 0 (blackout) to 5 (perfect).")
+        int,
+        typer.Option(
+            "--grade", metavar="0-5", help="How well you recalled it: 0 (blackout) to 5 (perfect)."
+        ),
     ],
     on: DateOption = None,
     db: DbOption = None,

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from offerlab.cli.common import between
 from offerlab.cli.db import resolve_db
 
 __all__ = ["serve"]
@@ -13,13 +14,24 @@ __all__ = ["serve"]
 
 def serve(
     ctx: typer.Context,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8000,
+    host: Annotated[
+        str, typer.Option("--host", metavar="ADDRESS", help="Address to listen on.")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int,
+        typer.Option("--port", callback=between(1, 65535, "--port"), help="Port, 1-65535."),
+    ] = 8000,
     db: Annotated[
         str | None, typer.Option("--db", metavar="URL", help="Store database URL.")
     ] = None,
     max_body: Annotated[
-        int, typer.Option("--max-body", min=1024, help="Largest request body, in bytes.")
+        int,
+        typer.Option(
+            "--max-body",
+            metavar="BYTES",
+            callback=between(1024, None, "--max-body"),
+            help="Largest request body, in bytes (at least 1024).",
+        ),
     ] = 512 * 1024,
     hosted: Annotated[
         bool,
@@ -29,7 +41,12 @@ def serve(
         ),
     ] = False,
     workers: Annotated[
-        int, typer.Option("--workers", min=1, max=64, help="Worker processes (PostgreSQL only).")
+        int,
+        typer.Option(
+            "--workers",
+            callback=between(1, 64, "--workers"),
+            help="Worker processes, 1-64 (more than 1: PostgreSQL only).",
+        ),
     ] = 1,
     allow_host: Annotated[
         list[str] | None,
@@ -53,9 +70,8 @@ def serve(
         int,
         typer.Option(
             "--max-hashing",
-            min=1,
-            max=64,
-            help="Sign-ins checked at once per process (each takes ~64 MiB).",
+            callback=between(1, 64, "--max-hashing"),
+            help="Sign-ins checked at once per process, 1-64 (each takes ~64 MiB).",
         ),
     ] = 4,
 ) -> None:

@@ -89,7 +89,9 @@ def _require_migrated(url: str) -> None:
 @users_app.command("add")
 def add_command(
     ctx: typer.Context,
-    username: Annotated[str, typer.Argument(help="Account name (letters, digits, . _ @ + -).")],
+    username: Annotated[
+        str, typer.Argument(metavar="NAME", help="Account name (letters, digits, . _ @ + -).")
+    ],
     admin: Annotated[bool, typer.Option("--admin", help="An administrator account.")] = False,
     password_stdin: PasswordStdin = False,
     db: DbOption = None,
@@ -126,7 +128,7 @@ def list_command(ctx: typer.Context, db: DbOption = None) -> None:
 @users_app.command("passwd")
 def passwd_command(
     ctx: typer.Context,
-    username: Annotated[str, typer.Argument(help="Account name.")],
+    username: Annotated[str, typer.Argument(metavar="NAME", help="Account name.")],
     password_stdin: PasswordStdin = False,
     db: DbOption = None,
 ) -> None:
@@ -140,7 +142,7 @@ def passwd_command(
 @users_app.command("remove")
 def remove_command(
     ctx: typer.Context,
-    username: Annotated[str, typer.Argument(help="Account name.")],
+    username: Annotated[str, typer.Argument(metavar="NAME", help="Account name.")],
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
     db: DbOption = None,
 ) -> None:

@@ -21,10 +21,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from statistics import median
-from typing import Any
+from typing import Any, Final
 
 from offerlab.errors import NotFoundError
-from offerlab.market.bundled import company_bundled_bands
+from offerlab.market.bundled import company_bundled_bands, level_medians_2022
 from offerlab.market.normalize import (
     canonical_company,
     known_ladder_companies,
@@ -35,17 +35,25 @@ from offerlab.market.normalize import (
 from offerlab.market.sources import curated_equivalents
 
 __all__ = [
+    "PAY_COMPONENTS",
     "Candidate",
     "CuratedEvidence",
     "LevelMapping",
     "LevelStats",
     "bundled_level_stats",
     "company_levels",
+    "component_medians",
     "default_curated",
     "map_level",
 ]
 
 _MIN_STEP = Decimal(1)
+
+#: The parts of yearly pay whose medians each level has (``stock``: equity vesting a year).
+PAY_COMPONENTS: Final = ("base", "stock", "bonus")
+
+#: Median yearly pay by data set (its source), level and component, USD.
+ComponentMedians = dict[str, dict[str, dict[str, Decimal]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +236,32 @@ def company_levels(company: str, specialty: str | None = None) -> list[LevelStat
     return _ordered(name, stats + missing)
 
 
+def component_medians(company: str) -> ComponentMedians:
+    """The median yearly base, stock and bonus of each level of ``company``, in each bundled
+    data set that has the company: the 2017-2021 records (company-wide bands, a component's
+    median over the records reporting it, at least five) and the 2022 company pages.
+
+    A component with no median, or a median of 0 (the data set's way of saying the level is
+    not paid that way), is left out: no ratio can be taken from it.
+    """
+    name = canonical_company(company)
+    out: ComponentMedians = {}
+    for band in company_bundled_bands(name):
+        if band.metro is not None or band.country is not None or band.specialty is not None:
+            continue
+        for part in PAY_COMPONENTS:
+            percentiles = band.component(part)
+            if percentiles is not None and percentiles.p50 > 0:
+                by_level = out.setdefault(band.source, {})
+                by_level.setdefault(band.level, {})[part] = percentiles.p50
+    for row in level_medians_2022(name):
+        for part in PAY_COMPONENTS:
+            value: Decimal | None = getattr(row, part)
+            if value is not None and value > 0:
+                out.setdefault(row.source, {}).setdefault(row.level, {})[part] = value
+    return out
+
+
 def default_curated(from_company: str, from_level: str, to_company: str) -> list[CuratedEvidence]:
     """The curated placements of a level in the bundled seed guides (read both ways)."""
     return [
@@ -280,8 +314,11 @@ def map_level(
         stats_from = bundled_level_stats(source_company, specialty)
     if stats_to is None:
         stats_to = bundled_level_stats(target_company, specialty)
-    _require(source_company, stats_from, "from")
-    _require(target_company, stats_to, "to")
+    if curated is None and level is not None:
+        curated = default_curated(source_company, level, target_company)
+    placed = f"{source_company} {level or from_level}"
+    _require(source_company, stats_from, placed, target_company, curated or ())
+    _require(target_company, stats_to, placed, target_company, curated or ())
     found = [s for s in stats_from if s.level == level and s.median_years_experience is not None]
     if level is None or not found:
         known = ", ".join(s.level for s in stats_from if s.median_years_experience is not None)
@@ -337,13 +374,39 @@ def map_level(
     )
 
 
-def _require(company: str, stats: Sequence[LevelStats], side: str) -> None:
+def _require(
+    company: str,
+    stats: Sequence[LevelStats],
+    placed: str,
+    target: str,
+    curated: Sequence[CuratedEvidence],
+) -> None:
+    """Statistics of ``company`` exist, else a NotFoundError that says why the mapping cannot
+    be made (a ladder without records is not an unknown company) and what the curated tables
+    say of ``placed`` at ``target`` instead."""
     if stats:
         return
-    known = ", ".join(known_ladder_companies())
-    raise NotFoundError(
-        f"no level statistics for company {company!r} ({side}); companies with a ladder: {known}"
+    with_records = [c for c in known_ladder_companies() if bundled_level_stats(c)]
+    try:
+        ladder = level_order(company)
+    except NotFoundError:
+        ladder = []
+    if ladder:
+        message = (
+            f"{company} has a level ladder ({', '.join(ladder)}) but no records with years of "
+            "experience, which the mapping compares"
+        )
+    else:
+        message = f"no level statistics for company {company!r}"
+    message += (
+        f"; companies with a ladder and records: {', '.join(with_records)} (and any company "
+        "with at least 5 records at a level)"
     )
+    if curated:
+        levels = ", ".join(dict.fromkeys(lvl for e in curated for lvl in e.levels))
+        sources = ", ".join(dict.fromkeys(e.source for e in curated))
+        message += f"; the curated table of {sources} places {placed} at {target} {levels}"
+    raise NotFoundError(message)
 
 
 def _disagreements(

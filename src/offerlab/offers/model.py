@@ -83,6 +83,23 @@ class ScheduleSpec(_Model):
             raise ValueError("give `years` (with `cadence`) or `events`")
         if self.years is not None and self.events is not None:
             raise ValueError("give either `years` (with `cadence`) or `events`, not both")
+        if self.years is not None and self.cliff_months:
+            vesting = [i for i, pct in enumerate(self.years) if pct > 0]
+            last = 12 * (vesting[-1] + 1) if vesting else 0
+            if self.cliff_months > last:
+                # No reading makes sense: the cliff would hold every vest past the schedule.
+                raise KeyedValueError(
+                    "cliff_months",
+                    f"{self.cliff_months} months is after the last vest (month {last} of a "
+                    f"{len(self.years)}-year schedule)",
+                    f"a cliff of at most {last} months; 12 is the usual one-year cliff",
+                )
+        if self.events is not None and self.cliff_months:
+            raise KeyedValueError(
+                "cliff_months",
+                "applies to `years` schedules; explicit `events` already say when each vest is",
+                "no cliff_months with events",
+            )
         self.to_schedule()
         return self
 

@@ -77,10 +77,11 @@ class VestingSchedule:
             cumulative.append((event.month, running))
         total = running
         if total != 1:
-            raise ValueError(
-                f"vest percentages add up to {_percent(total)}%, not 100%; "
-                "make them add up to exactly 100"
-            )
+            hint = "make them add up to exactly 100"
+            if total == Fraction(1, 100):
+                # [0.25, 0.25, 0.25, 0.25]: fractions of 1 where percents are wanted.
+                hint = "they look like fractions of 1: write percents (25 for 25%)"
+            raise ValueError(f"vest percentages add up to {_percent(total)}%, not 100%; {hint}")
         object.__setattr__(self, "cumulative", tuple(cumulative))
 
     @property

@@ -1,20 +1,23 @@
 """Dated study plans (pure): a template scaled to the weeks before the interview.
 
 Weeks are counted back from the interview: the last plan week is the seven days before it
-(the eve is a rest day), and the first week may be shorter. The template's core weeks are
-spread over the plan weeks (fewer weeks: several focuses a week; more weeks: review weeks
+(the eve is a rest day). The days left over at the start make a shorter first week when they
+are four or more and include a study day; otherwise they join the week after (a first week of
+8 to 13 days), so that no week is a day or two with no time in it. The template's core weeks
+are spread over the plan weeks (fewer weeks: several focuses a week; more weeks: review weeks
 between them) and its mock week always comes last. Each week's hours follow its focus blended
 with the loop's own skill mix, give system design at least the template's minimum share
-(30%) when the loop tests it, and give weak stages' skills more. Time is handed out in
-15-minute units and never above the budget: ``hours_per_week`` for a full week, pro rata for a
-short one.
+(30%) when the loop tests it, and give weak stages' skills more; a week with several focuses
+gives every one of them sessions of its own. Time is handed out in 15-minute units and never
+above the budget: ``hours_per_week`` for a full week, pro rata for a shorter or longer one.
+A plan in which a week or a focus would get no time is refused, saying which.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal
 from typing import Final, Literal
@@ -27,6 +30,7 @@ __all__ = [
     "FOCUS_WEIGHT",
     "KEEP_SHARE",
     "MIN_BLOCK_UNITS",
+    "MIN_PART_WEEK_DAYS",
     "SKILL_LABELS",
     "UNIT_MINUTES",
     "WEAK_BOOST",
@@ -56,6 +60,9 @@ MIN_BLOCK_UNITS: Final = 2
 KEEP_SHARE: Final = Decimal("0.5")
 #: A mock interview takes the stage's length plus this debrief (minutes), rounded up to units.
 DEBRIEF_MINUTES: Final = 15
+#: Days left over at the start make a week of their own only from this many (else they join
+#: the next week).
+MIN_PART_WEEK_DAYS: Final = 4
 
 SKILL_LABELS: Final[Mapping[Skill, str]] = {
     "coding": "Coding",
@@ -363,13 +370,13 @@ def _schedule_mocks(
 
 def _lay_out_days(
     days: Sequence[date],
-    study: Mapping[Skill, int],
+    blocks: Sequence[tuple[Skill, str, int]],
     mocks: Sequence[Stage],
-    titles: Mapping[Skill, str],
     kind: SessionKind,
 ) -> tuple[PlanDay, ...]:
-    """Sessions by day: mocks on the last days (one a day, going back), then study units in
-    skill order, each to the least loaded day, kept contiguous."""
+    """Sessions by day: mocks on the last days (one a day, going back), then the study
+    ``blocks`` (skill, title, units) in order, each unit to the least loaded day, kept
+    contiguous."""
     if not days:
         return ()
     load = [0] * len(days)
@@ -379,7 +386,7 @@ def _lay_out_days(
         mocks_by_day[slot].append(stage)
         load[slot] += _units(_mock_minutes(stage))
     counts = [0] * len(days)
-    left = sum(study.values())
+    left = sum(units for _, _, units in blocks)
     while left:
         # Blocks of MIN_BLOCK units (30 minutes) so no day gets a lone quarter hour.
         block = min(MIN_BLOCK_UNITS, left)
@@ -387,18 +394,16 @@ def _lay_out_days(
         load[slot] += block
         counts[slot] += block
         left -= block
-    sequence = [s for s in SKILLS for _ in range(study.get(s, 0))]
+    sequence = [(skill, title) for skill, title, units in blocks for _ in range(units)]
     out: list[PlanDay] = []
     cursor = 0
     for index, day in enumerate(days):
         sessions: list[Session] = []
         chunk = sequence[cursor : cursor + counts[index]]
         cursor += counts[index]
-        for skill in SKILLS:
-            n = chunk.count(skill)
-            if n:
-                minutes = n * UNIT_MINUTES
-                sessions.append(Session(day, skill, minutes, kind, titles[skill]))
+        for skill, title in dict.fromkeys(chunk):
+            minutes = chunk.count((skill, title)) * UNIT_MINUTES
+            sessions.append(Session(day, skill, minutes, kind, title))
         for stage in mocks_by_day[index]:
             sessions.append(
                 Session(
@@ -413,6 +418,48 @@ def _lay_out_days(
         if sessions:
             out.append(PlanDay(day, tuple(sessions)))
     return tuple(out)
+
+
+def _focus_blocks(
+    units: Mapping[Skill, int], weeks: Sequence[TemplateWeek]
+) -> list[tuple[Skill, str, int]]:
+    """A study week's units as (skill, title, units) blocks, by focus: every focus first gets
+    a unit of its own (in the skill it weighs most that has units left), then each skill's
+    units go to the focuses that use it, by weight (largest remainder). A skill no focus uses
+    (the loop's own mix) is practice for the loop's stages."""
+    left = dict(units)
+    given: dict[tuple[Skill, int], int] = {}
+    shares = [_normalise(w.skills) for w in weeks]
+    for index, share in enumerate(shares):
+        usable = [s for s in SKILLS if share[s] > 0 and left.get(s, 0) > 0]
+        if not usable:
+            continue
+        skill = max(usable, key=lambda s: (share[s], left[s], -SKILLS.index(s)))
+        given[(skill, index)] = 1
+        left[skill] -= 1
+    for skill in SKILLS:
+        users = [i for i, share in enumerate(shares) if share[skill] > 0]
+        if not users or left.get(skill, 0) <= 0:
+            continue
+        total = sum((shares[i][skill] for i in users), Decimal(0))
+        ideal = {i: shares[i][skill] / total * left[skill] for i in users}
+        whole = {i: int(v.to_integral_value(rounding=ROUND_FLOOR)) for i, v in ideal.items()}
+        rest = left[skill] - sum(whole.values())
+        for i in sorted(users, key=lambda i: (-(ideal[i] - whole[i]), i))[:rest]:
+            whole[i] += 1
+        for i, n in whole.items():
+            given[(skill, i)] = given.get((skill, i), 0) + n
+        left[skill] = 0
+    blocks: list[tuple[Skill, str, int]] = []
+    for skill in SKILLS:
+        for index, week in enumerate(weeks):
+            n = given.get((skill, index), 0)
+            if n:
+                blocks.append((skill, f"{SKILL_LABELS[skill]}: {week.focus}", n))
+        if left.get(skill, 0) > 0:
+            title = f"{SKILL_LABELS[skill]}: practice for the loop's stages"
+            blocks.append((skill, title, left[skill]))
+    return blocks
 
 
 def _main_skill(week: TemplateWeek) -> Skill:
@@ -502,15 +549,6 @@ def _check(request: PlanRequest, pipeline: Pipeline) -> tuple[Stage, ...]:
         raise NotFoundError(error.message, option="--weak") from None
 
 
-def _focus_for(skill: Skill, weeks: Sequence[TemplateWeek]) -> str:
-    """The focus of the covered weeks that stress ``skill`` most (all of them on a tie)."""
-    weights = [_normalise(w.skills)[skill] for w in weeks]
-    top = max(weights)
-    if top == 0:
-        return "practice for the loop's stages"
-    return "; ".join(w.focus for w, weight in zip(weeks, weights, strict=True) if weight == top)
-
-
 def _mean_focus(weeks: Sequence[TemplateWeek]) -> dict[Skill, Decimal]:
     total: dict[Skill, Decimal] = dict.fromkeys(SKILLS, Decimal(0))
     for week in weeks:
@@ -519,12 +557,82 @@ def _mean_focus(weeks: Sequence[TemplateWeek]) -> dict[Skill, Decimal]:
     return _normalise(total)
 
 
+def _study_day(day: date, eve: date, per_week: int) -> bool:
+    """Whether ``day`` is a study day: the rest days are the last ones of each seven-day
+    week counted back from the eve (the eve is one)."""
+    position = 6 - (eve - day).days % 7
+    return position < per_week
+
+
+def _week_bounds(request: PlanRequest) -> list[tuple[date, date]]:
+    """The plan weeks' first and last days: seven-day weeks counted back from the eve; the
+    days left over at the start a week of their own when they are at least
+    :data:`MIN_PART_WEEK_DAYS` and include a study day, else part of the first full week."""
+    eve = request.interview_date - timedelta(days=1)
+    full, rest = divmod((request.interview_date - request.start).days, 7)
+    bounds = [(eve - timedelta(days=7 * k + 6), eve - timedelta(days=7 * k)) for k in range(full)][
+        ::-1
+    ]
+    if rest:
+        part = (request.start, request.start + timedelta(days=rest - 1))
+        studies = any(
+            _study_day(part[0] + timedelta(days=i), eve, request.study_days_per_week)
+            for i in range(rest)
+        )
+        if bounds and (rest < MIN_PART_WEEK_DAYS or not studies):
+            bounds[0] = (request.start, bounds[0][1])
+        else:
+            bounds.insert(0, part)
+    return bounds
+
+
 def build_plan(request: PlanRequest, pipeline: Pipeline, template: Template) -> StudyPlan:
     """The dated plan for ``request`` (see the module docstring for the rules)."""
+    plan = _build(request, pipeline, template)
+    gap = _coverage_gap(plan, template)
+    if gap is not None:
+        least = _least_hours(request, pipeline, template)
+        hint = (
+            f"give at least {least:f} hours a week"
+            if least is not None
+            else "start earlier or give more hours a week"
+        )
+        raise InputError(
+            f"--hours-per-week {request.hours_per_week} leaves {gap}; {hint}",
+            option="--hours-per-week",
+        )
+    return plan
+
+
+def _least_hours(request: PlanRequest, pipeline: Pipeline, template: Template) -> Decimal | None:
+    """The fewest hours a week (in quarter hours, up to the 112 allowed) with which every week
+    and every focus of the plan gets time; None when no number of hours does."""
+
+    def enough(quarters: int) -> bool:
+        hours = Decimal(quarters) / 4
+        try:
+            plan = _build(replace(request, hours_per_week=hours), pipeline, template)
+        except InputError:
+            return False
+        return _coverage_gap(plan, template) is None
+
+    low, high = int(request.hours_per_week * 4), 112 * 4
+    if not enough(high):
+        return None
+    while high - low > 1:  # more hours never take a session away; bisect
+        middle = (low + high) // 2
+        if enough(middle):
+            high = middle
+        else:
+            low = middle
+    return (Decimal(high) / 4).normalize()
+
+
+def _build(request: PlanRequest, pipeline: Pipeline, template: Template) -> StudyPlan:
     weak = _check(request, pipeline)
     eve = request.interview_date - timedelta(days=1)
-    total_days = (request.interview_date - request.start).days
-    n_weeks = -(-total_days // 7)
+    bounds = _week_bounds(request)
+    n_weeks = len(bounds)
     layouts = layout_weeks(n_weeks, len(template.weeks))
     by_number = {w.week: w for w in template.weeks}
     sd_min = template.system_design_min_share
@@ -532,17 +640,12 @@ def build_plan(request: PlanRequest, pipeline: Pipeline, template: Template) -> 
     mock_notes: list[str] = []
     dropped_notes: list[str] = []
     any_study_day = False
-    for index, layout in enumerate(layouts):
-        # Counted back from the eve: week n_weeks ends on the eve, the first may be short.
-        week_end = eve - timedelta(days=7 * (n_weeks - 1 - index))
-        week_start = max(request.start, week_end - timedelta(days=6))
+    for index, (layout, (week_start, week_end)) in enumerate(zip(layouts, bounds, strict=True)):
         length = (week_end - week_start).days + 1
-        # Rest days are the last ones of each 7-day week (the eve is one).
-        offset = 7 - length
         study_days = [
             week_start + timedelta(days=i)
             for i in range(length)
-            if offset + i < request.study_days_per_week
+            if _study_day(week_start + timedelta(days=i), eve, request.study_days_per_week)
         ]
         any_study_day = any_study_day or bool(study_days)
         budget = week_budget_minutes(request.hours_per_week, length) if study_days else 0
@@ -563,9 +666,13 @@ def build_plan(request: PlanRequest, pipeline: Pipeline, template: Template) -> 
         split = allocate_units(shares, units, sd_min)
         study_units = dict(split)
         if layout.kind == "mock":
+            # The mocks rehearse the mock focus; every other focus of the week keeps a unit.
+            reserve = _reserve(study_units, [w for w in covered if not w.mock])
             mocks, missed = _schedule_mocks(
                 pipeline, weak, study_units, passes=3, slots=len(study_days)
             )
+            for skill, n in reserve.items():
+                study_units[skill] += n
             if missed and mocks:
                 mock_notes.append(f"week {index + 1}: no mock interview for " + "; ".join(missed))
         elif layout.kind == "review":
@@ -584,7 +691,11 @@ def build_plan(request: PlanRequest, pipeline: Pipeline, template: Template) -> 
             mocks = []
         if layout.kind == "review":
             focus = tuple(f"Review: {w.focus}" for w in covered)
-            titles = {s: f"{SKILL_LABELS[s]}: review due mistakes and weak spots" for s in SKILLS}
+            blocks = [
+                (s, f"{SKILL_LABELS[s]}: review due mistakes and weak spots", study_units[s])
+                for s in SKILLS
+                if study_units[s]
+            ]
             kind: SessionKind = "review"
             deliverables = [
                 "Every mistake due for review redone (offerlab prep status lists them)",
@@ -595,7 +706,7 @@ def build_plan(request: PlanRequest, pipeline: Pipeline, template: Template) -> 
             ]
         else:
             focus = tuple(w.focus for w in covered)
-            titles = {s: f"{SKILL_LABELS[s]}: {_focus_for(s, covered)}" for s in SKILLS}
+            blocks = _focus_blocks(study_units, covered)
             kind = "study"
             plain = [w for w in covered if not w.mock]
             deliverables, dropped = _deliverables(
@@ -623,7 +734,7 @@ def build_plan(request: PlanRequest, pipeline: Pipeline, template: Template) -> 
                         "(dated below), each scored on the rubric with prep log mock "
                         "and followed by written feedback"
                     )
-        days = _lay_out_days(study_days, study_units, mocks, titles, kind)
+        days = _lay_out_days(study_days, blocks, mocks, kind)
         minutes = {s: split[s] * UNIT_MINUTES for s in SKILLS}
         weeks.append(
             PlanWeek(
@@ -666,6 +777,37 @@ def build_plan(request: PlanRequest, pipeline: Pipeline, template: Template) -> 
             option="--hours-per-week",
         )
     return plan
+
+
+def _reserve(units: dict[Skill, int], weeks: Sequence[TemplateWeek]) -> dict[Skill, int]:
+    """Take a unit out of ``units`` for each of ``weeks`` (in the skill it weighs most that
+    has one), so that the mocks scheduled from the rest leave every focus a session."""
+    taken: dict[Skill, int] = dict.fromkeys(SKILLS, 0)
+    for week in weeks:
+        share = _normalise(week.skills)
+        usable = [s for s in SKILLS if share[s] > 0 and units[s] > 0]
+        if usable:
+            skill = max(usable, key=lambda s: (share[s], units[s], -SKILLS.index(s)))
+            units[skill] -= 1
+            taken[skill] += 1
+    return taken
+
+
+def _coverage_gap(plan: StudyPlan, template: Template) -> str | None:
+    """Which week or focus of ``plan`` gets no time (None: every week has time and every focus
+    of the template a session of its own, or the mocks for the mock week)."""
+    for week in plan.weeks:
+        if week.total_minutes == 0:
+            return (
+                f"week {week.week} ({week.start.isoformat()} to {week.end.isoformat()}) "
+                f"without a {UNIT_MINUTES}-minute session"
+            )
+    titles = [s.title for s in plan.sessions]
+    for focus in template.weeks:
+        named = any(t.endswith(f": {focus.focus}") for t in titles)
+        if not named and not (focus.mock and plan.mocks):
+            return f"no session for the focus {focus.focus!r}"
+    return None
 
 
 def _count(n: int, noun: str) -> str:

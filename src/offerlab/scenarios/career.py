@@ -3,12 +3,17 @@ refreshers and stock growth.
 
 * Promotions come from a promotions file, else from the bundled market data: the time at each
   level is the difference between the median years of experience of the next level and this one
-  (rounded, at least a year), and the raise at a promotion is the ratio of the two levels' median
-  yearly totals. Where the data runs out, the projection stops promoting and says so.
+  (rounded, at least a year). Where the data runs out, the projection stops promoting and says
+  so.
+* A promotion raises each component by its own market ratio between the two levels: base by
+  the ratio of the levels' median bases, the bonus by that of their median bonuses, refreshers
+  by that of their median stock (see :func:`market_raises` for the cap). A component the data
+  has no ratio for keeps its terms: the bonus stays the same percent of base, refreshers keep
+  their size.
 * Base grows by the yearly raise (the offer's ``raise_pct``, or ``--raise``, or the file's) and
-  jumps by the promotion raise; the target bonus stays the offer's percent of base.
+  jumps by the promotion raise; the target bonus is a percent of base, which a promotion moves.
 * Refreshers are granted yearly from the offer's ``first_year`` and vest on their own schedule,
-  so they stack; each grant's size moves with the promotion raises (or the file's ``refresher``).
+  so they stack; each grant's size moves with the promotions (or the file's ``refresher``).
 * The initial grant, signing bonus and other items are the offer's own.
 * Stock growth (``growth_pct``, a year) values each vest at ``(1 + g)^((vest month - grant
   month)/12)`` of its grant-price value.
@@ -18,15 +23,16 @@ Amounts are exact Decimals (gross, annual, in the offer's currency) until shown.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from offerlab.errors import InputError, NotFoundError
-from offerlab.market.levels import LevelStats, company_levels
+from offerlab.market.levels import LevelStats, company_levels, component_medians
 from offerlab.market.normalize import canonical_company, normalize_level
 from offerlab.money import Money, to_cents
 from offerlab.offers.engine import (
@@ -40,16 +46,26 @@ from offerlab.offers.model import Offer, resolve_schedule
 from offerlab.validation import read_document, validate_document
 
 __all__ = [
+    "PROMOTED",
     "CareerPath",
     "CareerYear",
+    "ComponentRaise",
     "Promotion",
     "PromotionPlan",
     "load_promotions",
     "market_promotions",
+    "market_raises",
     "project",
 ]
 
 DEFAULT_PROMOTION_RAISE = Decimal(10)
+#: The components a promotion raises, each by its own market ratio (``stock``: refreshers).
+PROMOTED: Final = ("base", "bonus", "stock")
+#: How each data set is named in a raise's basis.
+_SOURCE_SHORT: Final = {
+    "levels.fyi records 2017-2021 (Kaggle)": "2017-2021 records",
+    "levels.fyi company pages 2022 (scraped)": "2022 pages",
+}
 _WHAT = "invalid promotions file"
 
 
@@ -65,6 +81,11 @@ class PromotionSpec(BaseModel):
     raise_pct: Annotated[Decimal, Field(ge=0, le=200)] | None = Field(
         default=None,
         description="base raise at the promotion, percent (default: from market medians)",
+    )
+    bonus_target_pct: Annotated[Decimal, Field(ge=0, le=1000)] | None = Field(
+        default=None,
+        description="target bonus at the new level, percent of base (default: moved by the "
+        "market's bonus ratio)",
     )
     refresher: Annotated[Decimal, Field(ge=0, le=Decimal("1e12"))] | None = Field(
         default=None, description="yearly refresher grant value from this year on"
@@ -98,20 +119,46 @@ def load_promotions(path: str | Path) -> PromotionPlan:
 
 
 @dataclass(frozen=True, slots=True)
+class ComponentRaise:
+    """A promotion's raise of one component (``base``, ``bonus``, ``stock``), percent, and
+    how it was found; ``pct`` None: no ratio in the data (the component keeps its terms)."""
+
+    component: str
+    pct: Decimal | None
+    basis: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "pct": float(self.pct) if self.pct is not None else None,
+            "basis": self.basis,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Promotion:
-    """A promotion at the start of offer ``year`` to ``level`` with a base raise (percent)."""
+    """A promotion at the start of offer ``year`` to ``level``: each component's raise, and a
+    refresher or target bonus set by a promotions file (None: moved by the raises)."""
 
     year: int
     level: str
-    raise_pct: Decimal
+    raises: Mapping[str, ComponentRaise]
     refresher: Decimal | None
     basis: str
+    bonus_target_pct: Decimal | None = None
+
+    @property
+    def raise_pct(self) -> Decimal:
+        """The base raise, percent."""
+        pct = self.raises["base"].pct
+        assert pct is not None  # a promotion always raises the base by a known percent
+        return pct
 
     def as_json(self) -> dict[str, Any]:
         return {
             "year": self.year,
             "level": self.level,
             "raise_pct": float(self.raise_pct),
+            "raises": {part: self.raises[part].as_json() for part in PROMOTED},
             "basis": self.basis,
         }
 
@@ -190,8 +237,53 @@ def _ladder(offer: Offer) -> tuple[list[LevelStats], int] | None:
     return None
 
 
+def _amount(value: Decimal) -> str:
+    return f"{value:,.0f}"
+
+
+def market_raises(company: str, lower: str, upper: str) -> dict[str, ComponentRaise]:
+    """Each component's raise from ``lower`` to ``upper`` at ``company`` by the market data.
+
+    The ratio of a component is the ratio of the two levels' medians of that component (base
+    by base, bonus by bonus, stock by stock), taken in each bundled data set that has both
+    medians (the 2017-2021 records and the 2022 company pages). The cap is what the data
+    supports: the smaller of the data sets' ratios (a raise both data sets show, not the
+    higher of two noisy medians), and never below 1 (a promotion does not cut pay: a ratio
+    below 1 is the mix of people at each level, not a pay cut). A component neither data set
+    has both medians for gets no ratio (``pct`` None).
+    """
+    medians = component_medians(company)
+    out: dict[str, ComponentRaise] = {}
+    for part in PROMOTED:
+        found: list[tuple[Decimal, str]] = []
+        for source, levels in medians.items():
+            low = levels.get(lower, {}).get(part)
+            high = levels.get(upper, {}).get(part)
+            if low is None or high is None:
+                continue
+            ratio = high / low
+            name = _SOURCE_SHORT.get(source, source)
+            found.append((ratio, f"{_amount(low)} -> {_amount(high)} in the {name}"))
+        if not found:
+            out[part] = ComponentRaise(
+                part, None, f"no median {part} for both {lower} and {upper} in the market data"
+            )
+            continue
+        ratio = min(r for r, _ in found)
+        seen = "; ".join(f"{text} (x{r:.3f})" for r, text in found)
+        if ratio < 1:
+            basis = f"median {part} {seen}: falls, so no raise (a promotion does not cut pay)"
+            out[part] = ComponentRaise(part, Decimal(0), basis)
+            continue
+        which = f"; the smaller applies, x{ratio:.3f}" if len(found) > 1 else ""
+        basis = f"median {part} {seen}{which}"
+        out[part] = ComponentRaise(part, (ratio - 1) * 100, basis)
+    return out
+
+
 def market_promotions(offer: Offer, years: int) -> tuple[list[Promotion], list[str]]:
-    """Promotions from the market data's median years of experience and median totals."""
+    """Promotions from the market data's median years of experience (when) and median pay
+    by component (how much; see :func:`market_raises`)."""
     notes: list[str] = []
     found = _ladder(offer)
     if found is None:
@@ -205,11 +297,11 @@ def market_promotions(offer: Offer, years: int) -> tuple[list[Promotion], list[s
     year = 1
     while index + 1 < len(ladder):
         here, there = ladder[index], ladder[index + 1]
+        raises = market_raises(here.company, here.level, there.level)
         if (
             here.median_years_experience is None
             or there.median_years_experience is None
-            or not here.median_total
-            or not there.median_total
+            or raises["base"].pct is None
         ):
             notes.append(
                 f"the market data has no medians for {there.company} {there.level}: "
@@ -222,42 +314,54 @@ def market_promotions(offer: Offer, years: int) -> tuple[list[Promotion], list[s
         year += max(1, int(gap))
         if year > years:
             break
-        raise_pct = (there.median_total / here.median_total - 1) * 100
         unit = "year" if there.median_years_experience == 1 else "years"
         basis = (
             f"market: median {here.median_years_experience} -> {there.median_years_experience} "
-            f"{unit} of experience, median total {here.median_total:,.0f} -> "
-            f"{there.median_total:,.0f} ({here.source})"
+            f"{unit} of experience in the {_SOURCE_SHORT.get(here.source, here.source)}"
         )
-        promotions.append(Promotion(year, there.level, raise_pct, None, basis))
+        promotions.append(Promotion(year, there.level, raises, None, basis))
         index += 1
     return promotions, notes
 
 
 def _plan_promotions(offer: Offer, plan: PromotionPlan) -> tuple[list[Promotion], list[str]]:
     notes: list[str] = []
-    found = _ladder(offer)
-    medians: dict[str, Decimal] = {}
-    if found is not None:
-        medians = {s.level: s.median_total for s in found[0] if s.median_total}
     company = canonical_company(offer.company)
     current = normalize_level(company, offer.level) or offer.level
     out: list[Promotion] = []
     for spec in plan.promotion:
         level = normalize_level(company, spec.level) or spec.level
+        raises = dict(market_raises(company, current, level))
         if spec.raise_pct is not None:
-            raise_pct, basis = spec.raise_pct, "promotions file"
-        elif current in medians and level in medians:
-            raise_pct = (medians[level] / medians[current] - 1) * 100
-            basis = f"promotions file; raise from market medians {current} -> {level}"
-        else:
-            raise_pct = DEFAULT_PROMOTION_RAISE
-            basis = f"promotions file; no market medians for {current} -> {level}"
+            raises["base"] = ComponentRaise("base", spec.raise_pct, "promotions file")
+        elif raises["base"].pct is None:
+            raises["base"] = ComponentRaise(
+                "base",
+                DEFAULT_PROMOTION_RAISE,
+                f"assumed: no market medians for {current} -> {level}",
+            )
             notes.append(
                 f"promotion to {level} in year {spec.year}: no raise given and no market "
                 f"medians, assumed {DEFAULT_PROMOTION_RAISE}%"
             )
-        out.append(Promotion(spec.year, level, raise_pct, spec.refresher, basis))
+        if spec.bonus_target_pct is not None:
+            raises["bonus"] = ComponentRaise(
+                "bonus", None, f"promotions file: target {spec.bonus_target_pct}% of base"
+            )
+        if spec.refresher is not None:
+            raises["stock"] = ComponentRaise(
+                "stock", None, f"promotions file: refreshers of {spec.refresher:,.2f} a year"
+            )
+        out.append(
+            Promotion(
+                spec.year,
+                level,
+                raises,
+                spec.refresher,
+                "promotions file",
+                spec.bonus_target_pct,
+            )
+        )
         current = level
     return out, notes
 
@@ -290,6 +394,12 @@ def project(
     if yearly is None:
         yearly = offer.raise_pct
     notes.append(f"yearly raise {yearly}% of base")
+    if promotions:
+        notes.append(
+            "a promotion raises base, bonus and refreshers each by the ratio of the two levels' "
+            "medians of that component (the smaller of the data sets' ratios, never below 1); "
+            "a component without medians keeps its terms"
+        )
     if growth_pct:
         notes.append(f"stock price grows {growth_pct}% a year")
 
@@ -315,12 +425,19 @@ def project(
             base = base * (1 + yearly / 100)
         promotion = by_year.get(year)
         if promotion is not None:
-            base = base * (1 + promotion.raise_pct / 100)
-            refresher = (
-                promotion.refresher
-                if promotion.refresher is not None
-                else refresher * (1 + promotion.raise_pct / 100)
-            )
+            base_factor = 1 + promotion.raise_pct / 100
+            base = base * base_factor
+            bonus_pct = promotion.raises["bonus"].pct
+            if promotion.bonus_target_pct is not None:
+                rate = promotion.bonus_target_pct / 100 * offer.bonus_multiplier
+            elif bonus_pct is not None:
+                # The bonus moves by its own ratio: its percent of base by that over the base's.
+                rate = rate * (1 + bonus_pct / 100) / base_factor
+            stock_pct = promotion.raises["stock"].pct
+            if promotion.refresher is not None:
+                refresher = promotion.refresher
+            elif stock_pct is not None:
+                refresher = refresher * (1 + stock_pct / 100)
             level = promotion.level
         levels[year] = level
         row = parts[year]

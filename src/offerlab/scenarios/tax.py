@@ -1,10 +1,11 @@
 """Income tax and payroll taxes on a year's wages, where the person lives.
 
 * United States: federal and state income tax from the ``tenforty`` package (its federal total
-  includes the 0.9% Additional Medicare Tax, shown on its own line); Social Security (6.2% up to
-  the year's wage base) and Medicare (1.45%) from our own dated table; state payroll levies
-  (CA SDI, WA Cares, WA paid family leave) and the New York City resident tax from the same
-  table (``data/tax/us_payroll.toml``).
+  includes the 0.9% Additional Medicare Tax, shown on its own line), with the state rules it
+  leaves out added from the published rules (:mod:`offerlab.scenarios.us_tax`); Social
+  Security (6.2% up to the year's wage base) and Medicare (1.45%) from our own dated table;
+  state payroll levies (CA SDI, WA Cares, WA paid family leave) and the New York City resident
+  tax from the same table (``data/tax/us_payroll.toml``), less the city's school tax credits.
 * United Kingdom: Income Tax and employee Class 1 National Insurance (``data/tax/uk.toml``).
 * India: income tax under the new regime, with rebate, surcharge and cess
   (``data/tax/india.toml``).
@@ -20,18 +21,26 @@ cents.
 from __future__ import annotations
 
 import functools
-import tomllib
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
-from importlib import resources
-from typing import Annotated, Any, Literal
+from decimal import Decimal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from offerlab.errors import InputError
-from offerlab.money import CENT, Money, money_sum
+from offerlab.money import Money, money_sum
 from offerlab.scenarios.residence import Residence
-from offerlab.validation import validate_document
+from offerlab.scenarios.us_tax import (
+    Band,
+    Filing,
+    TaxTable,
+    band_tax,
+    load_tax_table,
+    nyc_school_tax_credit,
+    nyc_school_tax_credit_source,
+    state_income_tax,
+    tenforty_federal_state,
+)
 
 __all__ = [
     "Filing",
@@ -46,8 +55,6 @@ __all__ = [
     "tenforty_state_years",
 ]
 
-Filing = Literal["single", "joint"]
-
 #: Tax years tenforty computes (federal and state income tax).
 TENFORTY_YEARS: tuple[int, ...] = tuple(range(2018, 2026))
 #: Tax years in which tenforty carries an ISO adjustment into the AMT (its 2018 and 2019
@@ -57,55 +64,46 @@ ISO_AMT_YEARS: tuple[int, ...] = tuple(range(2020, 2026))
 _PCT = Decimal(100)
 
 
-class _Table(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class _Band(_Table):
-    up_to: Decimal | None = None
-    rate_pct: Decimal
-
-
-class _LevyRate(_Table):
+class _LevyRate(TaxTable):
     year: int
     rate_pct: Decimal
     wage_cap: Decimal | None = None
 
 
-class _Levy(_Table):
+class _Levy(TaxTable):
     state: str
     name: str
     source: str
     rates: list[_LevyRate]
 
 
-class _SocialSecurity(_Table):
+class _SocialSecurity(TaxTable):
     source: str
     rate_pct: Decimal
     wage_base: dict[str, Decimal]
 
 
-class _Medicare(_Table):
+class _Medicare(TaxTable):
     source: str
     rate_pct: Decimal
     years: list[int]
 
 
-class _AdditionalMedicare(_Table):
+class _AdditionalMedicare(TaxTable):
     source: str
     rate_pct: Decimal
     threshold_single: Decimal
     threshold_joint: Decimal
 
 
-class _Nyc(_Table):
+class _Nyc(TaxTable):
     source: str
     years: list[int]
-    single: list[_Band]
-    joint: list[_Band]
+    single: list[Band]
+    joint: list[Band]
 
 
-class _UsPayroll(_Table):
+class _UsPayroll(TaxTable):
     currency: Literal["USD"]
     social_security: _SocialSecurity
     medicare: _Medicare
@@ -114,68 +112,63 @@ class _UsPayroll(_Table):
     nyc: _Nyc
 
 
-class _NiBand(_Table):
+class _NiBand(TaxTable):
     from_: Annotated[Decimal, Field(alias="from")]
     up_to: Decimal | None = None
     rate_pct: Decimal
 
 
-class _UkYear(_Table):
+class _UkYear(TaxTable):
     year: int
     label: str
     income_tax_source: str
     personal_allowance: Decimal
     allowance_taper_from: Decimal
-    bands: list[_Band]
+    bands: list[Band]
     ni_source: str
     national_insurance: list[_NiBand]
 
 
-class _Uk(_Table):
+class _Uk(TaxTable):
     currency: Literal["GBP"]
     year: list[_UkYear]
 
 
-class _Surcharge(_Table):
+class _Surcharge(TaxTable):
     above: Decimal
     rate_pct: Decimal
 
 
-class _IndiaYear(_Table):
+class _IndiaYear(TaxTable):
     year: int
     label: str
     source: str
     standard_deduction: Decimal
-    slabs: list[_Band]
+    slabs: list[Band]
     rebate_income_limit: Decimal
     rebate_max: Decimal
     surcharge: list[_Surcharge]
     cess_pct: Decimal
 
 
-class _India(_Table):
+class _India(TaxTable):
     currency: Literal["INR"]
     year: list[_IndiaYear]
 
 
-def _load(name: str) -> Any:
-    text = resources.files("offerlab").joinpath("data", "tax", name).read_text(encoding="utf-8")
-    return tomllib.loads(text, parse_float=Decimal)
-
-
 @functools.cache
 def _us() -> _UsPayroll:
-    return validate_document(_UsPayroll, _load("us_payroll.toml"), "us_payroll.toml", "tax table")
+    return load_tax_table(_UsPayroll, "us_payroll.toml")
 
 
 @functools.cache
 def _uk() -> _Uk:
-    return validate_document(_Uk, _load("uk.toml"), "uk.toml", "tax table")
+    return load_tax_table(_Uk, "uk.toml")
 
 
 @functools.cache
 def _india() -> _India:
-    return validate_document(_India, _load("india.toml"), "india.toml", "tax table")
+    return load_tax_table(_India, "india.toml")
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,80 +288,9 @@ def _check_year(residence: Residence, tax_year: int) -> None:
         )
 
 
-def _bands(amount: Decimal, bands: list[_Band]) -> Decimal:
-    """Tax on ``amount`` through consecutive bands (each ``up_to`` a cumulative upper bound)."""
-    tax = Decimal(0)
-    lower = Decimal(0)
-    for band in bands:
-        upper = band.up_to
-        if amount <= lower:
-            break
-        top = amount if upper is None else min(amount, upper)
-        tax += (top - lower) * band.rate_pct / _PCT
-        if upper is None:
-            break
-        lower = upper
-    return tax
-
-
 def _capped(wages: Decimal, rate_pct: Decimal, cap: Decimal | None) -> Decimal:
     base = wages if cap is None else min(wages, cap)
     return base * rate_pct / _PCT
-
-
-@functools.lru_cache(maxsize=4096)
-def _tenforty(
-    year: int, state: str | None, filing: Filing, cents: int, extra: tuple[int, ...] = ()
-) -> tuple[Any, ...]:
-    """tenforty's federal total, Additional Medicare, AMT, net investment income tax, state
-    total and state taxable income; ``extra`` is (ordinary, ISO adjustment, short-term gain,
-    long-term gain) in cents, when there is any."""
-    import tenforty  # a compiled package: imported only when a US tax is asked for
-
-    status = "Single" if filing == "single" else "Married/Joint"
-    ordinary, iso, short, long = extra or (0, 0, 0, 0)
-    result = tenforty.evaluate_return(
-        year=year,
-        state=state,
-        filing_status=status,
-        w2_income=cents / 100,
-        schedule_1_income=ordinary / 100,
-        incentive_stock_option_gains=iso / 100,
-        short_term_capital_gains=short / 100,
-        long_term_capital_gains=long / 100,
-    )
-    return (
-        result.federal_total_tax,
-        result.federal_additional_medicare_tax,
-        result.federal_amt,
-        result.federal_niit,
-        result.state_total_tax,
-        result.state_taxable_income,
-    )
-
-
-def _dollars(value: float) -> Decimal:
-    return Decimal(repr(value)).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _cents(amount: Decimal) -> int:
-    return int(amount.quantize(CENT, rounding=ROUND_HALF_UP) * 100)
-
-
-def us_federal_state(
-    wages: Decimal,
-    state: str,
-    filing: Filing,
-    tax_year: int,
-    extra: tuple[Decimal, Decimal, Decimal, Decimal] | None = None,
-) -> tuple[Decimal, ...]:
-    """(federal total incl. Additional Medicare, AMT and net investment income tax, Additional
-    Medicare, AMT, net investment income tax, state income tax, state taxable income), USD,
-    from tenforty with the standard deduction: W-2 wages, and ``extra`` = (other ordinary
-    income, ISO adjustment, short-term and long-term capital gains) when there is any."""
-    extra_cents = tuple(_cents(v) for v in extra) if extra and any(extra) else ()
-    found = _tenforty(tax_year, state, filing, _cents(wages), extra_cents)
-    return tuple(_dollars(value) for value in found)
 
 
 def _us_lines(income: Income, residence: Residence, filing: Filing, year: int) -> list[TaxLine]:
@@ -376,7 +298,7 @@ def _us_lines(income: Income, residence: Residence, filing: Filing, year: int) -
     table = _us()
     usd = "USD"
     wages = income.wages.amount
-    tenforty_source = f"tenforty (Open Tax Solver) {year} federal 1040 and state forms"
+    tenforty_source = f"tenforty (Open Tax Solver) {year} federal 1040"
     kinds = income.extra
     if kinds[1] and year not in ISO_AMT_YEARS:
         raise InputError(
@@ -384,7 +306,7 @@ def _us_lines(income: Income, residence: Residence, filing: Filing, year: int) -
             "offerlab cannot tax an ISO exercise under those tables; give --tax-year "
             f"{ISO_AMT_YEARS[0]}-{ISO_AMT_YEARS[-1]}"
         )
-    federal, additional, amt, niit, state_tax, state_taxable = us_federal_state(
+    federal, additional, amt, niit, _, _ = tenforty_federal_state(
         wages, residence.state, filing, year, kinds
     )
     extra = table.additional_medicare
@@ -395,6 +317,13 @@ def _us_lines(income: Income, residence: Residence, filing: Filing, year: int) -
     if additional == 0 and ours > 0:
         # tenforty has no Form 8959 for this year: its federal total leaves the tax out.
         additional, additional_source = ours, extra.source
+    ss = table.social_security
+    social_security = _capped(wages, ss.rate_pct, ss.wage_base[str(year)])
+    med = table.medicare
+    medicare = wages * med.rate_pct / _PCT
+    state = state_income_tax(
+        wages, residence.state, filing, year, social_security + medicare, kinds
+    )
     lines = [
         TaxLine("federal_income_tax", "federal income tax", Money(income_tax, usd),
                 tenforty_source),
@@ -404,28 +333,31 @@ def _us_lines(income: Income, residence: Residence, filing: Filing, year: int) -
                 Money(niit, usd), f"tenforty {year} Form 8960"),
         TaxLine("additional_medicare", "additional Medicare (0.9%)", Money(additional, usd),
                 additional_source),
-        TaxLine("state_income_tax", f"{residence.state} income tax", Money(state_tax, usd),
-                tenforty_source),
+        TaxLine("state_income_tax", f"{residence.state} income tax", Money(state.amount, usd),
+                "; ".join(state.sources)),
     ]  # fmt: skip
     if residence.nyc:
         bands = table.nyc.single if filing == "single" else table.nyc.joint
-        nyc = _bands(max(state_taxable, Decimal(0)), bands)
+        nyc_taxable = max(state.taxable_income, Decimal(0))
+        nyc = band_tax(nyc_taxable, bands)
         lines.append(
             TaxLine("local_income_tax", "NYC income tax", Money(nyc, usd), table.nyc.source)
         )
-    ss = table.social_security
+        agi = wages + kinds[0] + kinds[2] + kinds[3]  # the ISO adjustment is in no AGI
+        credit = nyc_school_tax_credit(agi, nyc_taxable, filing, year)
+        if credit is not None:
+            lines.append(
+                TaxLine(
+                    "nyc_school_tax_credit",
+                    "NYC school tax credit",
+                    Money(-credit, usd),
+                    nyc_school_tax_credit_source(),
+                )
+            )
     lines.append(
-        TaxLine(
-            "social_security",
-            "social security (6.2%)",
-            Money(_capped(wages, ss.rate_pct, ss.wage_base[str(year)]), usd),
-            ss.source,
-        )
+        TaxLine("social_security", "social security (6.2%)", Money(social_security, usd), ss.source)
     )
-    med = table.medicare
-    lines.append(
-        TaxLine("medicare", "medicare (1.45%)", Money(wages * med.rate_pct / _PCT, usd), med.source)
-    )
+    lines.append(TaxLine("medicare", "medicare (1.45%)", Money(medicare, usd), med.source))
     for levy in table.levy:
         if levy.state != residence.state:
             continue
@@ -443,7 +375,7 @@ def _uk_lines(wages: Decimal, year: int) -> list[TaxLine]:
     if wages > table.allowance_taper_from:
         allowance = max(Decimal(0), allowance - (wages - table.allowance_taper_from) / 2)
     taxable = max(Decimal(0), wages - allowance)
-    income_tax = _bands(taxable, table.bands)
+    income_tax = band_tax(taxable, table.bands)
     ni = Decimal(0)
     for band in table.national_insurance:
         top = wages if band.up_to is None else min(wages, band.up_to)
@@ -461,7 +393,7 @@ def india_tax(wages: Decimal, year: int) -> tuple[Decimal, Decimal, Decimal]:
     """(income tax after rebate, surcharge, cess) in INR under the new regime."""
     table = next(y for y in _india().year if y.year == year)
     taxable = max(Decimal(0), wages - table.standard_deduction)
-    tax = _bands(taxable, table.slabs)
+    tax = band_tax(taxable, table.slabs)
     if taxable <= table.rebate_income_limit:
         tax = max(Decimal(0), tax - table.rebate_max)
     else:
@@ -474,7 +406,7 @@ def india_tax(wages: Decimal, year: int) -> tuple[Decimal, Decimal, Decimal]:
             surcharge = tax * level.rate_pct / _PCT
             # Marginal relief: tax + surcharge exceeds that at the threshold by at most the
             # income above the threshold.
-            at_threshold = _bands(level.above, table.slabs)
+            at_threshold = band_tax(level.above, table.slabs)
             below_rate = table.surcharge[index - 1].rate_pct if index > 0 else Decimal(0)
             ceiling = at_threshold * (1 + below_rate / _PCT) + (taxable - level.above)
             surcharge = max(Decimal(0), min(surcharge, ceiling - tax))

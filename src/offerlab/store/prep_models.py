@@ -5,6 +5,8 @@ and the plan itself) with their weeks' planned minutes by skill in ``prep_plan_w
 ``prep_practice`` is the practice log (minutes, outcome, what went wrong); a practice entry
 with a mistake gets a spaced-repetition card in ``prep_reviews`` (SM-2 state). ``prep_mocks``
 are mock interviews, scored per stage in ``prep_mock_scores`` on the pipeline's rubric.
+Practice and mocks belong to the saved plan (the loop) they were logged for, ``plan_id``
+(migration ``0005``; null: logged with no plan saved).
 Dates are calendar days; minutes are whole minutes. ``owner`` is empty for the local app;
 hosted mode fills it with the account's id (migration ``0004``), and plan names are unique per
 owner.
@@ -84,6 +86,9 @@ class PrepPractice(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     owner: Mapped[str] = mapped_column(String(100), default="", index=True)
+    plan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("prep_plans.id", ondelete="SET NULL"), index=True
+    )
     logged_on: Mapped[date] = mapped_column(Date, index=True)
     pipeline: Mapped[str | None] = mapped_column(String(200))
     stage: Mapped[str | None] = mapped_column(String(100))
@@ -121,6 +126,9 @@ class PrepMock(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     owner: Mapped[str] = mapped_column(String(100), default="", index=True)
+    plan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("prep_plans.id", ondelete="SET NULL"), index=True
+    )
     held_on: Mapped[date] = mapped_column(Date, index=True)
     pipeline: Mapped[str] = mapped_column(String(200))
     minutes: Mapped[int] = mapped_column(Integer)

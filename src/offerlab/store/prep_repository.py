@@ -59,6 +59,8 @@ class PracticeEntry:
     mistake: str | None = None
     stage: str | None = None
     pipeline: str | None = None
+    #: The saved plan (loop) it was done for; None: logged with no plan saved.
+    plan_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,33 +134,36 @@ class PrepRepository:
         weak: Sequence[str] = (),
         template: str = "",
     ) -> bool:
-        """Save (or replace) the plan called ``name``; True when one was replaced."""
+        """Save (or replace) the plan called ``name``; True when one was replaced. A replaced
+        plan keeps its id, so the practice and mocks logged for that loop stay with it."""
         name = name.strip()
         if not name or len(name) > 100:
             raise InputError(f"--save {name!r}: expected a plan name of 1 to 100 characters")
+        values = {
+            "pipeline": pipeline.name,
+            "template": template or pipeline.template,
+            "start_date": start,
+            "interview_date": interview_date,
+            "hours_per_week": hours_per_week,
+            "weak": ",".join(weak),
+            "pipeline_doc": pipeline.model_dump_json(by_alias=True),
+            "plan_doc": json.dumps(document, default=str),
+            "created_at": _now(),
+        }
         with Session(self.engine) as conn, conn.begin():
             mine = (PrepPlan.owner == self.owner) & (PrepPlan.name == name)
-            existing = conn.execute(select(PrepPlan.id).where(mine)).first()
+            existing = conn.execute(select(PrepPlan.id).where(mine)).scalar()
             replaced = existing is not None
-            if replaced:
-                conn.execute(delete(PrepPlan).where(mine))
-            plan_id = conn.execute(
-                insert(PrepPlan)
-                .values(
-                    owner=self.owner,
-                    name=name,
-                    pipeline=pipeline.name,
-                    template=template or pipeline.template,
-                    start_date=start,
-                    interview_date=interview_date,
-                    hours_per_week=hours_per_week,
-                    weak=",".join(weak),
-                    pipeline_doc=pipeline.model_dump_json(by_alias=True),
-                    plan_doc=json.dumps(document, default=str),
-                    created_at=_now(),
-                )
-                .returning(PrepPlan.id)
-            ).scalar_one()
+            if existing is not None:
+                plan_id = existing
+                conn.execute(update(PrepPlan).where(PrepPlan.id == plan_id).values(**values))
+                conn.execute(delete(PrepPlanWeek).where(PrepPlanWeek.plan_id == plan_id))
+            else:
+                plan_id = conn.execute(
+                    insert(PrepPlan)
+                    .values(owner=self.owner, name=name, **values)
+                    .returning(PrepPlan.id)
+                ).scalar_one()
             if weeks:
                 conn.execute(
                     insert(PrepPlanWeek),
@@ -257,10 +262,12 @@ class PrepRepository:
             raise InputError(f"--minutes {entry.minutes}: expected more than 0 minutes")
         mistake = (entry.mistake or "").strip() or None
         with Session(self.engine) as conn, conn.begin():
+            self._check_plan(conn, entry.plan_id)
             practice_id = conn.execute(
                 insert(PrepPractice)
                 .values(
                     owner=self.owner,
+                    plan_id=entry.plan_id,
                     logged_on=entry.logged_on,
                     pipeline=entry.pipeline,
                     stage=entry.stage,
@@ -359,15 +366,19 @@ class PrepRepository:
         pipeline: str,
         scores: Sequence[StageScore],
         notes: str = "",
+        plan_id: int | None = None,
     ) -> int:
-        """Record a mock interview and its stage scores; the mock's id."""
+        """Record a mock interview and its stage scores for the saved plan ``plan_id`` (None:
+        no plan saved); the mock's id."""
         if not scores:
             raise InputError("a mock needs at least one --score STAGE=N")
         with Session(self.engine) as conn, conn.begin():
+            self._check_plan(conn, plan_id)
             mock_id = conn.execute(
                 insert(PrepMock)
                 .values(
                     owner=self.owner,
+                    plan_id=plan_id,
                     held_on=held_on,
                     pipeline=pipeline,
                     minutes=sum(s.minutes for s in scores),
@@ -391,45 +402,63 @@ class PrepRepository:
             )
         return int(mock_id)
 
-    def mock_scores(self, pipeline: str) -> list[MockScore]:
-        """Every stage score of ``pipeline``'s mocks, oldest first."""
+    def _check_plan(self, conn: Session, plan_id: int | None) -> None:
+        """A log goes to a plan of this owner only: another's id is "not found"."""
+        if plan_id is None:
+            return
+        found = conn.execute(
+            select(PrepPlan.id).where(PrepPlan.id == plan_id, PrepPlan.owner == self.owner)
+        ).first()
+        if found is None:
+            raise NotFoundError(f"no saved plan {plan_id}")
+
+    def mock_scores(self, pipeline: str, plan_id: int | None = None) -> list[MockScore]:
+        """Every stage score of ``pipeline``'s mocks logged for the plan ``plan_id`` (None:
+        every mock of the owner), oldest first."""
         with Session(self.engine) as conn:
-            rows = conn.execute(
+            query = (
                 select(PrepMockScore.stage, PrepMockScore.score, PrepMock.held_on)
                 .join(PrepMock, PrepMock.id == PrepMockScore.mock_id)
                 .where(PrepMock.owner == self.owner, PrepMock.pipeline == pipeline)
                 .order_by(PrepMock.held_on, PrepMock.id)
-            ).all()
+            )
+            if plan_id is not None:
+                query = query.where(PrepMock.plan_id == plan_id)
+            rows = conn.execute(query).all()
         return [MockScore(r[0], int(r[1]), r[2]) for r in rows]
 
     # --- minutes done ----------------------------------------------------------------------
 
-    def minutes_done(self) -> list[PracticeMinutes]:
-        """Minutes of practice and mocks by day and skill."""
+    def minutes_done(self, plan_id: int | None = None) -> list[PracticeMinutes]:
+        """Minutes of practice and mocks by day and skill, of the plan ``plan_id`` (None:
+        everything the owner logged)."""
         with Session(self.engine) as conn:
-            practice = conn.execute(
-                select(PrepPractice.logged_on, PrepPractice.skill, func.sum(PrepPractice.minutes))
-                .where(PrepPractice.owner == self.owner)
-                .group_by(PrepPractice.logged_on, PrepPractice.skill)
-            ).all()
-            mocks = conn.execute(
+            practice = select(
+                PrepPractice.logged_on, PrepPractice.skill, func.sum(PrepPractice.minutes)
+            ).where(PrepPractice.owner == self.owner)
+            mocks = (
                 select(PrepMock.held_on, PrepMockScore.skill, func.sum(PrepMockScore.minutes))
                 .join(PrepMock, PrepMock.id == PrepMockScore.mock_id)
                 .where(PrepMock.owner == self.owner)
-                .group_by(PrepMock.held_on, PrepMockScore.skill)
-            ).all()
-        return [
-            PracticeMinutes(r[0], r[1], int(r[2])) for r in [*practice, *mocks] if r[1] in SKILLS
-        ]
+            )
+            if plan_id is not None:
+                practice = practice.where(PrepPractice.plan_id == plan_id)
+                mocks = mocks.where(PrepMock.plan_id == plan_id)
+            rows = [
+                *conn.execute(practice.group_by(PrepPractice.logged_on, PrepPractice.skill)).all(),
+                *conn.execute(mocks.group_by(PrepMock.held_on, PrepMockScore.skill)).all(),
+            ]
+        return [PracticeMinutes(r[0], r[1], int(r[2])) for r in rows if r[1] in SKILLS]
 
-    def practice_counts(self) -> dict[str, dict[str, int]]:
-        """Practice sessions by skill and outcome."""
+    def practice_counts(self, plan_id: int | None = None) -> dict[str, dict[str, int]]:
+        """Practice sessions by skill and outcome, of the plan ``plan_id`` (None: all)."""
         with Session(self.engine) as conn:
-            rows = conn.execute(
-                select(PrepPractice.skill, PrepPractice.outcome, func.count())
-                .where(PrepPractice.owner == self.owner)
-                .group_by(PrepPractice.skill, PrepPractice.outcome)
-            ).all()
+            query = select(PrepPractice.skill, PrepPractice.outcome, func.count()).where(
+                PrepPractice.owner == self.owner
+            )
+            if plan_id is not None:
+                query = query.where(PrepPractice.plan_id == plan_id)
+            rows = conn.execute(query.group_by(PrepPractice.skill, PrepPractice.outcome)).all()
         out: dict[str, dict[str, int]] = {}
         for skill, outcome, count in rows:
             out.setdefault(skill, {})[outcome] = int(count)

@@ -1,5 +1,8 @@
 """Prep status as data: hours against the plan, readiness per stage, mistakes due.
 
+The hours, practice counts and mock scores are those logged for the plan shown (its loop);
+mistakes due for review are the person's, whichever loop they were logged for.
+
 The ``prep status --json`` document, built in one place for the CLI and the web page.
 """
 
@@ -23,10 +26,12 @@ def prep_status(
     is measured against (``pipeline``, else the plan's, else the default one)."""
     saved = repo.plan(plan_name)
     chosen = pipeline or (saved.pipeline if saved is not None else resolve_pipeline(None))
-    scores = repo.mock_scores(chosen.name)
-    done = repo.minutes_done()
+    # A plan counts the practice and mocks logged for it (its loop), not another loop's.
+    plan_id = saved.id if saved is not None else None
+    scores = repo.mock_scores(chosen.name, plan_id)
+    done = repo.minutes_done(plan_id)
     due = repo.due_reviews(now)
-    counts = repo.practice_counts()
+    counts = repo.practice_counts(plan_id)
     ready = readiness(chosen, scores)
     prog = progress(saved.weeks if saved is not None else (), done, now)
     doc: dict[str, Any] = {

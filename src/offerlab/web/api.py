@@ -29,6 +29,7 @@ from offerlab.market.levels import company_levels, map_level
 from offerlab.negotiate import plan_json, plan_negotiation
 from offerlab.negotiate.service import StoreMarketView
 from offerlab.offers import Offer, compare, evaluate, offer_from_mapping, offer_json_schema
+from offerlab.offers.service import offer_warnings
 from offerlab.store import MarketRepository, Store
 from offerlab.store.offer_repository import MAX_ID, OfferRepository, SavedOffer
 from offerlab.validation import parse_document, show_value, validate_document
@@ -36,7 +37,7 @@ from offerlab.web.api_models import (
     API_ERRORS,
     BandsOut,
     CompareOut,
-    EvaluationOut,
+    EvaluateOut,
     LevelsOut,
     MapOut,
     NegotiateOut,
@@ -135,14 +136,29 @@ def decode_cursor(cursor: str | None) -> int:
 
 
 def saved_json(saved: SavedOffer) -> dict[str, Any]:
-    """A stored offer: its id, times, and the offer with the offer file's keys."""
+    """A stored offer: its id, times, the offer with the offer file's keys, and its
+    plausibility warnings."""
     return {
         "id": saved.id,
         "name": saved.offer.display_name,
         "created_at": saved.created_at.isoformat(),
         "updated_at": saved.updated_at.isoformat(),
         "offer": plain(saved.offer.model_dump(mode="python", exclude_defaults=True)),
+        "warnings": warnings_json(saved.offer, f"offer {saved.id}"),
     }
+
+
+def warnings_json(offer: Offer, source: str = "<body>") -> list[dict[str, Any]]:
+    """The offer's plausibility warnings, as ``offer show --json`` lists them."""
+    return [{"file": source, **w.as_json()} for w in offer_warnings(offer)]
+
+
+def _all_warnings(offers: list[Offer], ids: list[int], key: str) -> list[dict[str, Any]]:
+    """The warnings of a request's offers: saved ones (``ids``) first, then the given ones
+    (``<body>.key[i]``), in the order the offers were put together."""
+    sources = [f"offer {i}" for i in ids]
+    sources += [f"<body>.{key}[{k}]" for k in range(len(offers) - len(ids))]
+    return [w for o, s in zip(offers, sources, strict=True) for w in warnings_json(o, s)]
 
 
 YearsQuery = Annotated[int, Query(ge=1, le=50, description="offer years to show")]
@@ -274,14 +290,14 @@ def api_router() -> APIRouter:
         "/evaluate",
         openapi_extra=_offer_body(),
         response_model=None,
-        responses=answers(EvaluationOut),
+        responses=answers(EvaluateOut),
     )
     async def evaluate_offer(request: Request, years: YearsQuery = 4) -> JSONResponse:
         """An offer (the offer file's keys) in; the ``offer show --json`` object out."""
         offer = offer_from_mapping(await read_json(request), "<body>")
         # Already JSON-ready (str, float, lists, dicts): encoded as it is, with the same bytes
         # FastAPI's response model would give, without its validation pass (the hot path).
-        return JSONResponse(evaluate(offer, years).as_json())
+        return JSONResponse({**evaluate(offer, years).as_json(), "warnings": warnings_json(offer)})
 
     @router.get("/offers", response_model=None, responses=answers(OfferPage))
     def list_offers(
@@ -313,7 +329,7 @@ def api_router() -> APIRouter:
 
     @router.get("/offers/{offer_id}", response_model=None, responses=answers(StoredOffer))
     def get_offer(request: Request, offer_id: int) -> dict[str, Any]:
-        """One saved offer."""
+        """One saved offer, with its plausibility warnings."""
         return saved_json(offer_repository(request).get(offer_id))
 
     @router.put(
@@ -348,7 +364,8 @@ def api_router() -> APIRouter:
         body: CompareBody = _validated(CompareBody, await read_json(request))
         repo = offer_repository(request)
         offers = [repo.get(i).offer for i in body.ids] + _offers_from(body.offers, "offers")
-        return compare_offers(offers, body.years)
+        warnings = _all_warnings(offers, body.ids, "offers")
+        return {**compare_offers(offers, body.years), "warnings": warnings}
 
     @router.post(
         "/negotiate",
@@ -369,7 +386,11 @@ def api_router() -> APIRouter:
         )
         competing = [repo.get(i).offer for i in body.competing_ids]
         competing += _offers_from(body.competing, "competing")
-        return negotiate_plan(request.app.state.store, offer, competing)
+        source = f"offer {body.id}" if body.id is not None else "<body>.offer"
+        warnings = warnings_json(offer, source)
+        warnings += _all_warnings(competing, body.competing_ids, "competing")
+        plan = negotiate_plan(request.app.state.store, offer, competing)
+        return {**plan, "warnings": warnings}
 
     @router.post(
         "/simulate",
@@ -382,7 +403,8 @@ def api_router() -> APIRouter:
         body: SimulateBody = _validated(SimulateBody, await read_json(request))
         repo = offer_repository(request)
         offers = [repo.get(i).offer for i in body.ids] + _offers_from(body.offers, "offers")
-        return simulate_offers(offers, body)
+        warnings = _all_warnings(offers, body.ids, "offers")
+        return {**simulate_offers(offers, body), "warnings": warnings}
 
     @router.get("/bands", response_model=None, responses=answers(BandsOut))
     def bands_route(

@@ -20,11 +20,13 @@ __all__ = [
     "BandsOut",
     "CompareOut",
     "ErrorBody",
+    "EvaluateOut",
     "EvaluationOut",
     "LevelsOut",
     "MapOut",
     "NegotiateOut",
     "OfferPage",
+    "OfferWarningOut",
     "SessionOut",
     "SimulateOut",
     "StoredOffer",
@@ -96,6 +98,17 @@ def answers(model: type[BaseModel], status: int = 200) -> dict[int | str, dict[s
     return {status: {"model": model, "description": model.__doc__ or ""}}
 
 
+class OfferWarningOut(BaseModel):
+    """A key of a valid offer that probably does not say what was meant (a fraction for a
+    percent, a monthly base, ...; see docs/offers.md, "Plausibility warnings")."""
+
+    model_config = ConfigDict(extra="forbid")
+    file: str = Field(description="the offer it is about: `<body>`, `<body>.offers[0]`, `offer 3`")
+    key: str = Field(description="the key path, e.g. `bonus_target_pct`")
+    message: str = Field(description="what looks wrong")
+    likely: str = Field(description="the likely intent")
+
+
 class YearOut(_Out):
     """Gross pay in one offer year, by component."""
 
@@ -121,14 +134,23 @@ class EvaluationOut(_Out):
     steady_state_total: float
 
 
+class EvaluateOut(EvaluationOut):
+    """An offer by year and its totals, with its plausibility warnings (``offerlab offer show
+    --json``)."""
+
+    warnings: list[OfferWarningOut]
+
+
 class StoredOffer(_Out):
-    """A saved offer: its id, times (ISO 8601) and the offer with the offer file's keys."""
+    """A saved offer: its id, times (ISO 8601), the offer with the offer file's keys and its
+    plausibility warnings."""
 
     id: int
     name: str
     created_at: str
     updated_at: str
     offer: dict[str, Any]
+    warnings: list[OfferWarningOut]
 
 
 class OfferPage(_Out):
@@ -142,6 +164,7 @@ class CompareOut(_Out):
     """Offers side by side (``offerlab offer compare --json``)."""
 
     offers: list[EvaluationOut]
+    warnings: list[OfferWarningOut]
 
 
 class NegotiateOut(_Out):
@@ -155,6 +178,7 @@ class NegotiateOut(_Out):
     levers: list[dict[str, Any]]
     email: str
     notes: list[str]
+    warnings: list[OfferWarningOut]
 
 
 class Spread(_Out):
@@ -189,6 +213,7 @@ class SimulateOut(_Out):
     paths: int
     seed: int
     model: str
+    warnings: list[OfferWarningOut]
 
 
 class BandsOut(_Out):

@@ -34,6 +34,7 @@ from offerlab.offers import (
 )
 from offerlab.offers.fileformat import toml_ready
 from offerlab.offers.metrics import COMPONENTS, OfferEvaluation
+from offerlab.offers.service import offer_warnings
 from offerlab.store import MarketRepository, Store
 from offerlab.store.offer_repository import OfferName, OfferRepository, SavedOffer
 from offerlab.validation import clip, parse_document
@@ -486,6 +487,7 @@ def page_router() -> APIRouter:
             request,
             "form.html",
             saved=saved,
+            warnings=offer_warnings(saved.offer),
             evaluation=evaluation,
             table=_table(evaluation),
             values=values,

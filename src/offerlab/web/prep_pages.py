@@ -157,7 +157,7 @@ def prep_router() -> APIRouter:
         form = await request.form()
         values = {
             key: str(form.get(key, "")).strip()
-            for key in ("skill", "problem", "minutes", "outcome", "mistake")
+            for key in ("skill", "problem", "minutes", "outcome", "mistake", "plan")
         }
         errors = _control_errors(values)
         if values["skill"] not in SKILLS:
@@ -176,9 +176,13 @@ def prep_router() -> APIRouter:
             errors["minutes"] = "a whole number of minutes from 1 to 1440"
         if values["outcome"] not in OUTCOMES:
             errors["outcome"] = f"expected one of {', '.join(OUTCOMES)}"
+        # The practice counts toward the plan (loop) the page shows: the form names it.
+        shown = values["plan"][:100] or None
         if errors:
-            return _page(request, None, 422, values=values, errors=errors)
-        prep_repository(request).log_practice(
+            return _page(request, shown, 422, values=values, errors=errors)
+        repo = prep_repository(request)
+        saved = repo.plan(shown)
+        repo.log_practice(
             PracticeEntry(
                 logged_on=date.today(),
                 skill=cast(Skill, values["skill"]),
@@ -186,9 +190,13 @@ def prep_router() -> APIRouter:
                 minutes=minutes,
                 outcome=cast(Outcome, values["outcome"]),
                 mistake=values["mistake"] or None,
+                pipeline=saved.pipeline.name if saved is not None else None,
+                plan_id=saved.id if saved is not None else None,
             )
         )
-        return see_other(request, "/prep")
+        if saved is None:
+            return see_other(request, "/prep")
+        return see_other(request, f"/prep?plan={quote(saved.name)}")
 
     @router.post("/prep/plan", response_class=HTMLResponse)
     async def save_plan(request: Request) -> Response:
