@@ -21,12 +21,19 @@ from offerlab.cli.common import (
     write_file,
 )
 from offerlab.cli.offer_files import load_checked
+from offerlab.cli.risk import (
+    DilutionOption,
+    ExitByYearOption,
+    HaircutOption,
+    RiskModelOption,
+    parse_percents,
+    risk_method,
+)
 from offerlab.errors import InputError
-from offerlab.money import CURRENCIES, allocate_cents, fmt_whole, to_cents
+from offerlab.money import allocate_cents, fmt_whole, to_cents
 from offerlab.offers import (
     Comparison,
     OfferEvaluation,
-    compare,
     evaluate,
     offer_json_schema,
     preset,
@@ -38,9 +45,11 @@ from offerlab.offers.equity import equity_flags
 from offerlab.offers.metrics import COMPONENTS
 from offerlab.offers.model import MAX_AMOUNT, EquityGrant, Offer
 from offerlab.scenarios.aftertax import AfterTax, after_tax
-from offerlab.scenarios.currency import Rate, RatesTable, convert_offer, load_table
+from offerlab.scenarios.currency import Rate, RatesTable, load_table
 from offerlab.scenarios.equity_tax import EXERCISE_STRATEGIES, ExerciseStrategy
 from offerlab.scenarios.places import load_adjustments, mixed_adjustment_warning
+from offerlab.scenarios.service import OfferComparison, TaxQuestion, restate_offers
+from offerlab.scenarios.service import compare_offers as compare_service
 from offerlab.scenarios.tax import Filing
 
 if TYPE_CHECKING:
@@ -453,8 +462,13 @@ def compare_offers(
     residence: ResidenceOption = None,
     filing: FilingOption = None,
     tax_year: TaxYearOption = None,
+    risk_model: RiskModelOption = None,
+    haircut: HaircutOption = None,
+    exit_by_year: ExitByYearOption = None,
+    dilution: DilutionOption = None,
 ) -> None:
-    """Compare offers side by side, with deltas against the first one."""
+    """Compare offers side by side, with deltas against the first one: paper value,
+    risk-adjusted value (the method named) and cash by year."""
     if len(files) < 2:
         raise InputError("compare needs at least two offer files")
     taxing = _after_tax_asked(after, residence, filing, tax_year)
@@ -464,38 +478,25 @@ def compare_offers(
             "--after-tax; give one of those",
             option="--rates" if rates is not None else "--rate",
         )
+    method = risk_method(risk_model, haircut, exit_by_year, dilution)
     offers, warnings = load_checked(files)
-    restated: list[Rate] = []
-    if currency is not None:
-        offers, restated = _restate(offers, currency, rates, rate)
-    currencies = {offer.currency for offer in offers}
-    if len(currencies) > 1:
-        listing = ", ".join(
-            f"{path} is in {o.currency}" for path, o in zip(files, offers, strict=True)
-        )
-        raise InputError(
-            f"offers in different currencies cannot be compared: {listing}; "
-            "give them all in one currency, or restate them with --currency USD"
-        )
-    comparison = compare([evaluate(offer, years) for offer in offers])
-    taxed: list[AfterTax] = []
-    if taxing:
-        rates_table = load_table(rates, rate) if rates is not None or rate else RatesTable.bundled()
-        status = _filing(filing)
-        taxed = [
-            after_tax(e, residence, status, tax_year, rates_table) for e in comparison.evaluations
-        ]
+    result = compare_service(
+        offers,
+        years,
+        sources=[str(path) for path in files],
+        currency=currency,
+        rates=load_table(rates, rate) if rates is not None or rate else None,
+        method=method,
+        taxes=TaxQuestion(residence, _filing(filing), tax_year) if taxing else None,
+    )
+    comparison = result.comparison
     table = load_adjustments(adjust) if adjust is not None else None
     adjustments = (
         [table.for_location(e.offer.location) for e in comparison.evaluations] if table else []
     )
     headers = _headers(files, comparison)
     if as_json:
-        data = comparison.as_json()
-        if taxed:
-            data["offers"] = [t.as_json() for t in taxed]
-        if restated:
-            data["exchange_rates"] = [r.as_json() for r in restated]
+        data = result.as_json()
         if table is not None:
             data["location_adjusted"] = {
                 "source": table.source,
@@ -516,10 +517,11 @@ def compare_offers(
         print_json(data)
         return
     _print_comparison(comparison, years, headers)
-    for converted in restated:
+    _print_risk_adjusted(result, headers)
+    for converted in result.restated:
         console.print(f"  restated at {converted.describe()}", markup=False)
-    if taxed:
-        _print_compare_after_tax(taxed, headers)
+    if result.taxed:
+        _print_compare_after_tax(list(result.taxed), headers)
     if table is not None:
         rows = [
             (
@@ -542,6 +544,50 @@ def compare_offers(
         if warning is not None:
             console.print(Padding(Text(warning[:1].upper() + warning[1:] + "."), (0, 0, 0, 2)))
         console.print(Padding(Text(f"source: {table.source}"), (0, 0, 0, 2)))
+
+
+def _print_risk_adjusted(result: OfferComparison, headers: list[str]) -> None:
+    """Paper value, risk-adjusted value and cash of each year side by side, the method named,
+    and each offer's grants in the words recruiters use."""
+    years = [t.year for t in result.evaluations[0].years]
+    span = f"Years 1-{years[-1]}" if len(years) > 1 else "Year 1"
+    columns: list[dict[str, list[Decimal]]] = []
+    for index, evaluation in enumerate(result.evaluations):
+        shown = evaluation.shown()
+        columns.append(
+            {
+                "paper": [shown[y]["total"] for y in years],
+                "risk-adjusted": result.risk_adjusted_cents(index),
+                "cash": [shown[y]["cash"] for y in years],
+            }
+        )
+    rows: list[tuple[str, list[str]]] = []
+    for position, year in enumerate(years):
+        for what in ("paper", "risk-adjusted", "cash"):
+            rows.append((f"Year {year} {what}", [_cents(c[what][position]) for c in columns]))
+    totals = [f"{span} {what}" for what in ("paper", "risk-adjusted", "cash")]
+    for label, what in zip(totals, ("paper", "risk-adjusted", "cash"), strict=True):
+        rows.append((label, [_cents(sum(c[what], Decimal(0))) for c in columns]))
+    title = f"Paper, risk-adjusted and cash ({result.currency}; {result.method.name})"
+    console.print(
+        amount_table(title, "", headers, rows, bold=set(totals), section_after=rows[-4][0])
+    )
+    notes = [f"risk-adjusted: {result.method.describe(result.horizon)}"]
+    for header, value, terms, refreshers in zip(
+        headers, result.values, result.terms, result.refreshers, strict=True
+    ):
+        words = [t.describe() for t in terms]
+        if refreshers is not None:
+            words.append(refreshers)
+        line = f"{header}: " + ("; ".join(words) if words else "no equity")
+        if value.p_no_cash is not None:
+            line += (
+                f"; chance its private equity brings no cash within {result.horizon} years: "
+                f"{value.p_no_cash:.1%}"
+            )
+        notes.append(line)
+    for line in notes:
+        console.print(Padding(Text(line), (0, 0, 0, 2)))
 
 
 def _print_compare_after_tax(taxed: list[AfterTax], headers: list[str]) -> None:
@@ -571,21 +617,7 @@ def _restate(
     offers: list[Offer], currency: str, rates: Path | None, rate: list[str] | None
 ) -> tuple[list[Offer], list[Rate]]:
     """Offers restated in ``currency`` and the distinct rates used."""
-    code = currency.strip().upper()
-    if code not in CURRENCIES:
-        raise InputError(f"--currency {currency!r} is not an ISO 4217 code such as USD or GBP")
-    table = load_table(rates, rate)
-    out: list[Offer] = []
-    used: dict[tuple[str, str, object], Rate] = {}
-    for offer in offers:
-        if offer.currency == code:
-            out.append(offer)
-            continue
-        # The rate for the day the offer's figures start (today when it has no start date).
-        converted = table.rate(offer.currency, code, offer.start_date)
-        used[(converted.from_, converted.to, converted.used_for)] = converted
-        out.append(convert_offer(offer, converted))
-    return out, list(used.values())
+    return restate_offers(offers, currency, load_table(rates, rate))
 
 
 def _headers(files: list[Path], comparison: Comparison) -> list[str]:
@@ -837,7 +869,7 @@ def simulate_offers(
         scenario = PrivateScenario(
             drift=(private_drift if private_drift is not None else (drift or 0.0)) / 100,
             volatility=private_volatility / 100,
-            exit_by_year=_percents(exit_by_year) if exit_by_year is not None else None,
+            exit_by_year=parse_percents(exit_by_year) if exit_by_year is not None else None,
             outcomes=_outcomes(exit_outcomes) if exit_outcomes is not None else None,
             dilution=dilution / 100,
             round_every_months=round_every,
@@ -876,20 +908,6 @@ def _print_json_restated(
         data["exchange_rates"] = [r.as_json() for r in restated]
     data["warnings"] = warnings
     print_json(data)
-
-
-def _percents(text: str) -> tuple[float, ...]:
-    """``5,10,15`` (percents) as fractions."""
-    try:
-        values = tuple(float(part) / 100 for part in text.split(",") if part.strip())
-    except ValueError:
-        raise InputError(
-            f"--exit-by-year {text!r} is not a list of percents; expected e.g. 5,10,15,15",
-            option="--exit-by-year",
-        ) from None
-    if not values:
-        raise InputError("--exit-by-year needs at least one percent", option="--exit-by-year")
-    return values
 
 
 def _outcomes(text: str) -> tuple[tuple[float, float], ...]:

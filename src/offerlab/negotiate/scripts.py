@@ -14,21 +14,10 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from offerlab.money import Money, whole_units
+from offerlab.money import Money, money_words, whole_units
 from offerlab.negotiate.plan import MEASURES, CompetingOffer, LevelLever, Lever, NegotiationPlan
 
 __all__ = ["environment", "money_words", "render_email", "render_script"]
-
-#: Currency signs the scripts write before an amount; other currencies follow it with the code.
-SIGNS = {"USD": "$", "GBP": "£", "EUR": "€", "INR": "₹"}
-
-
-def money_words(value: Money | Decimal | int, currency: str) -> str:
-    """``$187,000``, ``£96,000`` or ``1,250,000 CHF``: an amount as a script says it."""
-    amount = value.amount if isinstance(value, Money) else Decimal(value)
-    text = f"{whole_units(amount):,}"
-    sign = SIGNS.get(currency)
-    return f"{sign}{text}" if sign else f"{text} {currency}"
 
 
 def _is_html(name: str | None) -> bool:

@@ -36,6 +36,7 @@ __all__ = [
     "Lot",
     "Sale",
     "equity_flags",
+    "grant_liquidity",
     "grant_plans",
     "months_after",
     "resolve_liquidity",
@@ -180,6 +181,19 @@ class GrantPlan:
         return total.running_parts(through)
 
 
+def grant_liquidity(offer: Offer, grant: EquityGrant | None) -> LiquidityField:
+    """The liquidity a grant has (``grant`` None: the refreshers): its own, else the offer's,
+    else ``public`` for RSUs and refreshers and ``private`` for options and units."""
+    own = offer.refreshers.liquidity if grant is None and offer.refreshers else None
+    if grant is not None:
+        own = grant.liquidity
+    if own is not None:
+        return own
+    if offer.liquidity is not None:
+        return offer.liquidity
+    return "public" if grant is None or grant.kind == "rsu" else "private"
+
+
 def grant_plans(offer: Offer, horizon_years: int, exit_month: int | None = None) -> list[GrantPlan]:
     """Every grant of ``offer`` (initial grants, then each yearly refresher granted within
     ``horizon_years``) with its vests and resolved liquidity. ``exit_month`` supposes an exit
@@ -187,11 +201,8 @@ def grant_plans(offer: Offer, horizon_years: int, exit_month: int | None = None)
     horizon = 12 * horizon_years
     plans: list[GrantPlan] = []
 
-    def liquidity_of(own: LiquidityField, default: LiquidityField) -> LiquidityPlan:
-        chosen = (
-            own if own is not None else offer.liquidity if offer.liquidity is not None else default
-        )
-        plan = resolve_liquidity(chosen, offer.start_date, horizon)
+    def liquidity_of(grant: EquityGrant | None) -> LiquidityPlan:
+        plan = resolve_liquidity(grant_liquidity(offer, grant), offer.start_date, horizon)
         return plan if exit_month is None else plan.with_exit(exit_month)
 
     for index, grant in enumerate(offer.equity):
@@ -206,15 +217,13 @@ def grant_plans(offer: Offer, horizon_years: int, exit_month: int | None = None)
                 grant_month=offset,
                 vests=tuple(Lot(offset + e.month, e.fraction) for e in schedule.events),
                 value=offer.money(grant.valued_total),
-                liquidity=liquidity_of(
-                    grant.liquidity, "public" if grant.kind == "rsu" else "private"
-                ),
+                liquidity=liquidity_of(grant),
             )
         )
     refresher_schedule = offer.refresher_schedule()
     if offer.refreshers is not None and refresher_schedule is not None:
         value = refresher_value(offer)
-        liquidity = liquidity_of(offer.refreshers.liquidity, "public")
+        liquidity = liquidity_of(None)
         for grant_year in range(offer.refreshers.first_year, horizon_years + 1):
             offset = 12 * (grant_year - 1)
             plans.append(
