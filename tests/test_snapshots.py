@@ -76,6 +76,13 @@ def test_offer_compare(snapshot: Snapshot) -> None:
     snapshot("cli/offer-compare.json", pretty(out))
 
 
+def test_offer_compare_private(snapshot: Snapshot) -> None:
+    """Issue 14's Done-when: a start-up, an AI lab and Microsoft, paper, risk-adjusted, cash."""
+    names = ("startup-senior-ml.toml", "ai-lab-units.toml", "msft-63-redmond.toml")
+    out = cli("offer", "compare", *(example(n) for n in names), "--json")
+    snapshot("cli/offer-compare-private.json", pretty(out))
+
+
 def test_offer_compare_currency(snapshot: Snapshot) -> None:
     files = [example(n) for n in ("msft-l62-target.toml", "google-l5-london.toml")]
     out = cli("offer", "compare", *files, "--currency", "USD", "--json")
@@ -148,6 +155,9 @@ def test_negotiate(snapshot: Snapshot, tmp_path: Path) -> None:
             "msft-61-hyderabad-inr",
             ("msft-61-hyderabad-inr.toml", "amazon-l5-hyderabad-inr.toml", ""),
         ),
+        # Issue 14: private-company equity on either side, measured risk-adjusted.
+        ("msft-63-vs-ai-lab", ("msft-63-redmond.toml", "ai-lab-units.toml", "")),
+        ("startup-vs-msft-63", ("startup-senior-ml.toml", "msft-63-redmond.toml", "")),
     ],
 )
 def test_negotiate_trials(

@@ -25,8 +25,8 @@ from tests.offers.builders import option_grant
         (
             "ai-lab-units",
             "1,500 profit participation units at $800.00 a unit, 4-year vest with a 1-year "
-            "cliff, then monthly, sellable at yearly tenders, up to 20% of vested holdings each "
-            "(the first at month 18)",
+            "cliff, then monthly, sellable at yearly tenders, up to 20% of vested holdings each, "
+            "the first at month 18",
         ),
         (
             "private-rsu-tenders",

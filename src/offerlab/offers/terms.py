@@ -3,8 +3,8 @@ vesting, and when it can be sold.
 
 "1,500 profit participation units at $800.00 a unit, 4-year vest with a 1-year cliff, then
 monthly, sellable at yearly tenders, up to 20% of vested holdings each"; "40,000 ISOs at a
-$2.00 strike, preferred price $10.00, ...": the number of options or
-units and the prices per share, never a single dollar figure standing for equity that cannot be
+$2.00 strike, preferred price $10.00, ...": the number of options or units and the prices per
+share, never a single dollar figure standing for equity that cannot be
 sold as it vests. The negotiation scripts describe a competing offer's equity this way, and
 ``offer compare`` lists each offer's grants in the same words.
 
@@ -91,8 +91,8 @@ def _listing(items: list[str]) -> str:
 
 def liquidity_words(liquidity: LiquidityField) -> str:
     """When the vested equity can be sold, as a recruiter would say it: ``sellable as it
-    vests``; ``sellable at yearly tenders, up to 20% of vested holdings each (the first at
-    month 18)``; ``not sellable until an exit (no tender or exit scheduled)``."""
+    vests``; ``sellable at yearly tenders, up to 20% of vested holdings each, the first at
+    month 18``; ``not sellable until an exit (no tender or exit scheduled)``."""
     if not isinstance(liquidity, Liquidity):
         if liquidity == "private":
             return "not sellable until an exit (no tender or exit scheduled)"
@@ -118,7 +118,7 @@ def liquidity_words(liquidity: LiquidityField) -> str:
         every = table.tender_every_months
         first = table.first_tender_month
         if every is not None and first is not None and first != every:
-            text += f" (the first at month {first})"
+            text += f", the first at month {first}"
         parts.append(text)
     exit_at = (
         f"month {table.exit_month}"
@@ -172,6 +172,31 @@ class GrantTerms:
         """The grant as a recruiter says it, e.g. ``40,000 ISOs at a $2.00 strike, preferred
         price $10.00, 4-year vest with a 1-year cliff, then monthly, not sellable until an
         exit (no tender or exit scheduled)``."""
+        return f"{self._what()}, {self.vesting}, {self.liquidity}"
+
+    def sentence(self) -> str:
+        """The same inside a sentence: ``40,000 ISOs at a $2.00 strike, preferred price $10.00
+        (4-year vest with a 1-year cliff, then monthly; not sellable until an exit ...)``."""
+        return f"{self._what()} ({self.vesting}; {self.liquidity})"
+
+    def count_words(self, count: Decimal) -> str:
+        """``176,125 ISOs``: ``count`` of this grant's instrument, to the whole share."""
+        return f"{_count(count.quantize(Decimal(1)))} {self.instrument}"
+
+    def price_words(self) -> str:
+        """What a grant of this kind is valued at: ``over the $2.00 strike at the $10.00
+        preferred price``, ``at $800.00 a unit``, ``at $40.00 a share``; empty without a
+        price."""
+        if self.price is None:
+            return ""
+        if self.kind == "option" and self.strike is not None:
+            return (
+                f"over the {self._money(self.strike)} strike at the {self._money(self.price)} "
+                "preferred price"
+            )
+        return f"at {self._money(self.price)} a {'unit' if self.kind == 'unit' else 'share'}"
+
+    def _what(self) -> str:
         if self.kind == "option":
             assert self.count is not None
             assert self.strike is not None
@@ -191,7 +216,7 @@ class GrantTerms:
                 what += f" ({about}{_count(shares)} at {self._money(self.price)} a share)"
         else:  # pragma: no cover - the model requires a value or shares with a price
             what = self.instrument
-        return f"{what}, {self.vesting}, {self.liquidity}"
+        return what
 
     def as_json(self) -> dict[str, object]:
         def num(value: Decimal | None) -> float | None:

@@ -25,6 +25,7 @@ from offerlab.scenarios.valuation import (
     RiskAdjusted,
     ValuationMethod,
     risk_adjusted_value,
+    valuation_json,
 )
 
 __all__ = [
@@ -32,7 +33,6 @@ __all__ = [
     "TaxQuestion",
     "compare_offers",
     "restate_offers",
-    "valuation_json",
 ]
 
 
@@ -97,7 +97,7 @@ class OfferComparison:
             for row, value in zip(rows, cents, strict=True):
                 row["risk_adjusted"] = float(value)
             data["risk_adjusted_total"] = float(sum(cents, Decimal(0)))
-            data["risk_adjusted"] = _value_json(self.values[index])
+            data["risk_adjusted"] = self.values[index].totals_json()
             data["equity_terms"] = [t.as_json() for t in self.terms[index]]
             data["refresher_terms"] = self.refreshers[index]
             offers.append(data)
@@ -108,20 +108,6 @@ class OfferComparison:
         if self.restated:
             out["exchange_rates"] = [r.as_json() for r in self.restated]
         return out
-
-
-def _value_json(value: RiskAdjusted) -> dict[str, object]:
-    return {
-        "private_equity": value.private,
-        "private_paper_total": float(value.private_paper_total.rounded().amount),
-        "private_value_total": float(value.private_value_total.rounded().amount),
-        "p_no_cash": None if value.p_no_cash is None else round(value.p_no_cash, 6),
-    }
-
-
-def valuation_json(method: ValuationMethod, years: int) -> dict[str, object]:
-    """The method as JSON: its key, name, parameters and the sentence that states it."""
-    return {**method.as_json(), "name": method.name, "description": method.describe(years)}
 
 
 def restate_offers(

@@ -51,6 +51,7 @@ __all__ = [
     "ValuedYear",
     "private_plans",
     "risk_adjusted_value",
+    "valuation_json",
     "valuation_method",
 ]
 
@@ -315,9 +316,21 @@ class RiskAdjusted:
             for paper, y in zip(paper_totals, self.years, strict=True)
         ]
 
-    def figures_json(self) -> dict[str, object]:
-        """Year-1, annualized and four-year risk-adjusted totals and equity per year (cents)."""
+    def totals_json(self) -> dict[str, object]:
+        """What was valued over the shown years: whether any grant is private, its paper
+        value and its value by the method (cents), and the chance it brings no cash."""
         return {
+            "private_equity": self.private,
+            "private_paper_total": _json(self.private_paper_total),
+            "private_value_total": _json(self.private_value_total),
+            "p_no_cash": None if self.p_no_cash is None else round(self.p_no_cash, 6),
+        }
+
+    def figures_json(self) -> dict[str, object]:
+        """:meth:`totals_json` with the Year-1, annualized and four-year risk-adjusted totals
+        and equity per year (cents): the measures a negotiation plan uses."""
+        return {
+            **self.totals_json(),
             "year1_total": _json(self.year1_total),
             "annualized_total": _json(self.annualized_total),
             "four_year_total": _json(self.four_year_total),
@@ -327,6 +340,11 @@ class RiskAdjusted:
 
 def _json(value: Money) -> float:
     return float(value.rounded().amount)
+
+
+def valuation_json(method: ValuationMethod, years: int) -> dict[str, object]:
+    """The method as JSON: its key, name, parameters and the sentence that states it."""
+    return {**method.as_json(), "name": method.name, "description": method.describe(years)}
 
 
 def _pct(value: Decimal) -> str:
