@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from offerlab.money import Money, fmt_whole
 from offerlab.negotiate.band import percentile_label
+from offerlab.negotiate.equity import equity_per_year
 from offerlab.negotiate.plan import MEASURES, CompetingOffer, LevelLever, Lever, NegotiationPlan
 from offerlab.negotiate.scripts import environment, render_email, render_script
 from offerlab.offers import Component
@@ -64,7 +65,7 @@ def _competing_json(c: CompetingOffer, plan: NegotiationPlan) -> dict[str, Any]:
         "annualized_total": _num(c.evaluation.annualized_total),
         "four_year_total": _num(c.evaluation.four_year_total),
         "base": _num(c.offer.base),
-        "equity_per_year": _num(c.annual_equity),
+        "equity_per_year": _num(equity_per_year(c.evaluation)),
         "overall": c.overall,
         "standing": c.describe(),
         "measures": dict(c.measures),
