@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from offerlab.cli import app
 from offerlab.web import Settings, create_app
-from tests.conftest import EXAMPLES, Snapshot
+from tests.conftest import EXAMPLES, SNAPSHOTS, Snapshot
 from tests.web.conftest import offer_body
 
 runner = CliRunner()
@@ -391,3 +391,17 @@ def test_api_saved_offers(snapshot: Snapshot, api: TestClient) -> None:
     snapshot("api/offer-saved.json", masked(_ok(created), **stamps))
     listed = api.get("/api/v1/offers")
     snapshot("api/offers-page.json", masked(_ok(listed), **stamps))
+
+
+@pytest.mark.parametrize(
+    ("api_file", "cli_file"),
+    [
+        ("api/bands-msft-62-redmond.json", "cli/market-bands/msft-62-redmond.json"),
+        ("api/map-google-l5-microsoft.json", "cli/market-map-google-l5-microsoft.json"),
+    ],
+)
+def test_the_cli_and_the_api_write_the_same_answer(api_file: str, cli_file: str) -> None:
+    """One JSON layer: where both front ends answer the same question, the same document."""
+    assert (SNAPSHOTS / api_file).read_text(encoding="utf-8") == (SNAPSHOTS / cli_file).read_text(
+        encoding="utf-8"
+    )
