@@ -23,6 +23,7 @@ from offerlab.cli.risk import (
     RiskModelOption,
     risk_method,
 )
+from offerlab.encoding import dumps
 from offerlab.errors import InputError
 from offerlab.money import fmt_whole
 from offerlab.negotiate import (
@@ -126,9 +127,8 @@ def negotiate(
         if out is None:
             print_json(document)
             return
-        import json
 
-        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        text = dumps(document) + "\n"
     elif fmt is ReportFormat.md:
         text = plan_markdown(plan)
     elif fmt is ReportFormat.html:
