@@ -48,8 +48,18 @@ from offerlab.scenarios.aftertax import AfterTax, after_tax
 from offerlab.scenarios.currency import Rate, RatesTable, load_table
 from offerlab.scenarios.equity_tax import EXERCISE_STRATEGIES, ExerciseStrategy
 from offerlab.scenarios.places import load_adjustments, mixed_adjustment_warning
-from offerlab.scenarios.service import OfferComparison, TaxQuestion, restate_offers
+from offerlab.scenarios.service import (
+    OfferComparison,
+    PriceModel,
+    PrivateModel,
+    TaxQuestion,
+    draw_seed,
+    needs_cash_model,
+    restate_offers,
+    same_currency,
+)
 from offerlab.scenarios.service import compare_offers as compare_service
+from offerlab.scenarios.service import simulate_offers as simulate_service
 from offerlab.scenarios.tax import Filing
 
 if TYPE_CHECKING:
@@ -791,11 +801,8 @@ def simulate_offers(
     options or equity that cannot be sold as it vests get the private-company model: the cash
     the equity turns into, the chance it is worth nothing, and the break-even price per share."""
     # NumPy and Plotly load only for this command, not for every start of the CLI.
-    import numpy as np
-
-    from offerlab.scenarios.private import PrivateScenario, has_private_equity, simulate_cash
     from offerlab.scenarios.report import simulation_html
-    from offerlab.scenarios.simulate import estimate_from_prices, exposure, simulate
+    from offerlab.scenarios.simulate import Simulation, estimate_from_prices
 
     if prices is not None and (drift is not None or volatility is not None):
         raise InputError("give --prices or --drift/--volatility, not both")
@@ -810,17 +817,23 @@ def simulate_offers(
     restated: list[Rate] = []
     if currency is not None:
         offers, restated = _restate(offers, currency, rates, rate)
-    if len({o.currency for o in offers}) > 1:
-        listing = ", ".join(f"{p} is in {o.currency}" for p, o in zip(files, offers, strict=True))
-        raise InputError(
-            f"offers in different currencies cannot be simulated together: {listing}; "
-            "restate them with --currency USD"
-        )
-    evaluations = [evaluate(offer, years) for offer in offers]
-    private_options = (
-        exit_by_year is not None or exit_outcomes is not None or dilution or private_drift
+    sources = [str(path) for path in files]
+    same_currency(offers, sources, "simulated together")
+    private = PrivateModel(
+        exit_by_year_pct=tuple(p * 100 for p in parse_percents(exit_by_year))
+        if exit_by_year is not None
+        else None,
+        exit_outcomes_pct=tuple((m, p * 100) for m, p in _outcomes(exit_outcomes))
+        if exit_outcomes is not None
+        else None,
+        dilution_pct=dilution,
+        round_every_months=round_every,
+        drift_pct=private_drift,
+        volatility_pct=private_volatility,
+        fallback_drift_pct=drift or 0.0,
     )
-    cash_model = bool(private_options) or any(has_private_equity(e) for e in evaluations)
+    evaluations = [evaluate(offer, years) for offer in offers]
+    cash_model = needs_cash_model(evaluations, private)
     if growth is not None:
         if cash_model:
             raise InputError(
@@ -848,49 +861,37 @@ def simulate_offers(
             )
         _print_growth(evaluations, growth, as_json, warnings)
         return
-    paths = 10_000 if paths is None else paths
+    if cash_model and html_path is not None:
+        raise InputError(
+            "--html draws the public stock model; the private-company model has no report "
+            "page yet (use --json)",
+            option="--html",
+        )
     if prices is not None:
         estimate = estimate_from_prices(prices)
-        mu, sigma, model = estimate.drift, estimate.volatility, estimate.describe()
+        price_model = PriceModel(
+            estimate.drift, estimate.volatility, correlation, estimate.describe()
+        )
     else:
         mu = (drift or 0.0) / 100
         sigma = (30.0 if volatility is None else volatility) / 100
-        model = f"geometric Brownian motion, drift {mu:.2%} (mean), volatility {sigma:.2%}"
-    used_seed = seed if seed is not None else int(np.random.SeedSequence().generate_state(1)[0])
-    if correlation:
-        model += f", correlation {correlation:g} between companies"
-    if cash_model:
-        if html_path is not None:
-            raise InputError(
-                "--html draws the public stock model; the private-company model has no report "
-                "page yet (use --json)",
-                option="--html",
-            )
-        scenario = PrivateScenario(
-            drift=(private_drift if private_drift is not None else (drift or 0.0)) / 100,
-            volatility=private_volatility / 100,
-            exit_by_year=parse_percents(exit_by_year) if exit_by_year is not None else None,
-            outcomes=_outcomes(exit_outcomes) if exit_outcomes is not None else None,
-            dilution=dilution / 100,
-            round_every_months=round_every,
-        )
-        cash = simulate_cash(
-            evaluations,
-            paths,
-            scenario,
-            drift=mu,
-            volatility=sigma,
-            correlation=correlation,
-            seed=used_seed,
-        )
-        if as_json:
-            _print_json_restated(cash.as_json(), restated, warnings)
-            return
-        _print_cash_simulation(cash, restated)
-        return
-    result = simulate(
-        [exposure(e) for e in evaluations], paths, mu, sigma, used_seed, model, correlation
+        price_model = PriceModel(mu, sigma, correlation)
+    model = price_model.describe()
+    result = simulate_service(
+        offers,
+        years,
+        10_000 if paths is None else paths,
+        seed if seed is not None else draw_seed(),
+        price_model,
+        private,
+        sources=sources,
     )
+    if not isinstance(result, Simulation):
+        if as_json:
+            _print_json_restated(result.as_json(), restated, warnings)
+            return
+        _print_cash_simulation(result, restated)
+        return
     if html_path is not None:
         write_file(html_path, simulation_html(result, model), "--html")
     if as_json:

@@ -1,10 +1,17 @@
-"""Comparing offers: the one use case ``offer compare`` and ``POST /api/v1/compare`` share.
+"""Comparing and simulating offers: the use cases ``offer compare`` and ``offer simulate``
+share with ``POST /api/v1/compare``, ``POST /api/v1/simulate`` and the compare and scenarios
+pages.
 
-Offers are restated in one currency when asked (each with the dated rate of its start date),
-must then share one currency, and are evaluated over the same horizon. Each comes back with its
-paper value, its cash and its risk-adjusted value (:mod:`.valuation`, the method named) year by
-year, its grants in the words recruiters use (:mod:`offerlab.offers.terms`), and, when asked,
-its pay after tax.
+Compare: offers are restated in one currency when asked (each with the dated rate of its start
+date), must then share one currency, and are evaluated over the same horizon. Each comes back
+with its paper value, its cash and its risk-adjusted value (:mod:`.valuation`, the method named)
+year by year, its grants in the words recruiters use (:mod:`offerlab.offers.terms`), and, when
+asked, its pay after tax.
+
+Simulate: offers whose equity is all public and sold as it vests are priced by the public
+stock model (:mod:`.simulate`); as soon as one has options or equity that cannot be sold as it
+vests, or a private-company option is given, every offer goes through the cash model
+(:mod:`.private`). The simulation modules (and NumPy) load when a simulation runs.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from offerlab.errors import InputError
 from offerlab.money import CURRENCIES
@@ -28,11 +36,21 @@ from offerlab.scenarios.valuation import (
     valuation_json,
 )
 
+if TYPE_CHECKING:
+    from offerlab.scenarios.private import CashSimulation, PrivateScenario
+    from offerlab.scenarios.simulate import Simulation
+
 __all__ = [
     "OfferComparison",
+    "PriceModel",
+    "PrivateModel",
     "TaxQuestion",
     "compare_offers",
+    "draw_seed",
+    "needs_cash_model",
     "restate_offers",
+    "same_currency",
+    "simulate_offers",
 ]
 
 
@@ -149,18 +167,12 @@ def compare_offers(
     taxed in another currency."""
     if len(offers) < 2:
         raise InputError("compare needs at least two offers")
-    names = list(sources) if sources is not None else [o.display_name for o in offers]
     table = rates if rates is not None else RatesTable.bundled()
     restated: list[Rate] = []
     given = list(offers)
     if currency is not None:
         given, restated = restate_offers(given, currency, table)
-    if len({offer.currency for offer in given}) > 1:
-        listing = ", ".join(f"{n} is in {o.currency}" for n, o in zip(names, given, strict=True))
-        raise InputError(
-            f"offers in different currencies cannot be compared: {listing}; "
-            "give them all in one currency, or restate them with --currency USD"
-        )
+    same_currency(given, sources, "compared")
     comparison = compare([evaluate(offer, years) for offer in given])
     taxed: tuple[AfterTax, ...] = ()
     if taxes is not None:
@@ -176,4 +188,139 @@ def compare_offers(
         method=method,
         restated=tuple(restated),
         taxed=taxed,
+    )
+
+
+def same_currency(offers: Sequence[Offer], sources: Sequence[str] | None, done: str) -> None:
+    """An InputError naming each offer's currency when ``offers`` are in more than one
+    (``done``: what cannot be done to them, e.g. ``compared``)."""
+    if len({offer.currency for offer in offers}) <= 1:
+        return
+    names = list(sources) if sources is not None else [o.display_name for o in offers]
+    listing = ", ".join(f"{n} is in {o.currency}" for n, o in zip(names, offers, strict=True))
+    raise InputError(
+        f"offers in different currencies cannot be {done}: {listing}; "
+        "give them all in one currency, or restate them with --currency USD"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PriceModel:
+    """The public stock model: annual ``drift`` (mean growth) and ``volatility`` as fractions,
+    ``correlation`` between companies; ``source`` says where the figures come from when they
+    were estimated (a price file), else they were given."""
+
+    drift: float = 0.0
+    volatility: float = 0.3
+    correlation: float = 0.0
+    source: str | None = None
+
+    def describe(self) -> str:
+        text = self.source or (
+            f"geometric Brownian motion, drift {self.drift:.2%} (mean), volatility "
+            f"{self.volatility:.2%}"
+        )
+        if self.correlation:
+            text += f", correlation {self.correlation:g} between companies"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class PrivateModel:
+    """The private-company model's figures as the user gives them (percents; None: the
+    default): the chance of an exit in each offer year, the value at the exit as
+    (multiple, percent) rows, dilution per round and the months between rounds, and the value
+    per share's drift (default: ``fallback_drift_pct``, the public drift the user gave, else
+    0) and volatility (default 60%)."""
+
+    exit_by_year_pct: tuple[float, ...] | None = None
+    exit_outcomes_pct: tuple[tuple[float, float], ...] | None = None
+    dilution_pct: float = 0.0
+    round_every_months: int = 24
+    drift_pct: float | None = None
+    volatility_pct: float = 60.0
+    fallback_drift_pct: float = 0.0
+
+    @property
+    def asked(self) -> bool:
+        """Whether any figure of the model was given (then the cash model runs even for
+        offers whose equity is all public)."""
+        return bool(
+            self.exit_by_year_pct is not None
+            or self.exit_outcomes_pct is not None
+            or self.dilution_pct
+            or self.drift_pct
+        )
+
+    def scenario(self) -> PrivateScenario:
+        from offerlab.scenarios.private import PrivateScenario
+
+        exits = self.exit_by_year_pct
+        outcomes = self.exit_outcomes_pct
+        drift = self.drift_pct if self.drift_pct is not None else self.fallback_drift_pct
+        return PrivateScenario(
+            drift=drift / 100,
+            volatility=self.volatility_pct / 100,
+            exit_by_year=None if exits is None else tuple(p / 100 for p in exits),
+            outcomes=None if outcomes is None else tuple((m, p / 100) for m, p in outcomes),
+            dilution=self.dilution_pct / 100,
+            round_every_months=self.round_every_months,
+        )
+
+
+def draw_seed() -> int:
+    """A fresh seed for a run given none (printed with the figures, so it can be repeated)."""
+    import numpy as np
+
+    return int(np.random.SeedSequence().generate_state(1)[0])
+
+
+def needs_cash_model(evaluations: Sequence[OfferEvaluation], private: PrivateModel | None) -> bool:
+    """Whether a simulation of ``evaluations`` runs the cash model: a private-company figure is
+    given, or an offer has options or equity that cannot be sold as it vests."""
+    return (private is not None and private.asked) or any(
+        e.has_unsold_equity for e in evaluations
+    )
+
+
+def simulate_offers(
+    offers: Sequence[Offer],
+    years: int,
+    paths: int,
+    seed: int,
+    prices: PriceModel,
+    private: PrivateModel | None = None,
+    *,
+    sources: Sequence[str] | None = None,
+) -> Simulation | CashSimulation:
+    """Simulate ``offers`` over ``years`` with ``paths`` paths drawn from ``seed``: the public
+    stock model when every offer's equity is public and no private-company figure is given,
+    else the cash model with ``private`` (default figures when None)."""
+    # NumPy and the models load for a simulation only, not for every start of the CLI.
+    from offerlab.scenarios.private import simulate_cash
+    from offerlab.scenarios.simulate import exposure, simulate
+
+    if not offers:
+        raise InputError("simulate needs at least one offer")
+    same_currency(offers, sources, "simulated together")
+    evaluations = [evaluate(offer, years) for offer in offers]
+    model = private if private is not None else PrivateModel()
+    if needs_cash_model(evaluations, model):
+        return simulate_cash(
+            evaluations,
+            paths,
+            model.scenario(),
+            drift=prices.drift,
+            volatility=prices.volatility,
+            correlation=prices.correlation,
+            seed=seed,
+        )
+    return simulate(
+        [exposure(e) for e in evaluations],
+        paths,
+        prices.drift,
+        prices.volatility,
+        seed,
+        prices.describe(),
+        prices.correlation,
     )
