@@ -14,10 +14,13 @@ Amounts are yearly, in the band's currency, :class:`~decimal.Decimal` rounded to
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, Final, Literal
+
+import numpy as np
 
 from offerlab.errors import InputError
 from offerlab.market.confidence import Confidence, ConfidenceGrade, Match, grade_confidence
@@ -36,6 +39,7 @@ __all__ = [
     "Spread",
     "convert_band",
     "pick_headline",
+    "spread_of",
     "years_between",
 ]
 
@@ -43,6 +47,7 @@ Kind = Literal["official", "records", "community", "guide", "pooled"]
 KINDS: Final = ("official", "records", "community", "guide", "pooled")
 Measures = Literal["total", "base"]
 PERCENTILE_KEYS: Final = ("p10", "p25", "p50", "p75", "p90")
+_POINTS: Final = (10, 25, 50, 75, 90)
 DAYS_PER_YEAR: Final = Decimal("365.2425")
 
 _KIND_WORDS: Final[dict[str, str]] = {
@@ -77,6 +82,8 @@ class Spread:
     low: Decimal | None = None
     high: Decimal | None = None
     at_least: tuple[str, ...] = ()
+    #: The records that report this component, when it differs by component.
+    n: int | None = None
 
     @classmethod
     def of(cls, values: dict[str, Decimal | None]) -> Spread:
@@ -110,6 +117,7 @@ class Spread:
             low=x(self.low),
             high=x(self.high),
             at_least=self.at_least,
+            n=self.n,
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -118,7 +126,18 @@ class Spread:
             data["range"] = {"low": self.low, "high": self.high}
         if self.at_least:
             data["at_least"] = list(self.at_least)
+        if self.n is not None:
+            data["n"] = self.n
         return data
+
+
+def spread_of(values: Sequence[Decimal]) -> Spread:
+    """p10..p90 of ``values`` (NumPy's linear interpolation, as every band of offerlab), in
+    cents, with ``n``; the values are yearly amounts of one currency. Floats are used inside
+    the computation only."""
+    points = np.percentile(np.array([float(v) for v in values], dtype=np.float64), _POINTS)
+    p10, p25, p50, p75, p90 = (to_cents(Decimal(repr(float(p)))) for p in points)
+    return Spread(p10=p10, p25=p25, p50=p50, p75=p75, p90=p90, n=len(values))
 
 
 @dataclass(frozen=True, slots=True)
