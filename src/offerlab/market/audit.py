@@ -41,7 +41,7 @@ from offerlab.offers import EquityGrant, Offer, SigningBonus, evaluate
 
 __all__ = ["Figure", "Finding", "Severity", "audit", "package_totals"]
 
-Severity = Literal["contradiction", "disagrees-with-data", "cannot-check"]
+Severity = Literal["contradiction", "disagrees-with-data", "agrees-with-data", "cannot-check"]
 _HUNDRED = Decimal(100)
 
 
@@ -68,6 +68,9 @@ class Finding:
     message: str
     stated: tuple[Figure, ...]
     computed: tuple[Figure, ...]
+    #: The outside data the finding was measured on, named (e.g. BLS OEWS); "" for checks of a
+    #: source against itself or the bundled records.
+    evidence: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -78,6 +81,7 @@ class Finding:
             "message": self.message,
             "stated": [f.as_dict() for f in self.stated],
             "computed": [f.as_dict() for f in self.computed],
+            "evidence": self.evidence or None,
         }
 
 
@@ -576,6 +580,14 @@ def _records_findings() -> list[Finding]:
     ]
 
 
+def oews_findings(guide: SeedGuide) -> list[Finding]:
+    """The findings official statistics can test (:mod:`offerlab.market.audit_oews`)."""
+    # Imported here: audit_oews builds on this module's Finding and Figure.
+    from offerlab.market.audit_oews import oews_findings as measured
+
+    return measured(guide)
+
+
 def audit(source: str | None = None) -> list[Finding]:
     """Every finding for every bundled source, or for the source named ``source``.
 
@@ -591,6 +603,7 @@ def audit(source: str | None = None) -> list[Finding]:
         findings.extend(_package_findings(guide))
         findings.extend(_row_findings(guide))
         findings.extend(_measured_findings(guide))
+        findings.extend(oews_findings(guide))
     if source is None or source == bundled_meta().source:
         findings.extend(_records_findings())
     return findings

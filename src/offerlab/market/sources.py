@@ -26,6 +26,7 @@ __all__ = [
     "GuideLevel",
     "GuidePackage",
     "GuideStep",
+    "LocationClaim",
     "Range",
     "SeedGuide",
     "Source",
@@ -150,6 +151,19 @@ class GuideClaim:
 
 
 @dataclass(frozen=True, slots=True)
+class LocationClaim:
+    """A stated pay difference between places: base pay in ``places`` (offerlab metros) is
+    ``low_pct``-``high_pct`` percent above the ``compared_with`` figure (``national``)."""
+
+    subject: str
+    places: tuple[str, ...]
+    compared_with: str
+    low_pct: Decimal
+    high_pct: Decimal
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class CuratedMapping:
     """One row of a curated level-mapping table (levels of ``company`` -> other companies)."""
 
@@ -178,6 +192,7 @@ class SeedGuide:
     steps: tuple[GuideStep, ...] = ()
     claims: tuple[GuideClaim, ...] = ()
     mapping: tuple[CuratedMapping, ...] = field(default=())
+    location_claims: tuple[LocationClaim, ...] = ()
 
     def level(self, name: str) -> GuideLevel:
         for level in self.levels:
@@ -279,6 +294,17 @@ def _guide(data: dict[str, Any]) -> SeedGuide:
             if isinstance(value, list) and key not in {"years"}
         }
         mapping.append(CuratedMapping(data["company"], m["level"], m["label"], equivalents, years))
+    location_claims = tuple(
+        LocationClaim(
+            c["subject"],
+            tuple(c["places"]),
+            c["compared_with"],
+            _dec(c["low_pct"]),
+            _dec(c["high_pct"]),
+            c["text"],
+        )
+        for c in data.get("location_claims", [])
+    )
     rsu_years = data.get("rsu_years")
     return SeedGuide(
         source=source,
@@ -295,6 +321,7 @@ def _guide(data: dict[str, Any]) -> SeedGuide:
         steps=tuple(steps),
         claims=claims,
         mapping=tuple(mapping),
+        location_claims=location_claims,
     )
 
 
