@@ -22,7 +22,7 @@ as it is (exit 2) and the web API returns it in its one JSON error shape. Valida
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import ClassVar
 
 __all__ = [
@@ -112,7 +112,7 @@ class MalformedRequestError(OfferlabError):
         self.problems = list(problems or [])
 
     def details(self) -> list[dict[str, str]]:
-        return [p.as_dict() for p in self.problems]
+        return [asdict(p) for p in self.problems]
 
 
 class PayloadTooLargeError(OfferlabError):
@@ -180,14 +180,6 @@ class Problem:
         text = f"{where}: {self.message}"
         return f"{text} (expected {self.expected})" if self.expected else text
 
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "source": self.source,
-            "location": self.location,
-            "message": self.message,
-            "expected": self.expected,
-        }
-
 
 class ProblemsError(InputError):
     """One or more located problems in a file or request body."""
@@ -205,7 +197,7 @@ class ProblemsError(InputError):
         return [str(p) for p in self.problems]
 
     def details(self) -> list[dict[str, str]]:
-        return [p.as_dict() for p in self.problems]
+        return [asdict(p) for p in self.problems]
 
 
 class MalformedDocumentError(ProblemsError):

@@ -149,12 +149,13 @@ def test_bundled_band_is_restated_to_the_offers_date(examples: Path) -> None:
     raw = bundled_band("Microsoft", "62", "Redmond, WA", "ML / AI")
     assert raw is not None
     assert raw.base is not None
+    assert raw.base.values is not None
     offer = str(examples / "msft-l62-initial.toml")  # starts 2026-09-01
     flat = json.loads(run("negotiate", offer, "--json", "--growth", "0")[1])
-    assert flat["benchmark"]["band"]["base"]["p50"] == float(raw.base.p50)
+    assert flat["benchmark"]["band"]["base"]["p50"] == float(raw.base.values.p50)
     grown = json.loads(run("negotiate", offer, "--json", "--growth", "5")[1])
     years = (date(2026, 9, 1) - raw.median_date).days / 365.2425
-    expected = float(raw.base.p50) * 1.05**years
+    expected = float(raw.base.values.p50) * 1.05**years
     assert grown["benchmark"]["band"]["base"]["p50"] == pytest.approx(expected, abs=0.01)
     assert "at 5.0% a year (given with --growth)" in grown["benchmark"]["why"]
     measured = json.loads(run("negotiate", offer, "--json")[1])

@@ -35,8 +35,8 @@ def test_the_seattle_premium_agrees_and_names_oews(oews_csv):
     assert finding.computed[0].value == measured
     assert finding.severity == "agrees-with-data"
     assert finding.message.startswith("agrees: the guide states 15–25 %")
-    assert finding.evidence.startswith("BLS OEWS May 2025: Software Developers (15-1252)")
-    assert "Seattle-Tacoma-Bellevue, WA" in finding.evidence
+    assert (finding.evidence or "").startswith("BLS OEWS May 2025: Software Developers (15-1252)")
+    assert "Seattle-Tacoma-Bellevue, WA" in (finding.evidence or "")
     assert [f.value for f in finding.stated] == [Decimal(15), Decimal(25)]
 
 
@@ -62,7 +62,7 @@ def test_the_twelve_percent_uplift_disagrees(oews_csv):
     assert finding.computed[0].value == expected == Decimal("29.9")
     assert finding.severity == "disagrees-with-data"
     assert "12 %" in finding.message
-    assert "BLS OEWS May 2025" in finding.evidence
+    assert "BLS OEWS May 2025" in (finding.evidence or "")
 
 
 def test_base_ranges_against_the_metro_p75_p90(oews_csv):
@@ -80,7 +80,7 @@ def test_base_ranges_against_the_metro_p75_p90(oews_csv):
     assert "above p90" in findings["Microsoft 65+ base"].message
     for finding in findings.values():
         assert [f.value for f in finding.computed[:2]] == [p75, p90]
-        assert finding.evidence.startswith("BLS OEWS May 2025")
+        assert (finding.evidence or "").startswith("BLS OEWS May 2025")
 
 
 def test_percentile_positions_interpolate_between_published_points():
@@ -96,4 +96,4 @@ def test_percentile_positions_interpolate_between_published_points():
 def test_market_audit_includes_the_oews_findings():
     checks = {f.check for f in audit() if f.evidence}
     assert checks == {"place-premium", "place-uplift", "base-vs-metro"}
-    assert all(f.evidence == "" for f in audit() if f.check == "package-total")
+    assert all(f.evidence is None for f in audit() if f.check == "package-total")

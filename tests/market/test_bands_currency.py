@@ -39,13 +39,14 @@ def test_bundled_band_in_gbp_is_restated_with_the_dated_rate(home: Path) -> None
     usd = bundled_band("Google", "L4", "London")
     assert usd is not None
     assert usd.total is not None
+    assert usd.total.values is not None
     rate = RatesTable.bundled().rate("USD", "GBP")
     assert data["currency"] == "GBP"
     assert data["restated_from"] == "USD"
     assert data["exchange_rate"]["date"] == "2025-02-28"
     assert data["exchange_rate"]["rate"] == pytest.approx(float(rate.value))
     for key in KEYS:
-        expected = to_cents(getattr(usd.total, key) * rate.value)
+        expected = to_cents(getattr(usd.total.values, key) * rate.value)
         assert Decimal(str(data["total"][key])) == expected
     assert "restated from USD at 1 USD = 0.793468 GBP (2025-02-28" in data["message"]
     assert "the records are still those of London" in data["message"]
@@ -112,7 +113,9 @@ def test_the_latest_rate_on_or_before_the_as_of_date_is_used(
     assert gbp_base is not None
     assert gbp_base.values is not None
     for key in KEYS:
-        assert gbp_base.values[key] == to_cents(usd_base.values[key] * Decimal("0.80"))
+        assert getattr(gbp_base.values, key) == to_cents(
+            getattr(usd_base.values, key) * Decimal("0.80")
+        )
     assert gbp.as_json()["exchange_rate"]["age_days"] == (as_of - date(2024, 1, 1)).days
 
 

@@ -13,9 +13,9 @@ from types import ModuleType
 import numpy as np
 import pytest
 
+from offerlab.encoding import to_object
 from offerlab.market.bundled import (
     BUNDLED_FILE,
-    COMPONENTS,
     all_bundled_bands,
     bundled_band,
     bundled_bands,
@@ -28,6 +28,7 @@ from offerlab.market.normalize import (
     parse_location,
     specialty,
 )
+from offerlab.market.stats import COMPONENTS
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA_FILE = ROOT / "src" / "offerlab" / "data" / "market" / BUNDLED_FILE
@@ -103,10 +104,10 @@ def test_microsoft_62_matches_numpy_on_the_csv(records: list[dict[str, str]]) ->
     assert band is not None
     assert band.n == len(rows)
     for name in COMPONENTS:
-        pct = band.component(name)
+        pct = band.points(name)
         assert pct is not None
         direct = _direct(rows, name)
-        assert {k: v.normalize() for k, v in pct.as_dict().items()} == direct, name
+        assert {f"p{p}": v.normalize() for p, v in pct.points()} == direct, name
     ages = [float(r["yearsofexperience"]) for r in rows if r["yearsofexperience"] != "NA"]
     assert band.median_years_experience == Decimal(str(np.median(ages))).normalize()
 
@@ -126,9 +127,9 @@ def test_microsoft_62_ml_ai_seattle_matches_numpy(records: list[dict[str, str]])
     assert (band.metro, band.specialty) == ("Seattle metro", "ML / AI")
     assert band.n == len(rows) == 49
     for name in COMPONENTS:
-        pct = band.component(name)
+        pct = band.points(name)
         assert pct is not None
-        assert {k: v.normalize() for k, v in pct.as_dict().items()} == _direct(rows, name)
+        assert {f"p{p}": v.normalize() for p, v in pct.points()} == _direct(rows, name)
 
 
 def test_queries() -> None:
@@ -140,16 +141,19 @@ def test_queries() -> None:
     assert india.country == "India"
     assert india.total is not None
     assert redmond.total is not None
-    assert india.total.p50 < redmond.total.p50
+    assert india.total.values is not None
+    assert redmond.total.values is not None
+    assert india.total.values.p50 < redmond.total.values.p50
     assert bundled_band("Microsoft", "62", "Atlantis") is None
     assert bundled_band("Microsoft", "L3") is None
     assert bundled_band("Initech", "L3") is None
     ladder = [b.level for b in bundled_bands("Microsoft")]
     assert ladder[:4] == ["59", "60", "61", "62"]
     assert {b.company for b in bundled_bands(level="L5")} >= {"Google", "Amazon"}
-    data = redmond.as_dict()
+    data = to_object(redmond)
     assert set(data) >= {"n", "base", "stock", "bonus", "total", "source"}
-    assert set(data["base"]) == {"p10", "p25", "p50", "p75", "p90"}
+    assert set(data["base"]) == {"n", "values"}
+    assert set(data["base"]["values"]) == {"p10", "p25", "p50", "p75", "p90"}
 
 
 def test_script_derives_percentiles_from_a_small_file(tmp_path: Path) -> None:

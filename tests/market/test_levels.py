@@ -58,7 +58,14 @@ def _money(pay: int | None) -> Decimal | None:
 def test_mapping_with_stats_from_imported_records() -> None:
     def stats(company: str, rows: list[tuple[str, int, int | None]]) -> list[LevelStats]:
         return [
-            LevelStats(company, level, 10, Decimal(years), _money(pay), "imported")
+            LevelStats(
+                company=company,
+                level=level,
+                n=10,
+                median_years_experience=Decimal(years),
+                median_total=_money(pay),
+                source="imported",
+            )
             for level, years, pay in rows
         ]
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from offerlab.encoding import to_object
 from offerlab.errors import NotFoundError
 from offerlab.market.audit import Finding, audit, package_totals
 from offerlab.market.bundled import level_medians_2022
@@ -133,7 +134,7 @@ def test_audit_of_the_records() -> None:
     assert {f.source for f in everything} == {s.name for s in sources()} - {
         "levels.fyi company pages 2022 (scraped)"
     }
-    assert all(f.as_dict()["severity"] == f.severity for f in everything)
+    assert all(to_object(f)["severity"] == f.severity for f in everything)
 
 
 @settings(max_examples=40, deadline=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from offerlab.negotiate import BandLookup, BandQuery, LevelInfo, MarketBand, Percentiles
+from offerlab.negotiate import BandLookup, BandQuery, LevelStats, MarketBand, Percentiles
 
 
 def pct(*values: int) -> Percentiles:
@@ -56,12 +56,14 @@ GOOGLE_L4_ALL = MarketBand(
 )
 
 LADDER = (
-    LevelInfo("59", Decimal(1), Decimal(150000), 300),
-    LevelInfo("60", Decimal(2), Decimal(170000), 300),
-    LevelInfo("61", Decimal(4), Decimal(190000), 400),
-    LevelInfo("62", Decimal(6), Decimal(230000), 400),
-    LevelInfo("63", Decimal(9), Decimal(290000), 300),
-    LevelInfo("64", Decimal(12), Decimal(360000), 100),
+    LevelStats(level="59", median_years_experience=Decimal(1), median_total=Decimal(150000), n=300),
+    LevelStats(level="60", median_years_experience=Decimal(2), median_total=Decimal(170000), n=300),
+    LevelStats(level="61", median_years_experience=Decimal(4), median_total=Decimal(190000), n=400),
+    LevelStats(level="62", median_years_experience=Decimal(6), median_total=Decimal(230000), n=400),
+    LevelStats(level="63", median_years_experience=Decimal(9), median_total=Decimal(290000), n=300),
+    LevelStats(
+        level="64", median_years_experience=Decimal(12), median_total=Decimal(360000), n=100
+    ),
 )
 
 
@@ -96,7 +98,7 @@ class FakeMarket:
             return BandLookup(query, None, 3)
         return BandLookup(query, band, band.n)
 
-    def ladder(self, company: str) -> Sequence[LevelInfo]:
+    def ladder(self, company: str) -> Sequence[LevelStats]:
         return LADDER if company == "Microsoft" else ()
 
     def equivalent_level(self, company: str, level: str, to_company: str) -> str | None:

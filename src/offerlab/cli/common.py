@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import json
 import os
 import sys
 import types
@@ -19,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperArgument, TyperGroup
 
+from offerlab.encoding import dumps
 from offerlab.errors import InputError, OfferlabError
 from offerlab.money import Money, to_cents
 
@@ -163,17 +163,9 @@ def between(low: int | float, high: int | float | None, option: str) -> Callable
     return check
 
 
-def _default(value: Any) -> Any:
-    if isinstance(value, Money):
-        return float(value.rounded().amount)
-    if isinstance(value, Decimal):
-        return float(value)
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
-
-
 def print_json(data: Any) -> None:
-    """Write ``data`` to stdout as indented JSON (amounts already rounded by their owners)."""
-    sys.stdout.write(json.dumps(data, indent=2, default=_default, ensure_ascii=False) + "\n")
+    """Write ``data`` to stdout as indented JSON (:mod:`offerlab.encoding`'s rules)."""
+    sys.stdout.write(dumps(data) + "\n")
     sys.stdout.flush()
 
 

@@ -103,7 +103,7 @@ def import_command(
                 "read": result.read,
                 "added": result.added,
                 "duplicates": result.duplicates,
-                "skipped": [p.as_dict() for p in result.skipped],
+                "skipped": result.skipped,
             }
         )
         return
@@ -211,7 +211,7 @@ def bands_command(
 
 
 def _print_band(result: Band) -> None:
-    from offerlab.market.bands import COMPONENTS, PERCENTILES
+    from offerlab.market.stats import COMPONENTS, PERCENTILES
 
     described = ", ".join(
         f"{k} {v}" for k, v in result.filters.items() if v is not None and k != "min_n"
@@ -234,7 +234,7 @@ def _print_band(result: Band) -> None:
         if component.values is None:
             cells = [f"< {result.min_n} report it"] + [""] * (len(PERCENTILES) - 1)
         else:
-            cells = [fmt_whole(component.values[f"p{p}"]) for p in PERCENTILES]
+            cells = [fmt_whole(value) for _, value in component.values.points()]
         table.add_row(name, f"{component.n:,}", *cells)
     console.print(table)
     if result.growth is not None and result.as_of is not None:

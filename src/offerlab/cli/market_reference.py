@@ -14,6 +14,7 @@ from rich.table import Table
 
 from offerlab.cli.common import console, print_json
 from offerlab.cli.db import DbOption, resolve_db
+from offerlab.encoding import to_object
 from offerlab.errors import InputError
 from offerlab.market.audit import Finding, audit
 from offerlab.market.bundled import level_medians_2022
@@ -52,7 +53,7 @@ def sources_command(ctx: typer.Context, db: DbOption = None, as_json: JsonOption
     """List the market sources: seed guides, the bundled derived records, imported files."""
     found = sources(_imported(resolve_db(ctx, db)))
     if as_json:
-        print_json({"sources": [s.as_dict() for s in found]})
+        print_json({"sources": found})
         return
     table = Table(title="Market sources", title_justify="left")
     table.add_column("name", no_wrap=True)
@@ -125,7 +126,7 @@ def audit_command(
         counts: dict[str, int] = {}
         for finding in findings:
             counts[finding.severity] = counts.get(finding.severity, 0) + 1
-        print_json({"findings": [f.as_dict() for f in findings], "counts": counts})
+        print_json({"findings": findings, "counts": counts})
         return
     if not findings:
         console.print("no findings")
@@ -147,7 +148,7 @@ def levels_command(
     if as_json:
         levels = []
         for s in stats:
-            entry = s.as_dict()
+            entry = to_object(s)
             m = medians.get(s.level)
             entry["median_total_2022"] = m.total if m is not None else None
             levels.append(entry)

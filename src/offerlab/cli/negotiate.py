@@ -16,6 +16,7 @@ from rich.text import Text
 from offerlab.cli.common import amount_table, between, console, print_json, write_file
 from offerlab.cli.db import DbOption, resolve_db
 from offerlab.cli.offer_files import load_checked
+from offerlab.encoding import dumps
 from offerlab.errors import InputError
 from offerlab.money import fmt_whole
 from offerlab.negotiate import (
@@ -108,9 +109,8 @@ def negotiate(
         if out is None:
             print_json(document)
             return
-        import json
 
-        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        text = dumps(document) + "\n"
     elif fmt is ReportFormat.md:
         text = plan_markdown(plan)
     elif fmt is ReportFormat.html:

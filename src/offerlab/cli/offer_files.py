@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from offerlab.cli.common import err_console
+from offerlab.encoding import to_object
 from offerlab.offers import Offer, load_offers
 from offerlab.offers.service import offer_warnings
 
@@ -23,5 +24,5 @@ def load_checked(paths: Sequence[Path]) -> tuple[list[Offer], list[dict[str, Any
     for path, offer in zip(paths, offers, strict=True):
         for warning in offer_warnings(offer):
             err_console.print(f"warning: {warning.line(str(path))}", markup=False, style="yellow")
-            warnings.append({"file": str(path), **warning.as_json()})
+            warnings.append({"file": str(path), **to_object(warning)})
     return offers, warnings

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +16,7 @@ from rich.table import Table
 
 from offerlab.cli.common import console, print_json, write_file
 from offerlab.cli.db import DbOption, resolve_db
+from offerlab.encoding import dumps
 from offerlab.errors import InputError
 from offerlab.prep.export import plan_ics, plan_markdown
 from offerlab.prep.pipeline import (
@@ -234,7 +234,7 @@ def plan_command(
             replaced = repo.save_study_plan(save, plan, chosen, document)
     text: str | None = None
     if as_json:
-        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        text = dumps(document) + "\n"
     elif fmt is PlanFormat.md:
         text = plan_markdown(plan, chosen)
     if text is not None:

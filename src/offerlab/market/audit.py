@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
 from offerlab.market.bundled import BundledBand, bundled_band, bundled_meta
 from offerlab.market.sources import (
@@ -53,9 +53,6 @@ class Figure:
     value: Decimal | None
     text: str = ""
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "value": self.value, "text": self.text}
-
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -68,21 +65,9 @@ class Finding:
     message: str
     stated: tuple[Figure, ...]
     computed: tuple[Figure, ...]
-    #: The outside data the finding was measured on, named (e.g. BLS OEWS); "" for checks of a
-    #: source against itself or the bundled records.
-    evidence: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "check": self.check,
-            "severity": self.severity,
-            "subject": self.subject,
-            "message": self.message,
-            "stated": [f.as_dict() for f in self.stated],
-            "computed": [f.as_dict() for f in self.computed],
-            "evidence": self.evidence or None,
-        }
+    #: The outside data the finding was measured on, named (e.g. BLS OEWS); None for checks of
+    #: a source against itself or the bundled records.
+    evidence: str | None = None
 
 
 def _k(value: Decimal) -> str:
@@ -436,7 +421,7 @@ def _measured_findings(guide: SeedGuide) -> list[Finding]:
                 continue
             for level in canonical:
                 measured = _measured(guide, level)
-                pct = measured.component(component) if measured else None
+                pct = measured.points(component) if measured else None
                 if measured is None or pct is None:
                     continue
                 if stated.single:
@@ -476,9 +461,11 @@ def _measured_findings(guide: SeedGuide) -> list[Finding]:
     for step in guide.steps:
         low = _measured(guide, step.from_level)
         high = _measured(guide, step.to_level)
-        if low is None or high is None or low.total is None or high.total is None:
+        low_total = low.points("total") if low is not None else None
+        high_total = high.points("total") if high is not None else None
+        if low is None or high is None or low_total is None or high_total is None:
             continue
-        increase = high.total.p50 - low.total.p50
+        increase = high_total.p50 - low_total.p50
         if step.increase.contains(increase):
             continue
         findings.append(
@@ -496,8 +483,8 @@ def _measured_findings(guide: SeedGuide) -> list[Finding]:
                     Figure("stated increase, high", step.increase.high, step.increase.text),
                 ),
                 computed=(
-                    Figure(f"measured p50 total at {step.from_level}", low.total.p50),
-                    Figure(f"measured p50 total at {step.to_level}", high.total.p50),
+                    Figure(f"measured p50 total at {step.from_level}", low_total.p50),
+                    Figure(f"measured p50 total at {step.to_level}", high_total.p50),
                     Figure("difference", increase),
                 ),
             )
@@ -529,7 +516,7 @@ def _measured_findings(guide: SeedGuide) -> list[Finding]:
         )
     for claim in guide.claims:
         measured = _measured(guide, claim.level)
-        pct = measured.component(claim.component) if measured else None
+        pct = measured.points(claim.component) if measured else None
         if measured is None or pct is None or pct.p50 > claim.above:
             continue
         findings.append(

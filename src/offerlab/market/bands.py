@@ -25,18 +25,15 @@ from numpy.typing import NDArray
 from offerlab.errors import InputError, NotFoundError, OfferlabError
 from offerlab.market import bundled
 from offerlab.market.normalize import canonical_company, level_order, normalize_level, specialty
+from offerlab.market.stats import COMPONENTS, PERCENTILES, ComponentBand, LevelStats, Percentiles
 from offerlab.money import CURRENCIES, to_cents
 from offerlab.scenarios.currency import Rate, RatesTable
 from offerlab.store.repository import MarketRepository, RecordQuery
 
 __all__ = [
-    "COMPONENTS",
     "DEFAULT_MIN_N",
-    "PERCENTILES",
     "Band",
-    "ComponentBand",
     "GrowthRate",
-    "LevelStat",
     "band",
     "growth_rate",
     "level_stats",
@@ -44,25 +41,9 @@ __all__ = [
     "restate_band",
 ]
 
-COMPONENTS: Final = ("base", "stock", "bonus", "total")
-PERCENTILES: Final = (10, 25, 50, 75, 90)
 DEFAULT_MIN_N: Final = 5
 #: A year needs this many records to count towards a measured growth rate.
 GROWTH_MIN_PER_YEAR: Final = 20
-_DAYS_PER_YEAR: Final = 365.2425
-
-
-@dataclass(frozen=True, slots=True)
-class ComponentBand:
-    """One component's band: ``n`` records report it; ``values`` is None when n < min_n."""
-
-    n: int
-    values: dict[str, Decimal] | None
-
-    def as_json(self) -> dict[str, Any]:
-        keys = [f"p{p}" for p in PERCENTILES]
-        data: dict[str, Any] = dict.fromkeys(keys) if self.values is None else dict(self.values)
-        return {**data, "n": self.n}
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,10 +121,9 @@ def _cents(value: float) -> Decimal:
     return to_cents(Decimal(repr(float(value))))
 
 
-def percentiles(values: NDArray[np.float64]) -> dict[str, Decimal]:
+def percentiles(values: NDArray[np.float64]) -> Percentiles:
     """p10..p90 of ``values`` (NumPy linear interpolation), in cents."""
-    points = np.percentile(values, PERCENTILES)
-    return {f"p{p}": _cents(v) for p, v in zip(PERCENTILES, points, strict=True)}
+    return Percentiles(*(_cents(v) for v in np.percentile(values, PERCENTILES)))
 
 
 def growth_rate(
@@ -232,10 +212,8 @@ def restate_band(found: Band, rate: Rate) -> Band:
     if found.currency != rate.from_:
         raise InputError(f"a {rate.from_}->{rate.to} rate cannot restate a {found.currency} band")
 
-    def scaled(values: dict[str, Decimal] | None) -> dict[str, Decimal] | None:
-        if values is None:
-            return None
-        return {k: to_cents(v * rate.value) for k, v in values.items()}
+    def scaled(values: Percentiles | None) -> Percentiles | None:
+        return None if values is None else values.times(rate.value)
 
     components = {
         name: None if part is None else ComponentBand(part.n, scaled(part.values))
@@ -380,7 +358,7 @@ def band(
         count, points = summary.components[name]
         values = None
         if count >= min_n and points:
-            values = {f"p{p}": _cents(v) for p, v in zip(PERCENTILES, points, strict=True)}
+            values = Percentiles(*(_cents(v) for v in points))
         components[name] = ComponentBand(count, values)
     infos = {s.id: s for s in repo.sources()}
     listed = [
@@ -454,12 +432,11 @@ def _bundled(
         return None
     components: dict[str, ComponentBand | None] = {}
     for name in COMPONENTS:
-        pct = getattr(found, name)
-        if pct is None:
+        part: ComponentBand | None = getattr(found, name)
+        if part is None or part.values is None:
             components[name] = ComponentBand(0, None)
         else:
-            values = {f"p{p}": to_cents(Decimal(getattr(pct, f"p{p}"))) for p in PERCENTILES}
-            components[name] = ComponentBand(pct.n, values if pct.n >= min_n else None)
+            components[name] = ComponentBand(part.n, part.values if part.n >= min_n else None)
     note = f"bundled band for {found.company} {found.level}"
     if found.metro:
         note += f" in the {found.metro}"
@@ -477,43 +454,28 @@ def _bundled(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class LevelStat:
-    """One level of a company: n records, median years of experience, median total."""
-
-    level: str
-    n: int
-    median_years_experience: Decimal | None
-    median_total: Decimal
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "level": self.level,
-            "n": self.n,
-            "median_years_experience": self.median_years_experience,
-            "median_total": self.median_total,
-        }
-
-
-def level_stats(repo: MarketRepository, company: str) -> list[LevelStat]:
+def level_stats(repo: MarketRepository, company: str) -> list[LevelStats]:
     """Per normalised level of ``company``: n, median years of experience, median total.
 
     Ordered up the company's ladder where the rules know it, else by median years of
     experience. Empty when no record matches.
     """
+    name = canonical_company(company)
     stats = [
-        LevelStat(
-            level,
-            n,
-            _cents(years) if years is not None else None,
-            _cents(total),
+        LevelStats(
+            company=name,
+            level=level,
+            n=n,
+            median_years_experience=_cents(years) if years is not None else None,
+            median_total=_cents(total),
+            source="imported records",
         )
         for level, n, years, total in repo.level_summary(company)
     ]
     if not stats:
         return []
     try:
-        ladder = level_order(canonical_company(company))
+        ladder = level_order(name)
     except OfferlabError:
         ladder = []
     rank = {level: i for i, level in enumerate(ladder)}

@@ -29,15 +29,14 @@ from offerlab.market.normalize import (
 from offerlab.market.normalize import (
     specialty as canonical_specialty,
 )
+from offerlab.market.stats import COMPONENTS, PERCENTILES, ComponentBand, Percentiles
 
 __all__ = [
     "BUNDLED_FILE",
-    "COMPONENTS",
     "BundledBand",
     "BundledGrowth",
     "BundledMeta",
     "LevelMedian",
-    "Percentiles",
     "all_bundled_bands",
     "bundled_band",
     "bundled_bands",
@@ -50,22 +49,6 @@ __all__ = [
 
 BUNDLED_FILE = "derived_levelsfyi_2017_2021.json"
 MEDIANS_2022_FILE = "derived_levelsfyi_2022_medians.json"
-COMPONENTS = ("base", "stock", "bonus", "total")
-
-
-@dataclass(frozen=True, slots=True)
-class Percentiles:
-    """p10/p25/p50/p75/p90 of one yearly component, in USD, over ``n`` reporting records."""
-
-    n: int
-    p10: Decimal
-    p25: Decimal
-    p50: Decimal
-    p75: Decimal
-    p90: Decimal
-
-    def as_dict(self) -> dict[str, Decimal]:
-        return {"p10": self.p10, "p25": self.p25, "p50": self.p50, "p75": self.p75, "p90": self.p90}
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,47 +70,25 @@ class BundledBand:
     median_date: date
     median_years_experience: Decimal | None
     median_years_at_company: Decimal | None
-    base: Percentiles | None
-    stock: Percentiles | None
-    bonus: Percentiles | None
-    total: Percentiles | None
+    base: ComponentBand | None
+    stock: ComponentBand | None
+    bonus: ComponentBand | None
+    total: ComponentBand | None
     source: str
     currency: str = "USD"
 
-    def component(self, name: str) -> Percentiles | None:
-        """The percentiles of ``"base"``, ``"stock"``, ``"bonus"`` or ``"total"``."""
+    def component(self, name: str) -> ComponentBand | None:
+        """The band of ``"base"``, ``"stock"``, ``"bonus"`` or ``"total"`` (None: fewer than
+        five records report it)."""
         if name not in COMPONENTS:
             raise KeyError(name)
-        value: Percentiles | None = getattr(self, name)
+        value: ComponentBand | None = getattr(self, name)
         return value
 
-    def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready mapping in the shape of a bands answer (amounts as Decimal)."""
-        return {
-            "company": self.company,
-            "level": self.level,
-            "metro": self.metro,
-            "country": self.country,
-            "specialty": self.specialty,
-            "n": self.n,
-            **{
-                name: (band.as_dict() if (band := self.component(name)) is not None else None)
-                for name in COMPONENTS
-            },
-            "reported": {
-                name: (band.n if (band := self.component(name)) is not None else None)
-                for name in COMPONENTS
-            },
-            "median_years_experience": self.median_years_experience,
-            "median_years_at_company": self.median_years_at_company,
-            "period": {
-                "first": self.first.isoformat(),
-                "last": self.last.isoformat(),
-                "median": self.median_date.isoformat(),
-            },
-            "currency": self.currency,
-            "source": self.source,
-        }
+    def points(self, name: str) -> Percentiles | None:
+        """The percentiles of component ``name`` (None: fewer than five records report it)."""
+        part = self.component(name)
+        return None if part is None else part.values
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,17 +127,11 @@ def _document() -> dict[str, Any]:
     return document
 
 
-def _percentiles(row: dict[str, Any], name: str) -> Percentiles | None:
+def _percentiles(row: dict[str, Any], name: str) -> ComponentBand | None:
     if row[f"{name}_p50"] is None:
         return None
-    return Percentiles(
-        n=int(row[f"{name}_n"]),
-        p10=Decimal(row[f"{name}_p10"]),
-        p25=Decimal(row[f"{name}_p25"]),
-        p50=Decimal(row[f"{name}_p50"]),
-        p75=Decimal(row[f"{name}_p75"]),
-        p90=Decimal(row[f"{name}_p90"]),
-    )
+    points = Percentiles(*(Decimal(row[f"{name}_p{p}"]) for p in PERCENTILES))
+    return ComponentBand(int(row[f"{name}_n"]), points)
 
 
 def _band(row: dict[str, Any], source: str) -> BundledBand:

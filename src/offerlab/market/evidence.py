@@ -22,13 +22,14 @@ from typing import Any, Final, Literal
 
 import numpy as np
 
+from offerlab.dates import DAYS_PER_YEAR
 from offerlab.errors import InputError
 from offerlab.market.confidence import Confidence, ConfidenceGrade, Match, grade_confidence
+from offerlab.market.stats import PERCENTILES
 from offerlab.money import CURRENCIES, to_cents
 from offerlab.scenarios.currency import STALE_AFTER_DAYS, Rate, RatesTable
 
 __all__ = [
-    "DAYS_PER_YEAR",
     "KINDS",
     "PERCENTILE_KEYS",
     "EvidenceBand",
@@ -46,9 +47,8 @@ __all__ = [
 Kind = Literal["official", "records", "community", "guide", "pooled"]
 KINDS: Final = ("official", "records", "community", "guide", "pooled")
 Measures = Literal["total", "base"]
-PERCENTILE_KEYS: Final = ("p10", "p25", "p50", "p75", "p90")
-_POINTS: Final = (10, 25, 50, 75, 90)
-DAYS_PER_YEAR: Final = Decimal("365.2425")
+PERCENTILE_KEYS: Final = tuple(f"p{p}" for p in PERCENTILES)
+_DAYS_PER_YEAR: Final = Decimal(str(DAYS_PER_YEAR))
 
 _KIND_WORDS: Final[dict[str, str]] = {
     "official": "official statistics",
@@ -61,7 +61,7 @@ _KIND_WORDS: Final[dict[str, str]] = {
 
 def years_between(start: date, end: date) -> Decimal:
     """Years from ``start`` to ``end`` (days / 365.2425), to two decimals; negative if before."""
-    return (Decimal((end - start).days) / DAYS_PER_YEAR).quantize(Decimal("0.01"))
+    return (Decimal((end - start).days) / _DAYS_PER_YEAR).quantize(Decimal("0.01"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +135,7 @@ def spread_of(values: Sequence[Decimal]) -> Spread:
     """p10..p90 of ``values`` (NumPy's linear interpolation, as every band of offerlab), in
     cents, with ``n``; the values are yearly amounts of one currency. Floats are used inside
     the computation only."""
-    points = np.percentile(np.array([float(v) for v in values], dtype=np.float64), _POINTS)
+    points = np.percentile(np.array([float(v) for v in values], dtype=np.float64), PERCENTILES)
     p10, p25, p50, p75, p90 = (to_cents(Decimal(repr(float(p)))) for p in points)
     return Spread(p10=p10, p25=p25, p50=p50, p75=p75, p90=p90, n=len(values))
 

@@ -23,6 +23,7 @@ from decimal import Decimal
 from statistics import median
 from typing import Any, Final
 
+from offerlab.encoding import to_data
 from offerlab.errors import NotFoundError
 from offerlab.market.bundled import company_bundled_bands, level_medians_2022
 from offerlab.market.normalize import (
@@ -33,6 +34,7 @@ from offerlab.market.normalize import (
     normalize_level,
 )
 from offerlab.market.sources import curated_equivalents
+from offerlab.market.stats import LevelStats
 
 __all__ = [
     "PAY_COMPONENTS",
@@ -57,32 +59,6 @@ ComponentMedians = dict[str, dict[str, dict[str, Decimal]]]
 
 
 @dataclass(frozen=True, slots=True)
-class LevelStats:
-    """What the records say about one level: n, median years of experience, median total."""
-
-    company: str
-    level: str
-    n: int
-    median_years_experience: Decimal | None
-    median_total: Decimal | None
-    source: str
-    median_years_at_company: Decimal | None = None
-    label: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "company": self.company,
-            "level": self.level,
-            "label": self.label,
-            "n": self.n,
-            "median_years_experience": self.median_years_experience,
-            "median_years_at_company": self.median_years_at_company,
-            "median_total": self.median_total,
-            "source": self.source,
-        }
-
-
-@dataclass(frozen=True, slots=True)
 class CuratedEvidence:
     """A curated table's placement of the level: which source, which row, which levels."""
 
@@ -90,14 +66,6 @@ class CuratedEvidence:
     row: str
     levels: tuple[str, ...]
     years: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "row": self.row,
-            "levels": list(self.levels),
-            "years": self.years,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,17 +79,6 @@ class Candidate:
     median_total: Decimal | None
     n: int
     curated: bool
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "level": self.level,
-            "score": self.score,
-            "years_distance": self.years_distance,
-            "median_years_experience": self.median_years_experience,
-            "median_total": self.median_total,
-            "n": self.n,
-            "curated": self.curated,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,14 +103,14 @@ class LevelMapping:
         return {
             "from": f"{self.from_company}:{self.from_level}",
             "to_company": self.to_company,
-            "to": [c.as_dict() for c in self.candidates],
+            "to": to_data(self.candidates),
             "evidence": {
                 "basis": "median years of experience",
                 "score": "exp(-(years_distance / step)^2 / 2)",
                 "step_years": self.step,
                 "specialty": self.specialty,
-                "from": self.from_stats.as_dict(),
-                "curated": [c.as_dict() for c in self.curated],
+                "from": to_data(self.from_stats),
+                "curated": to_data(self.curated),
                 "disagreements": list(self.disagreements),
             },
         }
@@ -180,7 +137,7 @@ def bundled_level_stats(company: str, specialty: str | None = None) -> list[Leve
             level=band.level,
             n=band.n,
             median_years_experience=band.median_years_experience,
-            median_total=band.total.p50 if band.total is not None else None,
+            median_total=total.p50 if (total := band.points("total")) is not None else None,
             source=band.source,
             median_years_at_company=band.median_years_at_company,
             label=_label(band.company, band.level),
@@ -229,7 +186,7 @@ def company_levels(company: str, specialty: str | None = None) -> list[LevelStat
     have = {s.level for s in stats}
     source = stats[0].source if stats else ""
     missing = [
-        LevelStats(name, level, 0, None, None, source, None, _label(name, level))
+        LevelStats(company=name, level=level, source=source, label=_label(name, level))
         for level in ladder
         if level not in have
     ]
@@ -250,7 +207,7 @@ def component_medians(company: str) -> ComponentMedians:
         if band.metro is not None or band.country is not None or band.specialty is not None:
             continue
         for part in PAY_COMPONENTS:
-            percentiles = band.component(part)
+            percentiles = band.points(part)
             if percentiles is not None and percentiles.p50 > 0:
                 by_level = out.setdefault(band.source, {})
                 by_level.setdefault(band.level, {})[part] = percentiles.p50

@@ -54,18 +54,6 @@ class Source:
     kind: SourceKind
     description: str = ""
 
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "name": self.name,
-            "title": self.title,
-            "publisher": self.publisher,
-            "date": self.date,
-            "licence": self.licence,
-            "location": self.location,
-            "kind": self.kind,
-            "description": self.description,
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class Range:

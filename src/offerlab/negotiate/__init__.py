@@ -1,14 +1,13 @@
 """Negotiation planning: benchmark an offer, pick the levers, build target and stretch
 packages, and write the words to ask for them."""
 
+from offerlab.market.stats import LevelStats, Percentiles
 from offerlab.negotiate.band import (
     BandLookup,
     BandQuery,
-    LevelInfo,
     MarketBand,
     MarketView,
     NoMarket,
-    Percentiles,
     percentile_of,
 )
 from offerlab.negotiate.plan import (
@@ -29,8 +28,8 @@ __all__ = [
     "BandQuery",
     "Benchmark",
     "CompetingOffer",
-    "LevelInfo",
     "LevelLever",
+    "LevelStats",
     "Lever",
     "MarketBand",
     "MarketView",

@@ -15,51 +15,19 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
-from offerlab.money import to_cents
+from offerlab.encoding import to_data
+from offerlab.market.stats import COMPONENTS, LevelStats, Percentiles
 from offerlab.scenarios.currency import Rate
 
 __all__ = [
-    "PERCENTILES",
     "BandLookup",
     "BandQuery",
-    "LevelInfo",
     "MarketBand",
     "MarketView",
     "NoMarket",
-    "Percentiles",
     "percentile_label",
     "percentile_of",
 ]
-
-#: The percentile points a band carries.
-PERCENTILES: tuple[int, ...] = (10, 25, 50, 75, 90)
-
-
-@dataclass(frozen=True, slots=True)
-class Percentiles:
-    """p10..p90 of one component, annual amounts in the band's currency."""
-
-    p10: Decimal
-    p25: Decimal
-    p50: Decimal
-    p75: Decimal
-    p90: Decimal
-
-    def points(self) -> list[tuple[int, Decimal]]:
-        return list(
-            zip(PERCENTILES, (self.p10, self.p25, self.p50, self.p75, self.p90), strict=True)
-        )
-
-    @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> Percentiles:
-        return cls(*(Decimal(str(data[f"p{p}"])) for p in PERCENTILES))
-
-    def as_json(self) -> dict[str, float]:
-        return {f"p{p}": float(round(v, 2)) for p, v in self.points()}
-
-    def times(self, factor: Decimal) -> Percentiles:
-        """Every point times ``factor``, rounded to cents once."""
-        return Percentiles(*(to_cents(v * factor) for _, v in self.points()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +91,8 @@ class MarketBand:
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"n": self.n, "currency": self.currency}
-        for name in ("base", "stock", "bonus", "total"):
-            value: Percentiles | None = getattr(self, name)
-            out[name] = value.as_json() if value is not None else None
+        for name in COMPONENTS:
+            out[name] = to_data(getattr(self, name))
         out["filters"] = self.filters
         out["basis"] = self.basis
         out["sources"] = list(self.sources)
@@ -162,22 +129,12 @@ class BandLookup:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class LevelInfo:
-    """One rung of a company's ladder, with what the market data says of it."""
-
-    level: str
-    median_years_experience: Decimal | None
-    median_total: Decimal | None
-    n: int = 0
-
-
 class MarketView(Protocol):
     """What the planner needs from the market data (the store or bundled data provide it)."""
 
     def band(self, query: BandQuery) -> BandLookup: ...
 
-    def ladder(self, company: str) -> Sequence[LevelInfo]: ...
+    def ladder(self, company: str) -> Sequence[LevelStats]: ...
 
     def equivalent_level(self, company: str, level: str, to_company: str) -> str | None: ...
 
@@ -188,7 +145,7 @@ class NoMarket:
     def band(self, query: BandQuery) -> BandLookup:
         return BandLookup(query, None, 0)
 
-    def ladder(self, company: str) -> Sequence[LevelInfo]:
+    def ladder(self, company: str) -> Sequence[LevelStats]:
         return ()
 
     def equivalent_level(self, company: str, level: str, to_company: str) -> str | None:

@@ -35,11 +35,11 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from offerlab.errors import InputError
 from offerlab.market.normalize import country_of
+from offerlab.market.stats import LevelStats
 from offerlab.money import Money, fmt_whole
 from offerlab.negotiate.band import (
     BandLookup,
     BandQuery,
-    LevelInfo,
     MarketBand,
     MarketView,
     percentile_of,
@@ -641,7 +641,7 @@ def _years(value: Decimal) -> str:
 def _level_lever(
     offer: Offer,
     profile: Profile | None,
-    ladder: Sequence[LevelInfo],
+    ladder: Sequence[LevelStats],
     market: MarketView,
     as_of: date,
     rates: RatesTable,
@@ -693,8 +693,8 @@ def _level_lever(
 def _level_gain(
     offer: Offer,
     ask: str,
-    here_rung: LevelInfo,
-    next_rung: LevelInfo,
+    here_rung: LevelStats,
+    next_rung: LevelStats,
     market: MarketView,
     as_of: date,
     rates: RatesTable,

@@ -13,31 +13,23 @@ from datetime import date
 from decimal import Decimal
 
 from offerlab.config import database_url
+from offerlab.dates import DAYS_PER_YEAR
 from offerlab.errors import InputError, NotFoundError
 from offerlab.market.bands import band as market_band
 from offerlab.market.bands import growth_rate, level_stats
 from offerlab.market.bundled import BundledBand, bundled_band, bundled_growth
-from offerlab.market.bundled import Percentiles as BundledPercentiles
 from offerlab.market.levels import company_levels, map_level
 from offerlab.market.normalize import parse_location
+from offerlab.market.stats import COMPONENTS, LevelStats
 from offerlab.negotiate.band import (
-    PERCENTILES,
     BandLookup,
     BandQuery,
-    LevelInfo,
     MarketBand,
     MarketView,
-    Percentiles,
 )
 from offerlab.store import MarketRepository, RecordQuery, Store
 
 __all__ = ["MarketDataView", "StoreMarketView", "open_market_view"]
-
-
-def _percentiles(part: BundledPercentiles | None) -> Percentiles | None:
-    if part is None:
-        return None
-    return Percentiles(part.p10, part.p25, part.p50, part.p75, part.p90)
 
 
 def _from_bundled(band: BundledBand, query: BandQuery) -> MarketBand:
@@ -51,10 +43,10 @@ def _from_bundled(band: BundledBand, query: BandQuery) -> MarketBand:
     return MarketBand(
         n=band.n,
         currency=band.currency,
-        base=_percentiles(band.base),
-        stock=_percentiles(band.stock),
-        bonus=_percentiles(band.bonus),
-        total=_percentiles(band.total),
+        base=band.points("base"),
+        stock=band.points("stock"),
+        bonus=band.points("bonus"),
+        total=band.points("total"),
         filters={k: v for k, v in filters.items() if v is not None},
         basis="bundled",
         sources=(band.source,),
@@ -84,7 +76,7 @@ class MarketDataView:
         rate = self._rate()
         if rate is None:
             return band, "not restated (no growth rate)"
-        years = (as_of - since).days / 365.2425
+        years = (as_of - since).days / DAYS_PER_YEAR
         factor = Decimal(repr((1 + float(rate[0])) ** years))
         restated = replace(
             band.scaled(factor), filters={**band.filters, "as_of": as_of.isoformat()}
@@ -118,14 +110,12 @@ class MarketDataView:
             note += "; bundled bands are not split by title"
         return BandLookup(query, band, found.n, note)
 
-    def ladder(self, company: str) -> Sequence[LevelInfo]:
+    def ladder(self, company: str) -> Sequence[LevelStats]:
         try:
             stats = company_levels(company)
         except NotFoundError:
             return ()
-        return tuple(
-            LevelInfo(s.level, s.median_years_experience, s.median_total, s.n) for s in stats
-        )
+        return tuple(stats)
 
     def equivalent_level(self, company: str, level: str, to_company: str) -> str | None:
         try:
@@ -179,11 +169,9 @@ class StoreMarketView:
             return BandLookup(query, None, 0, "no imported record matches")
         if not found.shown:
             return BandLookup(query, None, found.n, f"{found.n} imported records")
-        data = found.as_json()
-        for name in ("base", "stock", "bonus", "total"):
-            part = data.get(name)
-            if isinstance(part, dict) and any(part.get(f"p{p}") is None for p in PERCENTILES):
-                data[name] = None  # too few records report this component
+        # A component too few records report has no points: the planner sees none.
+        parts = {name: found.components.get(name) for name in COMPONENTS}
+        points = {name: part.values if part is not None else None for name, part in parts.items()}
         note = f"{found.n} imported records"
         if found.growth is not None and query.as_of is not None:
             detail = rate_basis or found.growth.detail
@@ -191,7 +179,18 @@ class StoreMarketView:
                 f", each restated from its date to {query.as_of.isoformat()} at "
                 f"{found.growth.rate * 100:.1f}% a year ({detail})"
             )
-        return BandLookup(query, MarketBand.from_contract(data), found.n, note)
+        market = MarketBand(
+            n=found.n,
+            currency=found.currency,
+            base=points["base"],
+            stock=points["stock"],
+            bonus=points["bonus"],
+            total=points["total"],
+            filters=dict(found.filters),
+            basis=found.basis,
+            sources=tuple(str(s.get("name", s)) for s in found.sources),
+        )
+        return BandLookup(query, market, found.n, note)
 
     def _rate(self, query: BandQuery) -> tuple[Decimal | None, str]:
         """The growth rate to restate records with, as ``market bands --as-of`` would use it
@@ -209,13 +208,11 @@ class StoreMarketView:
             return bundled.rate, "measured from the bundled levels.fyi records (too few here)"
         return Decimal(repr(measured.rate)), measured.detail
 
-    def ladder(self, company: str) -> Sequence[LevelInfo]:
+    def ladder(self, company: str) -> Sequence[LevelStats]:
         stats = level_stats(self.repo, company)
         if not stats:
             return self.bundled.ladder(company)
-        return tuple(
-            LevelInfo(s.level, s.median_years_experience, s.median_total, s.n) for s in stats
-        )
+        return tuple(stats)
 
     def equivalent_level(self, company: str, level: str, to_company: str) -> str | None:
         return self.bundled.equivalent_level(company, level, to_company)

@@ -329,9 +329,6 @@ class EquityFlag:
     grant: str
     message: str
 
-    def as_json(self) -> dict[str, str]:
-        return {"key": self.key, "grant": self.grant, "message": self.message}
-
 
 def equity_flags(offer: Offer) -> list[EquityFlag]:
     """Flags for the option grants of ``offer``: a 409A above the price assumed, a strike

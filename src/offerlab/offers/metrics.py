@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from offerlab.encoding import to_data
 from offerlab.money import Money, allocate_cents, money_sum
 from offerlab.offers.engine import CashEvent, Component, offer_events, offer_year_of_month
 from offerlab.offers.equity import GrantPlan, Sale, equity_flags, grant_plans, sales
@@ -210,7 +211,7 @@ class OfferEvaluation:
         }
         flags = equity_flags(self.offer)
         if flags:
-            data["flags"] = [flag.as_json() for flag in flags]
+            data["flags"] = to_data(flags)
         return data
 
 

@@ -18,8 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Final, Protocol
+from typing import Final, Protocol
 
+from offerlab.dates import DAYS_PER_YEAR
 from offerlab.offers.model import Offer
 from offerlab.validation import show_value
 
@@ -53,9 +54,6 @@ class OfferWarning:
     key: str
     message: str
     likely: str
-
-    def as_json(self) -> dict[str, Any]:
-        return {"key": self.key, "message": self.message, "likely": self.likely}
 
     def line(self, source: str) -> str:
         """One line for a terminal: ``file: key: message; likely ...``."""
@@ -193,7 +191,7 @@ def _start(offer: Offer, today: date) -> list[OfferWarning]:
     start = offer.start_date
     if start is None:
         return []
-    years = (start - today).days / 365.2425
+    years = (start - today).days / DAYS_PER_YEAR
     if -_YEARS_BACK <= years <= _YEARS_AHEAD:
         return []
     when = f"{abs(years):.0f} years {'from now' if years > 0 else 'ago'}"

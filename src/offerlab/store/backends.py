@@ -25,13 +25,14 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import Connection, Engine, insert, text
 
+from offerlab.dates import DAYS_PER_YEAR
 from offerlab.market.importer import RECORD_COLUMNS
+from offerlab.market.stats import COMPONENTS, PERCENTILES
 from offerlab.store.columnar import connect_columnar
 from offerlab.store.models import Base
 
 __all__ = [
     "FLOAT_COLUMNS",
-    "PERCENTILES",
     "ColumnarRecords",
     "RecordStore",
     "SqlRecords",
@@ -39,11 +40,7 @@ __all__ = [
     "Where",
 ]
 
-#: The percentiles every band reports.
-PERCENTILES: Final = (10, 25, 50, 75, 90)
-COMPONENTS: Final = ("base", "stock", "bonus", "total")
-FLOAT_COLUMNS: Final = ("base", "stock", "bonus", "total", "years_experience")
-DAYS_PER_YEAR: Final = 365.2425
+FLOAT_COLUMNS: Final = (*COMPONENTS, "years_experience")
 
 
 @dataclass(frozen=True, slots=True)

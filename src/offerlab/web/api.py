@@ -17,6 +17,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from offerlab.encoding import to_data, to_object
 from offerlab.errors import (
     InputError,
     MalformedDocumentError,
@@ -46,7 +47,6 @@ from offerlab.web.api_models import (
     StoredOffer,
     answers,
 )
-from offerlab.web.app import plain, plain_object
 from offerlab.web.auth import owner_of
 
 __all__ = [
@@ -143,14 +143,14 @@ def saved_json(saved: SavedOffer) -> dict[str, Any]:
         "name": saved.offer.display_name,
         "created_at": saved.created_at.isoformat(),
         "updated_at": saved.updated_at.isoformat(),
-        "offer": plain(saved.offer.model_dump(mode="python", exclude_defaults=True)),
+        "offer": to_data(saved.offer.model_dump(mode="python", exclude_defaults=True)),
         "warnings": warnings_json(saved.offer, f"offer {saved.id}"),
     }
 
 
 def warnings_json(offer: Offer, source: str = "<body>") -> list[dict[str, Any]]:
     """The offer's plausibility warnings, as ``offer show --json`` lists them."""
-    return [{"file": source, **w.as_json()} for w in offer_warnings(offer)]
+    return [{"file": source, **to_object(w)} for w in offer_warnings(offer)]
 
 
 def _all_warnings(offers: list[Offer], ids: list[int], key: str) -> list[dict[str, Any]]:
@@ -234,7 +234,7 @@ def simulate_offers(offers: list[Offer], body: SimulateBody) -> dict[str, Any]:
     result = simulate(
         [exposure(e) for e in evaluations], body.paths, mu, sigma, seed, model, body.correlation
     )
-    return plain_object(result.as_json())
+    return to_object(result.as_json())
 
 
 def _model_body(model: type[BaseModel]) -> dict[str, Any]:
@@ -430,14 +430,14 @@ def api_router() -> APIRouter:
                 min_n=min_n,
                 currency=currency,
             )
-            return plain_object(result.as_json())
+            return to_object(result.as_json())
 
     @router.get("/levels/{company}", response_model=None, responses=answers(LevelsOut))
     def levels_route(company: str) -> dict[str, Any]:
         """A company's level ladder with what the records say about each level."""
         return {
             "company": company,
-            "levels": [plain(stats.as_dict()) for stats in company_levels(company)],
+            "levels": to_data(company_levels(company)),
         }
 
     @router.get("/map", response_model=None, responses=answers(MapOut))
@@ -447,6 +447,6 @@ def api_router() -> APIRouter:
         to: Annotated[str, Query(min_length=1, max_length=100)],
     ) -> dict[str, Any]:
         """The equivalent levels of ``from``:``level`` at ``to``, best first."""
-        return plain_object(map_level(company, level, to).as_dict())
+        return to_object(map_level(company, level, to).as_dict())
 
     return router

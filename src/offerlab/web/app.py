@@ -36,8 +36,6 @@ __all__ = [
     "app_from_env",
     "create_app",
     "hoist_defs",
-    "plain",
-    "plain_object",
 ]
 
 STATIC = Path(__file__).with_name("static")
@@ -189,24 +187,3 @@ def hoist_defs(document: dict[str, Any]) -> dict[str, Any]:
     for name, schema in found.items():
         components.setdefault(name, schema)
     return document
-
-
-def plain(value: Any) -> Any:
-    """JSON-ready data: decimals as exact numbers (ints when whole)."""
-    return json.loads(json.dumps(value, default=_default))
-
-
-def plain_object(value: dict[str, Any]) -> dict[str, Any]:
-    """:func:`plain` for a JSON object."""
-    out: dict[str, Any] = plain(value)
-    return out
-
-
-def _default(value: Any) -> Any:
-    from decimal import Decimal
-
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    raise TypeError(f"cannot encode {type(value).__name__}")

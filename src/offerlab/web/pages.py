@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from offerlab.encoding import to_data
 from offerlab.errors import InputError, NotFoundError, OfferlabError, Problem, ProblemsError
 from offerlab.market.bands import band
 from offerlab.market.levels import LevelStats, company_levels, map_level
@@ -49,7 +50,6 @@ from offerlab.web.api import (
     negotiate_plan,
     offer_repository,
 )
-from offerlab.web.app import plain_object
 from offerlab.web.auth import account_label, csrf_input
 
 __all__ = ["FIELDS", "page_router", "render_error", "render_page", "see_other", "templates"]
@@ -335,7 +335,7 @@ def market_bands(
                 gap = {"n": 0, "shown": False, "message": f"no band{where}", "sources": []}
                 out.append((stats, gap))
                 continue
-            out.append((stats, plain_object(result.as_json())))
+            out.append((stats, to_data(result.as_json())))
     return out
 
 
@@ -603,7 +603,7 @@ def page_router() -> APIRouter:
                     marked = (chosen.offer.level, annual, label)
                 chart = _market_chart(bands, marked)
                 if to.strip() and chosen is not None:
-                    mapping = plain_object(
+                    mapping = to_data(
                         map_level(chosen.offer.company, chosen.offer.level, to.strip()).as_dict()
                     )
         except OfferlabError as error:
