@@ -25,7 +25,7 @@ import numpy as np
 from offerlab.dates import DAYS_PER_YEAR
 from offerlab.errors import InputError
 from offerlab.market.confidence import Confidence, ConfidenceGrade, Match, grade_confidence
-from offerlab.market.stats import PERCENTILES
+from offerlab.market.stats import PERCENTILES, Percentiles
 from offerlab.money import CURRENCIES, to_cents
 from offerlab.scenarios.currency import STALE_AFTER_DAYS, Rate, RatesTable
 
@@ -84,6 +84,12 @@ class Spread:
     at_least: tuple[str, ...] = ()
     #: The records that report this component, when it differs by component.
     n: int | None = None
+
+    @classmethod
+    def from_percentiles(cls, values: Percentiles, n: int | None = None) -> Spread:
+        """A spread of a band's percentiles (``n``: the records that report the component)."""
+        p10, p25, p50, p75, p90 = (v for _, v in values.points())
+        return cls(p10=p10, p25=p25, p50=p50, p75=p75, p90=p90, n=n)
 
     @classmethod
     def of(cls, values: dict[str, Decimal | None]) -> Spread:
