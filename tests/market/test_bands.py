@@ -15,7 +15,8 @@ from offerlab.cli import app
 from offerlab.errors import InputError, NotFoundError
 from offerlab.market.bands import band, growth_rate, level_stats
 from offerlab.market.bundled import bundled_band
-from offerlab.store import MarketRepository, RecordQuery
+from offerlab.market.ports import RecordQuery
+from offerlab.store import MarketRepository
 from tests.market.helpers import direct_band, sample_rows, write_csv
 
 runner = CliRunner()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from offerlab.store import MarketRepository, RecordQuery
+from offerlab.market.ports import RecordQuery
+from offerlab.store import MarketRepository
 
 
 def test_every_row_is_imported(real_repo: MarketRepository) -> None:

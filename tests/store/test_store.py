@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import inspect
 
 from offerlab.errors import InputError, ProblemsError
-from offerlab.store import MarketRepository, RecordQuery, Store
+from offerlab.market.ports import RecordQuery
+from offerlab.store import MarketRepository, Store
 from offerlab.store.database import current_revision, head_revision
 from tests.market.helpers import sample_rows, write_csv
 

@@ -98,7 +98,7 @@ def import_command(
     if as_json:
         print_json(
             {
-                "source": result.source.as_dict(),
+                "source": result.source.as_json(),
                 "already_imported": result.already,
                 "read": result.read,
                 "added": result.added,

@@ -110,7 +110,7 @@ def negotiate(
     table = load_table(rates_file, rate) if rates_file is not None or rate else None
     profile = load_profile(profile_file) if profile_file is not None else None
     growth_rate = Decimal(str(growth)) if growth is not None else None
-    from offerlab.negotiate.service import open_market_view  # loads the store
+    from offerlab.cli.compose import open_market_view  # loads the store
 
     with open_market_view(resolve_db(ctx, db), growth_rate) as market:
         plan = plan_negotiation(

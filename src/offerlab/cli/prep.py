@@ -40,8 +40,8 @@ __all__ = ["TODAY_ENV", "prep_app", "today"]
 @contextmanager
 def _repository(ctx: typer.Context, db: str | None) -> Iterator[PrepRepository]:
     """The prep repository over the configured store (loaded only by the commands using it)."""
+    from offerlab.store.engine import Store
     from offerlab.store.prep_repository import PrepRepository
-    from offerlab.store.repository import Store
 
     with Store(resolve_db(ctx, db)) as store:
         yield PrepRepository(store)

@@ -25,10 +25,10 @@ from numpy.typing import NDArray
 from offerlab.errors import InputError, NotFoundError, OfferlabError
 from offerlab.market import bundled
 from offerlab.market.normalize import canonical_company, level_order, normalize_level, specialty
+from offerlab.market.ports import MarketRecords, RecordQuery
 from offerlab.market.stats import COMPONENTS, PERCENTILES, ComponentBand, LevelStats, Percentiles
 from offerlab.money import CURRENCIES, to_cents
 from offerlab.scenarios.currency import Rate, RatesTable
-from offerlab.store.repository import MarketRepository, RecordQuery
 
 __all__ = [
     "DEFAULT_MIN_N",
@@ -127,7 +127,7 @@ def percentiles(values: NDArray[np.float64]) -> Percentiles:
 
 
 def growth_rate(
-    repo: MarketRepository, query: RecordQuery, given_pct: float | None = None
+    repo: MarketRecords, query: RecordQuery, given_pct: float | None = None
 ) -> GrowthRate:
     """The yearly comp-growth rate for restating: ``given_pct`` if given, else measured.
 
@@ -245,7 +245,7 @@ def restate_band(found: Band, rate: Rate) -> Band:
 
 
 def band(
-    repo: MarketRepository,
+    repo: MarketRecords,
     *,
     company: str,
     level: str | None = None,
@@ -454,7 +454,7 @@ def _bundled(
     )
 
 
-def level_stats(repo: MarketRepository, company: str) -> list[LevelStats]:
+def level_stats(repo: MarketRecords, company: str) -> list[LevelStats]:
     """Per normalised level of ``company``: n, median years of experience, median total.
 
     Ordered up the company's ladder where the rules know it, else by median years of

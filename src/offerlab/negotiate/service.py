@@ -1,18 +1,19 @@
 """The market as the planner sees it, backed by offerlab's market data.
 
 :class:`MarketDataView` answers the planner's questions (a band, a company's ladder, an
-equivalent level) from the bundled market data (derived from real records, with attribution).
+equivalent level) from the bundled market data (derived from real records, with attribution);
+:class:`RecordsMarketView` from imported records where a company has them (any
+:class:`~offerlab.market.ports.MarketRecords`: the store's repository, or a fake in a test),
+the bundled data elsewhere. The front ends build them (the store is theirs to open).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from offerlab.config import database_url
 from offerlab.dates import DAYS_PER_YEAR
 from offerlab.errors import InputError, NotFoundError
 from offerlab.market.bands import band as market_band
@@ -20,16 +21,15 @@ from offerlab.market.bands import growth_rate, level_stats
 from offerlab.market.bundled import BundledBand, bundled_band, bundled_growth
 from offerlab.market.levels import company_levels, map_level
 from offerlab.market.normalize import parse_location
+from offerlab.market.ports import MarketRecords, RecordQuery
 from offerlab.market.stats import COMPONENTS, LevelStats
 from offerlab.negotiate.band import (
     BandLookup,
     BandQuery,
     MarketBand,
-    MarketView,
 )
-from offerlab.store import MarketRepository, RecordQuery, Store
 
-__all__ = ["MarketDataView", "StoreMarketView", "open_market_view"]
+__all__ = ["MarketDataView", "RecordsMarketView"]
 
 
 def _from_bundled(band: BundledBand, query: BandQuery) -> MarketBand:
@@ -125,15 +125,16 @@ class MarketDataView:
         return mapping.best.level
 
 
-class StoreMarketView:
-    """The market as the store knows it. For a company with imported records, bands come from
-    those records (restated to the query's date with the measured or given growth rate) and
-    widen within them; for a company without, from the bundled bands (:class:`MarketDataView`).
+class RecordsMarketView:
+    """The market as the imported records know it. For a company with imported records, bands
+    come from those records (restated to the query's date with the measured or given growth
+    rate) and widen within them; for a company without, from the bundled bands
+    (:class:`MarketDataView`).
     Ladders come from records when there are any.
     """
 
-    def __init__(self, store: Store, growth_pct: Decimal | None = None) -> None:
-        self.repo = MarketRepository(store)
+    def __init__(self, records: MarketRecords, growth_pct: Decimal | None = None) -> None:
+        self.repo = records
         self.growth_pct = growth_pct
         self.bundled = MarketDataView(growth_pct)
         self._with_records: dict[str, bool] = {}
@@ -225,12 +226,3 @@ def _place(location: str | None) -> str | None:
         return None
     place = parse_location(location)
     return place.city or place.metro or place.region or place.country or location
-
-
-@contextmanager
-def open_market_view(
-    db: str | None = None, growth_pct: Decimal | None = None
-) -> Iterator[MarketView]:
-    """The market view over the configured store (``db`` URL, else the default embedded one)."""
-    with Store(database_url(db)) as store:
-        yield StoreMarketView(store, growth_pct)

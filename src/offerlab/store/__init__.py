@@ -1,19 +1,12 @@
-"""The store: SQL database (SQLite by default, PostgreSQL) plus a columnar record store."""
+"""The store: the SQL database (SQLite by default, PostgreSQL) and the columnar record store.
 
-from offerlab.store.repository import (
-    ImportResult,
-    MarketRepository,
-    RecordQuery,
-    SourceInfo,
-    Store,
-    open_store,
-)
+It implements the ports the domain declares (:class:`offerlab.market.ports.MarketRecords`)
+and keeps saved offers, prep plans and accounts. Exports: :class:`Store` and
+:func:`open_store` (an open store), :class:`MarketRepository` (market records: import and
+queries) and :class:`ImportResult`; the other repositories live in their own modules.
+"""
 
-__all__ = [
-    "ImportResult",
-    "MarketRepository",
-    "RecordQuery",
-    "SourceInfo",
-    "Store",
-    "open_store",
-]
+from offerlab.store.engine import Store, open_store
+from offerlab.store.market_repository import ImportResult, MarketRepository
+
+__all__ = ["ImportResult", "MarketRepository", "Store", "open_store"]

@@ -34,9 +34,9 @@ from sqlalchemy.orm import Session
 from offerlab.errors import AuthenticationError, InputError, NotFoundError, TooManyAttemptsError
 from offerlab.store.account_models import AccountRow, LoginFailureRow, SessionRow
 from offerlab.store.database import as_utc
+from offerlab.store.engine import Store
 from offerlab.store.offer_models import SavedOfferRow
 from offerlab.store.prep_models import PrepMock, PrepPlan, PrepPractice
-from offerlab.store.repository import Store
 
 __all__ = [
     "FAILURE_WINDOW",

@@ -26,17 +26,17 @@ from numpy.typing import NDArray
 from sqlalchemy import Connection, Engine, insert, text
 
 from offerlab.dates import DAYS_PER_YEAR
-from offerlab.market.importer import RECORD_COLUMNS
+from offerlab.market.ports import RecordSummary
 from offerlab.market.stats import COMPONENTS, PERCENTILES
 from offerlab.store.columnar import connect_columnar
 from offerlab.store.models import Base
+from offerlab.store.record_import import RECORD_COLUMNS
 
 __all__ = [
     "FLOAT_COLUMNS",
     "ColumnarRecords",
     "RecordStore",
     "SqlRecords",
-    "Summary",
     "Where",
 ]
 
@@ -54,17 +54,6 @@ class Where:
     companies: tuple[str, ...] = ()
     #: ``condition`` without the company part (for a table holding only that company).
     rest: str = "1 = 1"
-
-
-@dataclass(frozen=True, slots=True)
-class Summary:
-    """What a band is computed from: ``n`` matching records; per component the records that
-    report it (> 0) and their percentiles (NumPy's linear interpolation; empty if none)."""
-
-    n: int
-    components: dict[str, tuple[int, list[float]]]
-    currencies: list[str]
-    source_ids: list[int]
 
 
 def _restate(dates: NDArray[Any], as_of: date | None, rate: float) -> NDArray[np.float64] | float:
@@ -151,7 +140,7 @@ class RecordStore(ABC):
         """The one currency every record :meth:`_from` gives is in, if known (else None)."""
         return None
 
-    def summary(self, where: Where, as_of: date | None, rate: float) -> Summary:
+    def summary(self, where: Where, as_of: date | None, rate: float) -> RecordSummary:
         """Counts and percentiles over the matching records (NumPy over fetched columns)."""
         table = self._from(where)
         source = f"{table} r{where.joins} WHERE {self._cond(where)}"
@@ -180,7 +169,7 @@ class RecordStore(ABC):
             currencies = [only] if n else []
         else:
             currencies = sorted({str(c) for c in data["currency"].tolist()})
-        return Summary(
+        return RecordSummary(
             n,
             components,
             currencies,

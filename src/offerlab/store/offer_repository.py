@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from offerlab.errors import NotFoundError
 from offerlab.offers import Offer, dump_offer_toml, parse_offer_text
 from offerlab.store.database import as_utc
+from offerlab.store.engine import Store
 from offerlab.store.offer_models import SavedOfferRow
-from offerlab.store.repository import Store
 
 __all__ = ["MAX_ID", "OfferName", "OfferRepository", "SavedOffer"]
 

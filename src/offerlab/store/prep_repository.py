@@ -23,6 +23,7 @@ from offerlab.prep.plan import StudyPlan
 from offerlab.prep.readiness import MockScore, PlannedWeek, PracticeMinutes
 from offerlab.prep.sm2 import Sm2State, new_card, review
 from offerlab.store.database import as_utc
+from offerlab.store.engine import Store
 from offerlab.store.prep_models import (
     PrepMock,
     PrepMockScore,
@@ -31,7 +32,6 @@ from offerlab.store.prep_models import (
     PrepPractice,
     PrepReview,
 )
-from offerlab.store.repository import Store
 
 __all__ = [
     "OUTCOMES",

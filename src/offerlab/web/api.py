@@ -28,7 +28,7 @@ from offerlab.errors import (
 from offerlab.market.bands import band
 from offerlab.market.levels import company_levels, map_level
 from offerlab.negotiate import plan_json, plan_negotiation
-from offerlab.negotiate.service import StoreMarketView
+from offerlab.negotiate.service import RecordsMarketView
 from offerlab.offers import Offer, compare, evaluate, offer_from_mapping, offer_json_schema
 from offerlab.offers.service import offer_warnings
 from offerlab.store import MarketRepository, Store
@@ -278,7 +278,9 @@ def compare_offers(offers: list[Offer], years: int) -> dict[str, Any]:
 def negotiate_plan(store: Store, offer: Offer, competing: list[Offer]) -> dict[str, Any]:
     """The ``negotiate --json`` object for ``offer`` against the store's market data."""
     with market_lock(store):
-        plan = plan_negotiation(offer, StoreMarketView(store), competing=competing)
+        plan = plan_negotiation(
+            offer, RecordsMarketView(MarketRepository(store)), competing=competing
+        )
         return plan_json(plan)
 
 

@@ -1,12 +1,10 @@
-"""The market repository: import files into the store and query records.
-
-:class:`Store` opens the configured database (migrating it on first use) and the record store
-behind it; :class:`MarketRepository` imports files atomically and answers the record queries
-that bands and level statistics are computed from.
+"""The market repository: import files into the store atomically and answer the record
+queries bands and level statistics are computed from (:class:`offerlab.market.ports.MarketRecords`).
 """
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -18,9 +16,8 @@ from typing import Any
 
 import duckdb
 from numpy.typing import NDArray
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import insert, select, update
 
-from offerlab.config import database_url
 from offerlab.errors import InputError, OfferlabError, Problem, ProblemsError
 from offerlab.market import importer
 from offerlab.market.importer import ImportPlan, ProgressFn
@@ -33,91 +30,14 @@ from offerlab.market.normalize import (
     specialty,
     title_family,
 )
+from offerlab.market.ports import RecordQuery, RecordSummary, SourceInfo
 from offerlab.market.records import MarketRecord
-from offerlab.store.backends import (
-    FLOAT_COLUMNS,
-    ColumnarRecords,
-    RecordStore,
-    SqlRecords,
-    Summary,
-    Where,
-)
-from offerlab.store.columnar import columnar_path
-from offerlab.store.database import make_engine
-from offerlab.store.database import migrate as migrate_database
+from offerlab.store import record_import
+from offerlab.store.backends import FLOAT_COLUMNS, Where
+from offerlab.store.engine import Store
 from offerlab.store.models import Source
 
-__all__ = [
-    "ImportResult",
-    "MarketRepository",
-    "RecordQuery",
-    "SourceInfo",
-    "Store",
-    "open_store",
-]
-
-
-class Store:
-    """An open store: the SQL engine (sources, metadata) and the record store."""
-
-    def __init__(self, url: str, *, columnar: bool | None = None, migrate: bool = True) -> None:
-        self.url = url
-        self.engine: Engine = make_engine(url)
-        if migrate:
-            migrate_database(self.engine)
-        use_columnar = self.engine.dialect.name == "sqlite" if columnar is None else columnar
-        self.records: RecordStore = (
-            ColumnarRecords(columnar_path(url)) if use_columnar else SqlRecords(self.engine)
-        )
-
-    def close(self) -> None:
-        self.records.close()
-        self.engine.dispose()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def open_store(url: str | None = None, *, columnar: bool | None = None) -> Store:
-    """Open the store at ``url`` (``--db``), else the configured one; migrate it if needed."""
-    return Store(database_url(url), columnar=columnar)
-
-
-@dataclass(frozen=True, slots=True)
-class SourceInfo:
-    """A source of records: a file imported (or a bundled data set)."""
-
-    id: int
-    name: str
-    location: str
-    licence: str
-    format: str
-    content_hash: str
-    size_bytes: int
-    imported_at: datetime
-    rows_read: int
-    rows_added: int
-    rows_duplicate: int
-    rows_skipped: int
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "file": self.location,
-            "licence": self.licence,
-            "format": self.format,
-            "content_hash": self.content_hash,
-            "size_bytes": self.size_bytes,
-            "imported_at": self.imported_at.isoformat(),
-            "rows_read": self.rows_read,
-            "rows_added": self.rows_added,
-            "rows_duplicate": self.rows_duplicate,
-            "rows_skipped": self.rows_skipped,
-        }
+__all__ = ["ImportResult", "MarketRepository"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,25 +50,6 @@ class ImportResult:
     added: int
     duplicates: int
     skipped: list[Problem] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class RecordQuery:
-    """Which records: every field optional; names in any spelling the rules know.
-
-    ``location`` matches a city, metro, region or country by name; ``since`` keeps records
-    reported on or after that day; ``sources`` are source names or ids.
-    """
-
-    company: str | None = None
-    level: str | None = None
-    title: str | None = None
-    tag: str | None = None
-    location: str | None = None
-    since: date | None = None
-    until: date | None = None
-    currency: str | None = None
-    sources: tuple[str, ...] = ()
 
 
 class _AlreadyImported(Exception):
@@ -346,9 +247,9 @@ class MarketRepository:
         if plan.kind == "csv":
             try:
                 read = _with_progress(
-                    con, lambda: importer.stage_fast(con, plan, "records", source_id), progress
+                    con, lambda: record_import.stage_fast(con, plan, "records", source_id), progress
                 )
-                bad = importer.semantic_problem_count(con, "records", source_id)
+                bad = record_import.semantic_problem_count(con, "records", source_id)
             except duckdb.Error:
                 bad = -1
             if bad == 0:
@@ -358,7 +259,7 @@ class MarketRepository:
             self.records.restart()
         if progress is not None:
             progress("checking every row", 0.0)
-        problems, read = importer.diagnose(con, plan)
+        problems, read = record_import.diagnose(con, plan)
         if problems and not skip_bad:
             count = len(problems)
             raise ProblemsError(
@@ -370,7 +271,7 @@ class MarketRepository:
             )
         if read == 0 and not problems:
             raise InputError(f"{plan.path}: the file has no records")
-        added = importer.insert_good_rows(con, plan, "records", source_id)
+        added = record_import.insert_good_rows(con, plan, "records", source_id)
         if added == 0:
             raise ProblemsError(problems, summary=f"{plan.path}: no good rows; nothing imported")
         return read, problems
@@ -582,7 +483,7 @@ class MarketRepository:
 
     def summary(
         self, query: RecordQuery, as_of: date | None = None, rate: float = 0.0
-    ) -> Summary | None:
+    ) -> RecordSummary | None:
         """Counts and percentiles of the matching records (restated to ``as_of`` at ``rate``)."""
         found = self.where(query)
         if found is None:
@@ -666,8 +567,6 @@ def _with_progress(con: duckdb.DuckDBPyConnection, run: Any, progress: ProgressF
     """Run ``run()`` on ``con`` while a thread reports DuckDB's query progress."""
     if progress is None:
         return run()
-    import threading
-
     done = threading.Event()
 
     def poll() -> None:

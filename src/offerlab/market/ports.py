@@ -1,0 +1,109 @@
+"""What the market package needs from a store of records, declared here and implemented by
+``offerlab.store`` (the arrow points from the store to the market, never back).
+
+:class:`MarketRecords` is the port: the record queries bands, growth rates and level statistics
+are computed from. :class:`RecordQuery`, :class:`RecordSummary` and :class:`SourceInfo` are
+the values that cross it. A test can hand the market functions any object with these methods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+__all__ = ["MarketRecords", "RecordQuery", "RecordSummary", "SourceInfo"]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordQuery:
+    """Which records: every field optional; names in any spelling the rules know.
+
+    ``location`` matches a city, metro, region or country by name; ``since`` keeps records
+    reported on or after that day, ``until`` on or before; ``sources`` are source names or ids.
+    """
+
+    company: str | None = None
+    level: str | None = None
+    title: str | None = None
+    tag: str | None = None
+    location: str | None = None
+    since: date | None = None
+    until: date | None = None
+    currency: str | None = None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSummary:
+    """What a band is computed from: ``n`` matching records; per component the records that
+    report it (> 0) and their percentiles (NumPy's linear interpolation; empty if none), as
+    yearly amounts in the records' currency."""
+
+    n: int
+    components: dict[str, tuple[int, list[float]]]
+    currencies: list[str]
+    source_ids: list[int]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """A source of records: a file imported (or a bundled data set), and what its import did."""
+
+    id: int
+    name: str
+    location: str
+    licence: str
+    format: str
+    content_hash: str
+    size_bytes: int
+    imported_at: datetime
+    rows_read: int
+    rows_added: int
+    rows_duplicate: int
+    rows_skipped: int
+
+    def as_json(self) -> dict[str, object]:
+        """The contract's shape: ``location`` is written as ``file``."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "file": self.location,
+            "licence": self.licence,
+            "format": self.format,
+            "content_hash": self.content_hash,
+            "size_bytes": self.size_bytes,
+            "imported_at": self.imported_at.isoformat(),
+            "rows_read": self.rows_read,
+            "rows_added": self.rows_added,
+            "rows_duplicate": self.rows_duplicate,
+            "rows_skipped": self.rows_skipped,
+        }
+
+
+class MarketRecords(Protocol):
+    """The record queries of a store, as bands and level statistics use them."""
+
+    def count(self) -> int:
+        """How many records there are."""
+        ...
+
+    def sources(self) -> Sequence[SourceInfo]:
+        """Every source of records, oldest first."""
+        ...
+
+    def summary(
+        self, query: RecordQuery, as_of: date | None = None, rate: float = 0.0
+    ) -> RecordSummary | None:
+        """Counts and percentiles of the matching records, each restated to ``as_of`` at
+        ``rate`` a year (None: the query names something no record has)."""
+        ...
+
+    def yearly_totals(self, query: RecordQuery) -> Mapping[int, tuple[int, float]]:
+        """Per calendar year of the matching records: (records, median total)."""
+        ...
+
+    def level_summary(self, company: str) -> Sequence[tuple[str, int, float | None, float]]:
+        """Per normalised level of ``company``: (level, n, median years, median total)."""
+        ...
