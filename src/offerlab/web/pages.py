@@ -34,7 +34,7 @@ from offerlab.offers import (
     parse_offer_text,
 )
 from offerlab.offers.fileformat import toml_ready
-from offerlab.offers.metrics import COMPONENTS, OfferEvaluation
+from offerlab.offers.metrics import COMPONENTS
 from offerlab.offers.service import offer_warnings
 from offerlab.store import MarketRepository, Store
 from offerlab.store.offer_repository import OfferName, OfferRepository, SavedOffer
@@ -51,6 +51,14 @@ from offerlab.web.api import (
     offer_repository,
 )
 from offerlab.web.auth import account_label, csrf_input
+from offerlab.web.offer_form import (
+    GRANT_FIELDS,
+    LIQUIDITY_FIELDS,
+    GrantForm,
+    grant_field,
+    grant_form,
+    offer_figures,
+)
 
 __all__ = ["FIELDS", "page_router", "render_error", "render_page", "see_other", "templates"]
 
@@ -74,7 +82,8 @@ FIELDS: tuple[tuple[str, str, str, str], ...] = (
     ("bonus_target_pct", "Target bonus %", "text", "% of base, e.g. 15"),
 )
 _NUMBERS = {"base", "raise_pct", "bonus_target_pct"}
-_SECTIONS_HINT = """# Signing bonus, equity grants, refreshers and other items, as in an offer file:
+_SECTIONS_HINT = """# Signing bonus, more equity grants, refreshers and other items, as in an offer file
+# (a grant here comes after the one in the grant fields):
 # [signing]
 # amount = 50000
 #
@@ -170,20 +179,30 @@ def plotly_js() -> str:
 
 
 def _form_values(offer: Offer | None) -> tuple[dict[str, str], str]:
-    """The form's field values and its sections text for ``offer`` (blank for a new one)."""
+    """The form's field values and its sections text for ``offer`` (blank for a new one);
+    its first equity grant goes in the grant fields when they can hold it."""
     if offer is None:
         return {"currency": "USD"}, _SECTIONS_HINT
     data = offer.model_dump(mode="python", exclude_defaults=True)
     values = {key: str(data[key]) for key, *_ in FIELDS if data.get(key) is not None}
     values.setdefault("currency", offer.currency)
+    grant_values, rest = grant_form(offer)
+    values.update(grant_values)
+    if grant_values:
+        data["equity"] = [g.model_dump(mode="python", exclude_defaults=True) for g in rest]
+        if not data["equity"]:
+            del data["equity"]
     sections = {k: v for k, v in data.items() if k not in {key for key, *_ in FIELDS}}
     if not sections:
         return values, _SECTIONS_HINT
     return values, tomli_w.dumps(toml_ready(sections))
 
 
-def _document(fields: dict[str, str], sections: str) -> dict[str, Any]:
-    """The offer document a form describes; sections TOML that does not parse is a problem."""
+def _document(
+    fields: dict[str, str], sections: str, grant: GrantForm | None = None
+) -> dict[str, Any]:
+    """The offer document a form describes (the grant fields, when filled, are its first
+    equity grant); sections TOML that does not parse is a problem."""
     data: dict[str, Any] = {}
     for key, *_ in FIELDS:
         text = fields.get(key, "").strip()
@@ -205,17 +224,26 @@ def _document(fields: dict[str, str], sections: str) -> dict[str, Any]:
                 "invalid offer",
             )
         data[key] = value
+    if grant is not None and grant.given:
+        more = data.get("equity", [])
+        data["equity"] = [grant.grant(), *(more if isinstance(more, list) else [more])]
     return data
 
 
-def _field_errors(error: ProblemsError) -> tuple[dict[str, list[str]], list[str]]:
-    """Problems by form field (the top-level key), the rest for the sections box."""
+def _field_errors(
+    error: ProblemsError, grant_given: bool = False
+) -> tuple[dict[str, list[str]], list[str]]:
+    """Problems by form field (the top-level key, or a grant field when the grant fields gave
+    ``equity[0]``), the rest for the sections box."""
     simple = {key for key, *_ in FIELDS}
     by_field: dict[str, list[str]] = {}
     for problem in error.problems:
         top = problem.location.split(".", 1)[0].split("[", 1)[0]
         text = problem.message + (f" (expected {problem.expected})" if problem.expected else "")
-        if top in simple:
+        field = grant_field(problem.location) if grant_given else None
+        if field is not None:
+            by_field.setdefault(field, []).append(text)
+        elif top in simple:
             by_field.setdefault(top, []).append(text)
         else:
             where = f"{problem.location}: " if problem.location else ""
@@ -223,15 +251,12 @@ def _field_errors(error: ProblemsError) -> tuple[dict[str, list[str]], list[str]
     return by_field, [str(p) for p in error.problems]
 
 
-def _table(evaluation: OfferEvaluation) -> dict[str, Any]:
-    shown = evaluation.shown()
-    years = [t.year for t in evaluation.years]
-    rows = []
-    for component in COMPONENTS:
-        values = [shown[y][component.value] for y in years]
-        if any(values):
-            rows.append((component.value, values))
-    return {"years": years, "rows": rows, "totals": [shown[y]["total"] for y in years]}
+#: What the offer form's template lays out: the simple fields, the grant's and its liquidity's.
+_FORM_FIELDS: dict[str, Any] = {
+    "fields": FIELDS,
+    "grant_fields": GRANT_FIELDS,
+    "liquidity_fields": LIQUIDITY_FIELDS,
+}
 
 
 #: One colour per pay component, the same on every chart and for every offer.
@@ -429,36 +454,41 @@ def page_router() -> APIRouter:
             values=values,
             sections=sections,
             errors={},
-            fields=FIELDS,
+            **_FORM_FIELDS,
         )
 
-    async def _submitted(request: Request) -> tuple[dict[str, str], str]:
+    async def _submitted(request: Request) -> tuple[dict[str, str], str, GrantForm]:
         form = await request.form()
         fields = {key: str(form.get(key, "")) for key, *_ in FIELDS}
-        return fields, str(form.get("sections", ""))
+        return fields, str(form.get("sections", "")), GrantForm.submitted(form)
 
     def _invalid(
-        request: Request, saved: Any, fields: dict[str, str], sections: str, error: ProblemsError
+        request: Request,
+        saved: Any,
+        fields: dict[str, str],
+        sections: str,
+        grant: GrantForm,
+        error: ProblemsError,
     ) -> HTMLResponse:
-        errors, _ = _field_errors(error)
+        errors, _ = _field_errors(error, grant.given)
         return render_page(
             request,
             "form.html",
             422,
             saved=saved,
-            values=fields,
+            values={**fields, **grant.values},
             sections=sections,
             errors=errors,
-            fields=FIELDS,
+            **_FORM_FIELDS,
         )
 
     @router.post("/offers/new", response_class=HTMLResponse)
     async def create_offer(request: Request) -> Response:
-        fields, sections = await _submitted(request)
+        fields, sections, grant = await _submitted(request)
         try:
-            offer = offer_from_mapping(_document(fields, sections), "form")
+            offer = offer_from_mapping(_document(fields, sections, grant), "form")
         except ProblemsError as error:
-            return _invalid(request, None, fields, sections, error)
+            return _invalid(request, None, fields, sections, grant, error)
         saved = offer_repository(request).add(offer)
         return see_other(request, f"/offers/{saved.id}")
 
@@ -489,22 +519,22 @@ def page_router() -> APIRouter:
             saved=saved,
             warnings=offer_warnings(saved.offer),
             evaluation=evaluation,
-            table=_table(evaluation),
+            table=offer_figures(evaluation),
             values=values,
             sections=sections,
             errors={},
-            fields=FIELDS,
+            **_FORM_FIELDS,
         )
 
     @router.post("/offers/{offer_id}", response_class=HTMLResponse)
     async def edit_offer(request: Request, offer_id: int) -> Response:
         repo = offer_repository(request)
         saved = repo.get(offer_id)
-        fields, sections = await _submitted(request)
+        fields, sections, grant = await _submitted(request)
         try:
-            offer = offer_from_mapping(_document(fields, sections), "form")
+            offer = offer_from_mapping(_document(fields, sections, grant), "form")
         except ProblemsError as error:
-            return _invalid(request, saved, fields, sections, error)
+            return _invalid(request, saved, fields, sections, grant, error)
         repo.replace(offer_id, offer)
         return see_other(request, f"/offers/{offer_id}")
 
