@@ -81,7 +81,7 @@ def job_query(url: str) -> dict[str, Any]:
 
 
 def _pandas_frame(file: str, rows: int | None) -> Any:
-    import pandas as pd  # type: ignore[import-untyped]
+    import pandas as pd
 
     frame = pd.read_csv(
         file,

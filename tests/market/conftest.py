@@ -9,9 +9,10 @@ import pytest
 
 from offerlab.store import MarketRepository, Store
 
-REAL_CSV = (
-    Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-).resolve() / "levels_fyi_salaries_2017_2021.csv"
+SHARED_DATA = (Path(__file__).resolve().parents[2] / ".." / "shared" / "data").resolve()
+REAL_CSV = SHARED_DATA / "levels_fyi_salaries_2017_2021.csv"
+OEWS_CSV = SHARED_DATA / "bls_oews_may2025_tech.csv"
+INDIA_JSON = SHARED_DATA / "leetcode_india_offers_2025_2026.json"
 
 
 @pytest.fixture(scope="session")
@@ -19,6 +20,22 @@ def real_csv() -> Path:
     if not REAL_CSV.is_file():
         pytest.skip(f"the real data file {REAL_CSV} is absent (it sits beside the repo in CI)")
     return REAL_CSV
+
+
+def _shared(path: Path) -> Path:
+    if not path.is_file():
+        pytest.skip(f"the real data file {path} is absent (it sits beside the repo in CI)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def oews_csv() -> Path:
+    return _shared(OEWS_CSV)
+
+
+@pytest.fixture(scope="session")
+def india_json() -> Path:
+    return _shared(INDIA_JSON)
 
 
 @pytest.fixture(scope="session")

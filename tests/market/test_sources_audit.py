@@ -170,11 +170,14 @@ def test_every_data_file_names_its_source() -> None:
     folder = resources.files("offerlab.data").joinpath("market")
     tomls = [f for f in folder.iterdir() if f.name.endswith(".toml")]
     tomls += [f for f in folder.joinpath("sources").iterdir() if f.name.endswith(".toml")]
-    assert len(tomls) == 8  # base_floor.toml: derived from the bundled records
+    # base_floor.toml: derived from the bundled records; oews_*.toml and india_roles.toml map
+    # offers onto official statistics and community reports.
+    assert len(tomls) == 11
     for item in tomls:
         head = item.read_text("utf-8").splitlines()[:12]
         assert head[0].startswith("#"), item.name
         assert any("Source" in line for line in head), item.name
-    for name in ("derived_levelsfyi_2017_2021.json", "derived_levelsfyi_2022_medians.json"):
+    derived = ("derived_levelsfyi_2017_2021.json", "derived_levelsfyi_2022_medians.json")
+    for name in (*derived, "oews_may2025_tech.json"):
         text = folder.joinpath(name).read_text("utf-8")
         assert '"attribution"' in text[:2000]

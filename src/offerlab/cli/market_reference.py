@@ -104,9 +104,13 @@ def _print_finding(finding: Finding) -> None:
     console.print(f"  {finding.message}", markup=False)
     for side, figures in (("stated", finding.stated), ("computed", finding.computed)):
         for figure in figures:
-            value = _usd(figure.value) if figure.value is not None else ""
-            text = f" ({figure.text})" if figure.text else ""
+            value = "" if figure.value is None else _usd(figure.value)
+            if figure.value is not None and figure.label.endswith("(%)"):
+                value = f"{figure.value:f}"  # a percentage keeps its decimals
+            text = (f" ({figure.text})" if value else figure.text) if figure.text else ""
             console.print(f"    {side:<8} {figure.label}: {value}{text}", markup=False)
+    if finding.evidence:
+        console.print(f"    evidence {finding.evidence}", markup=False)
 
 
 def audit_command(

@@ -41,7 +41,7 @@ from offerlab.offers import EquityGrant, Offer, SigningBonus, evaluate
 
 __all__ = ["Figure", "Finding", "Severity", "audit", "package_totals"]
 
-Severity = Literal["contradiction", "disagrees-with-data", "cannot-check"]
+Severity = Literal["contradiction", "disagrees-with-data", "agrees-with-data", "cannot-check"]
 _HUNDRED = Decimal(100)
 
 
@@ -65,6 +65,9 @@ class Finding:
     message: str
     stated: tuple[Figure, ...]
     computed: tuple[Figure, ...]
+    #: The outside data the finding was measured on, named (e.g. BLS OEWS); None for checks of
+    #: a source against itself or the bundled records.
+    evidence: str | None = None
 
 
 def _k(value: Decimal) -> str:
@@ -564,6 +567,14 @@ def _records_findings() -> list[Finding]:
     ]
 
 
+def oews_findings(guide: SeedGuide) -> list[Finding]:
+    """The findings official statistics can test (:mod:`offerlab.market.audit_oews`)."""
+    # Imported here: audit_oews builds on this module's Finding and Figure.
+    from offerlab.market.audit_oews import oews_findings as measured
+
+    return measured(guide)
+
+
 def audit(source: str | None = None) -> list[Finding]:
     """Every finding for every bundled source, or for the source named ``source``.
 
@@ -579,6 +590,7 @@ def audit(source: str | None = None) -> list[Finding]:
         findings.extend(_package_findings(guide))
         findings.extend(_row_findings(guide))
         findings.extend(_measured_findings(guide))
+        findings.extend(oews_findings(guide))
     if source is None or source == bundled_meta().source:
         findings.extend(_records_findings())
     return findings

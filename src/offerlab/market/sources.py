@@ -26,6 +26,7 @@ __all__ = [
     "GuideLevel",
     "GuidePackage",
     "GuideStep",
+    "LocationClaim",
     "Range",
     "SeedGuide",
     "Source",
@@ -138,6 +139,19 @@ class GuideClaim:
 
 
 @dataclass(frozen=True, slots=True)
+class LocationClaim:
+    """A stated pay difference between places: base pay in ``places`` (offerlab metros) is
+    ``low_pct``-``high_pct`` percent above the ``compared_with`` figure (``national``)."""
+
+    subject: str
+    places: tuple[str, ...]
+    compared_with: str
+    low_pct: Decimal
+    high_pct: Decimal
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class CuratedMapping:
     """One row of a curated level-mapping table (levels of ``company`` -> other companies)."""
 
@@ -166,6 +180,7 @@ class SeedGuide:
     steps: tuple[GuideStep, ...] = ()
     claims: tuple[GuideClaim, ...] = ()
     mapping: tuple[CuratedMapping, ...] = field(default=())
+    location_claims: tuple[LocationClaim, ...] = ()
 
     def level(self, name: str) -> GuideLevel:
         for level in self.levels:
@@ -267,6 +282,17 @@ def _guide(data: dict[str, Any]) -> SeedGuide:
             if isinstance(value, list) and key not in {"years"}
         }
         mapping.append(CuratedMapping(data["company"], m["level"], m["label"], equivalents, years))
+    location_claims = tuple(
+        LocationClaim(
+            c["subject"],
+            tuple(c["places"]),
+            c["compared_with"],
+            _dec(c["low_pct"]),
+            _dec(c["high_pct"]),
+            c["text"],
+        )
+        for c in data.get("location_claims", [])
+    )
     rsu_years = data.get("rsu_years")
     return SeedGuide(
         source=source,
@@ -283,6 +309,7 @@ def _guide(data: dict[str, Any]) -> SeedGuide:
         steps=tuple(steps),
         claims=claims,
         mapping=tuple(mapping),
+        location_claims=location_claims,
     )
 
 
