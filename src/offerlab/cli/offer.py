@@ -44,26 +44,16 @@ from offerlab.offers.engine import clawback_owed
 from offerlab.offers.equity import equity_flags
 from offerlab.offers.metrics import COMPONENTS
 from offerlab.offers.model import MAX_AMOUNT, EquityGrant, Offer
+from offerlab.offers.service import one_currency, restate
 from offerlab.scenarios.aftertax import AfterTax, after_tax
 from offerlab.scenarios.currency import Rate, RatesTable, load_table
 from offerlab.scenarios.equity_tax import EXERCISE_STRATEGIES, ExerciseStrategy
 from offerlab.scenarios.places import load_adjustments, mixed_adjustment_warning
-from offerlab.scenarios.service import (
-    OfferComparison,
-    PriceModel,
-    PrivateModel,
-    TaxQuestion,
-    draw_seed,
-    needs_cash_model,
-    restate_offers,
-    same_currency,
-)
-from offerlab.scenarios.service import compare_offers as compare_service
-from offerlab.scenarios.service import simulate_offers as simulate_service
 from offerlab.scenarios.tax import Filing
 
 if TYPE_CHECKING:
     from offerlab.scenarios.private import CashSimulation
+    from offerlab.scenarios.service import OfferComparison
     from offerlab.scenarios.simulate import Simulation
 
 __all__ = ["offer_app"]
@@ -479,6 +469,10 @@ def compare_offers(
 ) -> None:
     """Compare offers side by side, with deltas against the first one: paper value,
     risk-adjusted value (the method named) and cash by year."""
+    # The risk-adjusted value simulates private equity: NumPy loads for this command only.
+    from offerlab.scenarios.service import TaxQuestion
+    from offerlab.scenarios.service import compare_offers as compare_service
+
     if len(files) < 2:
         raise InputError("compare needs at least two offer files")
     taxing = _after_tax_asked(after, residence, filing, tax_year)
@@ -621,13 +615,6 @@ def _print_compare_after_tax(taxed: list[AfterTax], headers: list[str]) -> None:
         if item.rate is not None:
             note += f"; at {item.rate.describe()}"
         console.print(Padding(Text(note), (0, 0, 0, 2)))
-
-
-def _restate(
-    offers: list[Offer], currency: str, rates: Path | None, rate: list[str] | None
-) -> tuple[list[Offer], list[Rate]]:
-    """Offers restated in ``currency`` and the distinct rates used."""
-    return restate_offers(offers, currency, load_table(rates, rate))
 
 
 def _headers(files: list[Path], comparison: Comparison) -> list[str]:
@@ -802,10 +789,16 @@ def simulate_offers(
     the equity turns into, the chance it is worth nothing, and the break-even price per share."""
     # NumPy and Plotly load only for this command, not for every start of the CLI.
     from offerlab.scenarios.report import simulation_html
-    from offerlab.scenarios.simulate import Simulation, estimate_from_prices
+    from offerlab.scenarios.service import (
+        DEFAULT_PATHS,
+        PrivateModel,
+        fresh_seed,
+        needs_cash_model,
+        price_model,
+    )
+    from offerlab.scenarios.service import simulate_offers as simulate_service
+    from offerlab.scenarios.simulate import Simulation
 
-    if prices is not None and (drift is not None or volatility is not None):
-        raise InputError("give --prices or --drift/--volatility, not both")
     if (rates is not None or rate) and currency is None:
         raise InputError(
             "--rates and --rate restate offers with --currency; give --currency CODE",
@@ -813,12 +806,14 @@ def simulate_offers(
         )
     if paths is not None and paths <= 0:
         raise InputError(f"--paths must be at least 1 (got {paths})")
+    if prices is not None and (drift is not None or volatility is not None):
+        raise InputError("give --prices or --drift/--volatility, not both")
     offers, warnings = load_checked(files)
     restated: list[Rate] = []
     if currency is not None:
-        offers, restated = _restate(offers, currency, rates, rate)
+        offers, restated = restate(offers, currency, load_table(rates, rate))
     sources = [str(path) for path in files]
-    same_currency(offers, sources, "simulated together")
+    one_currency(offers, sources, "simulated together")
     private = PrivateModel(
         exit_by_year_pct=tuple(p * 100 for p in parse_percents(exit_by_year))
         if exit_by_year is not None
@@ -867,22 +862,14 @@ def simulate_offers(
             "page yet (use --json)",
             option="--html",
         )
-    if prices is not None:
-        estimate = estimate_from_prices(prices)
-        price_model = PriceModel(
-            estimate.drift, estimate.volatility, correlation, estimate.describe()
-        )
-    else:
-        mu = (drift or 0.0) / 100
-        sigma = (30.0 if volatility is None else volatility) / 100
-        price_model = PriceModel(mu, sigma, correlation)
-    model = price_model.describe()
+    priced = price_model(drift, volatility, correlation, prices)
+    model = priced.text
     result = simulate_service(
         offers,
         years,
-        10_000 if paths is None else paths,
-        seed if seed is not None else draw_seed(),
-        price_model,
+        DEFAULT_PATHS if paths is None else paths,
+        seed if seed is not None else fresh_seed(),
+        priced,
         private,
         sources=sources,
     )

@@ -1,17 +1,18 @@
-"""Comparing and simulating offers: the use cases ``offer compare`` and ``offer simulate``
-share with ``POST /api/v1/compare``, ``POST /api/v1/simulate`` and the compare and scenarios
-pages.
+"""The scenarios' use cases, the one path the CLI and the web share: comparing offers with their
+risk-adjusted value, and simulating them.
 
-Compare: offers are restated in one currency when asked (each with the dated rate of its start
-date), must then share one currency, and are evaluated over the same horizon. Each comes back
-with its paper value, its cash and its risk-adjusted value (:mod:`.valuation`, the method named)
-year by year, its grants in the words recruiters use (:mod:`offerlab.offers.terms`), and, when
-asked, its pay after tax.
+Compare (:func:`compare_offers`): the offers are restated and compared as
+:func:`offerlab.offers.service.compare_offers` does (one currency, deltas against the first);
+each comes back with its paper value, its cash and its risk-adjusted value
+(:mod:`.valuation`, the method named) year by year, its grants in the words recruiters use
+(:mod:`offerlab.offers.terms`), and, when asked, its pay after tax.
 
-Simulate: offers whose equity is all public and sold as it vests are priced by the public
-stock model (:mod:`.simulate`); as soon as one has options or equity that cannot be sold as it
-vests, or a private-company option is given, every offer goes through the cash model
-(:mod:`.private`). The simulation modules (and NumPy) load when a simulation runs.
+Simulate: :func:`price_model` turns what a person gave (a drift and a volatility in percent, or
+a price file to estimate them from) into the model and the words that describe it;
+:func:`simulate_stock` runs the Monte Carlo simulation of the offers' pay under it, and
+:func:`simulate_offers` picks the model: the public stock model when every offer's equity is
+public and sold as it vests, else (or when a private-company figure is given) the cash model
+of :mod:`.private`.
 """
 
 from __future__ import annotations
@@ -19,14 +20,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Final
+
+import numpy as np
 
 from offerlab.errors import InputError
-from offerlab.money import CURRENCIES
-from offerlab.offers import Comparison, Offer, OfferEvaluation, compare, evaluate
+from offerlab.offers import Comparison, Offer, OfferEvaluation, evaluate
+from offerlab.offers import service as offer_service
+from offerlab.offers.service import one_currency
 from offerlab.offers.terms import GrantTerms, offer_terms, refresher_words
 from offerlab.scenarios.aftertax import AfterTax, after_tax
-from offerlab.scenarios.currency import Rate, RatesTable, convert_offer
+from offerlab.scenarios.currency import Rate, RatesTable
+from offerlab.scenarios.private import CashSimulation, PrivateScenario, simulate_cash
+from offerlab.scenarios.simulate import Simulation, estimate_from_prices, exposure, simulate
 from offerlab.scenarios.tax import Filing
 from offerlab.scenarios.valuation import (
     DEFAULT_EXPECTED_VALUE,
@@ -36,22 +43,76 @@ from offerlab.scenarios.valuation import (
     valuation_json,
 )
 
-if TYPE_CHECKING:
-    from offerlab.scenarios.private import CashSimulation, PrivateScenario
-    from offerlab.scenarios.simulate import Simulation
-
 __all__ = [
+    "DEFAULT_PATHS",
+    "DEFAULT_VOLATILITY_PCT",
     "OfferComparison",
     "PriceModel",
     "PrivateModel",
     "TaxQuestion",
     "compare_offers",
-    "draw_seed",
+    "fresh_seed",
     "needs_cash_model",
-    "restate_offers",
-    "same_currency",
+    "price_model",
     "simulate_offers",
+    "simulate_stock",
 ]
+
+#: Annual volatility of the price, %, when none is given (a large company's stock).
+DEFAULT_VOLATILITY_PCT: Final = 30.0
+#: Price paths when none are asked for.
+DEFAULT_PATHS: Final = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class PriceModel:
+    """Geometric Brownian motion of the price: ``drift`` (mean) and ``volatility``, annual
+    fractions; ``correlation`` between different companies' log returns (0 to 1); ``text``
+    says all of it, and where the figures came from."""
+
+    drift: float
+    volatility: float
+    correlation: float
+    text: str
+
+
+def price_model(
+    drift_pct: float | None = None,
+    volatility_pct: float | None = None,
+    correlation: float = 0.0,
+    prices: Path | None = None,
+) -> PriceModel:
+    """The model from a drift and a volatility in percent (defaults 0 and
+    :data:`DEFAULT_VOLATILITY_PCT`), or estimated from the daily prices in ``prices``."""
+    if prices is not None and (drift_pct is not None or volatility_pct is not None):
+        raise InputError("give --prices or --drift/--volatility, not both")
+    if prices is not None:
+        estimate = estimate_from_prices(prices)
+        drift, volatility, text = estimate.drift, estimate.volatility, estimate.describe()
+    else:
+        drift = (drift_pct or 0.0) / 100
+        volatility = (DEFAULT_VOLATILITY_PCT if volatility_pct is None else volatility_pct) / 100
+        text = f"geometric Brownian motion, drift {drift:.2%} (mean), volatility {volatility:.2%}"
+    if correlation:
+        text += f", correlation {correlation:g} between companies"
+    return PriceModel(drift, volatility, correlation, text)
+
+
+def fresh_seed() -> int:
+    """A seed from the operating system's entropy, for a run that names the seed it used."""
+    return int(np.random.SeedSequence().generate_state(1)[0])
+
+
+def simulate_stock(
+    evaluations: Sequence[OfferEvaluation], paths: int, model: PriceModel, seed: int | None = None
+) -> Simulation:
+    """Each offer's pay over ``paths`` price paths of ``model`` (``seed`` None: a fresh one,
+    which the result names, so the run can be repeated)."""
+    used = fresh_seed() if seed is None else seed
+    exposures = [exposure(e) for e in evaluations]
+    return simulate(
+        exposures, paths, model.drift, model.volatility, used, model.text, model.correlation
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,29 +189,6 @@ class OfferComparison:
         return out
 
 
-def restate_offers(
-    offers: Sequence[Offer], currency: str, table: RatesTable
-) -> tuple[list[Offer], list[Rate]]:
-    """``offers`` restated in ``currency`` (each with the rate dated on or before its start
-    date, else today's) and the distinct rates used."""
-    code = currency.strip().upper()
-    if code not in CURRENCIES:
-        raise InputError(
-            f"--currency {currency!r} is not an ISO 4217 code such as USD or GBP",
-            option="--currency",
-        )
-    out: list[Offer] = []
-    used: dict[tuple[str, str, object], Rate] = {}
-    for offer in offers:
-        if offer.currency == code:
-            out.append(offer)
-            continue
-        converted = table.rate(offer.currency, code, offer.start_date)
-        used[(converted.from_, converted.to, converted.used_for)] = converted
-        out.append(convert_offer(offer, converted))
-    return out, list(used.values())
-
-
 def compare_offers(
     offers: Sequence[Offer],
     years: int = 4,
@@ -161,19 +199,15 @@ def compare_offers(
     method: ValuationMethod = DEFAULT_EXPECTED_VALUE,
     taxes: TaxQuestion | None = None,
 ) -> OfferComparison:
-    """Compare ``offers`` over ``years`` offer years. ``sources`` name the offers in errors
-    (file paths, or where in a request body); ``currency`` restates every offer in it with
-    ``rates`` (default: the shipped table), which also convert for ``taxes`` when an offer is
-    taxed in another currency."""
-    if len(offers) < 2:
-        raise InputError("compare needs at least two offers")
+    """Compare ``offers`` over ``years`` offer years, each valued by ``method``. ``sources``
+    name the offers in errors (file paths, or where in a request body; default their names);
+    ``currency`` restates every offer in it with ``rates`` (default: the shipped table), which
+    also convert for ``taxes`` when an offer is taxed in another currency."""
+    labels = list(sources) if sources is not None else [o.display_name for o in offers]
     table = rates if rates is not None else RatesTable.bundled()
-    restated: list[Rate] = []
-    given = list(offers)
-    if currency is not None:
-        given, restated = restate_offers(given, currency, table)
-    same_currency(given, sources, "compared")
-    comparison = compare([evaluate(offer, years) for offer in given])
+    compared = offer_service.compare_offers(offers, years, labels, currency=currency, rates=table)
+    comparison = compared.comparison
+    given = [e.offer for e in comparison.evaluations]
     taxed: tuple[AfterTax, ...] = ()
     if taxes is not None:
         taxed = tuple(
@@ -186,43 +220,9 @@ def compare_offers(
         terms=tuple(offer_terms(offer) for offer in given),
         refreshers=tuple(refresher_words(offer) for offer in given),
         method=method,
-        restated=tuple(restated),
+        restated=compared.rates,
         taxed=taxed,
     )
-
-
-def same_currency(offers: Sequence[Offer], sources: Sequence[str] | None, done: str) -> None:
-    """An InputError naming each offer's currency when ``offers`` are in more than one
-    (``done``: what cannot be done to them, e.g. ``compared``)."""
-    if len({offer.currency for offer in offers}) <= 1:
-        return
-    names = list(sources) if sources is not None else [o.display_name for o in offers]
-    listing = ", ".join(f"{n} is in {o.currency}" for n, o in zip(names, offers, strict=True))
-    raise InputError(
-        f"offers in different currencies cannot be {done}: {listing}; "
-        "give them all in one currency, or restate them with --currency USD"
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class PriceModel:
-    """The public stock model: annual ``drift`` (mean growth) and ``volatility`` as fractions,
-    ``correlation`` between companies; ``source`` says where the figures come from when they
-    were estimated (a price file), else they were given."""
-
-    drift: float = 0.0
-    volatility: float = 0.3
-    correlation: float = 0.0
-    source: str | None = None
-
-    def describe(self) -> str:
-        text = self.source or (
-            f"geometric Brownian motion, drift {self.drift:.2%} (mean), volatility "
-            f"{self.volatility:.2%}"
-        )
-        if self.correlation:
-            text += f", correlation {self.correlation:g} between companies"
-        return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,8 +253,6 @@ class PrivateModel:
         )
 
     def scenario(self) -> PrivateScenario:
-        from offerlab.scenarios.private import PrivateScenario
-
         exits = self.exit_by_year_pct
         outcomes = self.exit_outcomes_pct
         drift = self.drift_pct if self.drift_pct is not None else self.fallback_drift_pct
@@ -268,19 +266,10 @@ class PrivateModel:
         )
 
 
-def draw_seed() -> int:
-    """A fresh seed for a run given none (printed with the figures, so it can be repeated)."""
-    import numpy as np
-
-    return int(np.random.SeedSequence().generate_state(1)[0])
-
-
 def needs_cash_model(evaluations: Sequence[OfferEvaluation], private: PrivateModel | None) -> bool:
     """Whether a simulation of ``evaluations`` runs the cash model: a private-company figure is
     given, or an offer has options or equity that cannot be sold as it vests."""
-    return (private is not None and private.asked) or any(
-        e.has_unsold_equity for e in evaluations
-    )
+    return (private is not None and private.asked) or any(e.has_unsold_equity for e in evaluations)
 
 
 def simulate_offers(
@@ -296,13 +285,10 @@ def simulate_offers(
     """Simulate ``offers`` over ``years`` with ``paths`` paths drawn from ``seed``: the public
     stock model when every offer's equity is public and no private-company figure is given,
     else the cash model with ``private`` (default figures when None)."""
-    # NumPy and the models load for a simulation only, not for every start of the CLI.
-    from offerlab.scenarios.private import simulate_cash
-    from offerlab.scenarios.simulate import exposure, simulate
-
     if not offers:
         raise InputError("simulate needs at least one offer")
-    same_currency(offers, sources, "simulated together")
+    labels = list(sources) if sources is not None else [o.display_name for o in offers]
+    one_currency(offers, labels, "simulated together")
     evaluations = [evaluate(offer, years) for offer in offers]
     model = private if private is not None else PrivateModel()
     if needs_cash_model(evaluations, model):
@@ -321,6 +307,6 @@ def simulate_offers(
         prices.drift,
         prices.volatility,
         seed,
-        prices.describe(),
+        prices.text,
         prices.correlation,
     )
