@@ -415,3 +415,17 @@ def test_the_cli_and_the_api_write_the_same_answer(api_file: str, cli_file: str)
     assert (SNAPSHOTS / api_file).read_text(encoding="utf-8") == (SNAPSHOTS / cli_file).read_text(
         encoding="utf-8"
     )
+
+
+def test_cli_and_api_compare_agree(api: TestClient) -> None:
+    """The two front ends answer the same question with the same figures: the Done-when's
+    start-up, AI lab and Microsoft offers compared by ``offer compare --json`` and by
+    ``POST /api/v1/compare`` (each names the offers' sources in its own warnings)."""
+    names = ("startup-senior-ml.toml", "ai-lab-units.toml", "msft-63-redmond.toml")
+    by_cli = json.loads(cli("offer", "compare", *(example(n) for n in names), "--json"))
+    by_api = _ok(
+        api.post("/api/v1/compare", json={"offers": [offer_body(EXAMPLES / n) for n in names]})
+    )
+    answer = json.loads(by_api)
+    assert by_cli["offers"] == answer["offers"]
+    assert by_cli["valuation"] == answer["valuation"]

@@ -25,7 +25,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from offerlab.money import Money
+from offerlab.money import Money, price_text
 from offerlab.offers.engine import Component, add_months, offer_year_of_month, refresher_value
 from offerlab.offers.model import EquityGrant, EquityKind, Liquidity, LiquidityField, Offer
 
@@ -352,12 +352,14 @@ def equity_flags(offer: Offer) -> list[EquityFlag]:
         price = grant.value_price
         assert price is not None
         fmv = grant.option_fmv
+        # Prices as written the same way whatever the input wrote (2, 2.0, 2.00 -> 2.00).
+        said_price, said_fmv, said_strike = (price_text(v) for v in (price, fmv, grant.strike))
         if fmv > price:
             flags.append(
                 EquityFlag(
                     f"{where}.fmv",
                     label,
-                    f"the 409A value {fmv:f} is above the price you assume ({price:f}): an "
+                    f"the 409A value {said_fmv} is above the price you assume ({said_price}): an "
                     "exercise before a sale is taxed on a spread larger than the shares are "
                     "worth to you",
                 )
@@ -367,7 +369,7 @@ def equity_flags(offer: Offer) -> list[EquityFlag]:
                 EquityFlag(
                     f"{where}.strike",
                     label,
-                    f"the strike {grant.strike:f} is below the 409A value at grant ({fmv:f}): "
+                    f"the strike {said_strike} is below the 409A value at grant ({said_fmv}): "
                     "options are normally granted at the 409A; an ISO granted below it does "
                     "not qualify (IRC 422(b)(4)) and a discounted NSO falls under section 409A. "
                     "Check the grant (or set fmv to the 409A of the grant date)",
@@ -378,8 +380,8 @@ def equity_flags(offer: Offer) -> list[EquityFlag]:
                 EquityFlag(
                     f"{where}.price",
                     label,
-                    f"under water: at {price:f} a share the options are worth nothing over the "
-                    f"strike {grant.strike:f}",
+                    f"under water: at {said_price} a share the options are worth nothing over "
+                    f"the strike {said_strike}",
                 )
             )
         if grant.option_type == "iso" and grant.exercise_window_days > 90:
