@@ -10,7 +10,7 @@ problem comes back located at the request's field, its message naming the field
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -92,16 +92,21 @@ FIELDS_OF_OPTIONS: dict[str, str] = {
 _T = TypeVar("_T")
 
 
-def _located(build: Callable[[], _T], source: str = "<body>") -> _T:
-    """``build()``, its InputError about a CLI option located at the request's field."""
+def _located(
+    build: Callable[[], _T],
+    source: str = "<body>",
+    names: Mapping[str, str] = FIELDS_OF_OPTIONS,
+) -> _T:
+    """``build()``, its InputError about a CLI option located at the request's field (the
+    field of each option: ``names``)."""
     try:
         return build()
     except InputError as error:
         if error.option is None:
             raise
-        field = FIELDS_OF_OPTIONS.get(error.option, error.option.lstrip("-").replace("-", "_"))
+        field = names.get(error.option, error.option.lstrip("-").replace("-", "_"))
         message = error.message
-        for option, name in FIELDS_OF_OPTIONS.items():
+        for option, name in names.items():
             message = message.replace(option, name)
         raise ProblemsError(
             [Problem(source, field, message, "see the field's description")], "invalid input"
@@ -114,16 +119,23 @@ def risk_method(
     exit_by_year_pct: Sequence[float] | None,
     dilution_pct: float | None,
     source: str = "<body>",
+    names: Mapping[str, str] = FIELDS_OF_OPTIONS,
 ) -> ValuationMethod:
     """How private equity is valued, from a request's fields (``exit_by_year_pct`` in
-    percent), as ``--risk-model``, ``--haircut``, ``--exit-by-year`` and ``--dilution``."""
+    percent), as ``--risk-model``, ``--haircut``, ``--exit-by-year`` and ``--dilution``;
+    ``names`` are the request's names of those options."""
     exits = None if exit_by_year_pct is None else tuple(p / 100 for p in exit_by_year_pct)
-    return _located(lambda: valuation_method(model, haircut_pct, exits, dilution_pct), source)
+    return _located(
+        lambda: valuation_method(model, haircut_pct, exits, dilution_pct), source, names
+    )
 
 
-def private_model(model: PrivateModel, source: str = "<body>") -> PrivateModel:
-    """``model`` once its figures are checked (a located problem when one is not valid)."""
-    _located(model.scenario, source)
+def private_model(
+    model: PrivateModel, source: str = "<body>", names: Mapping[str, str] = FIELDS_OF_OPTIONS
+) -> PrivateModel:
+    """``model`` once its figures are checked (a problem located at the request's field, by
+    ``names``, when one is not valid)."""
+    _located(model.scenario, source, names)
     return model
 
 

@@ -8,6 +8,7 @@ form is read before, on the loop (:data:`~offerlab.web.deps.Form`).
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -15,6 +16,7 @@ from typing import Annotated, Any, Literal
 import tomli_w
 from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from markupsafe import Markup
 from starlette.datastructures import FormData
 
 from offerlab.encoding import to_data, to_object
@@ -33,13 +35,21 @@ from offerlab.offers.fileformat import toml_ready
 from offerlab.offers.service import offer_warnings
 from offerlab.scenarios.aftertax import after_tax
 from offerlab.scenarios.career import project
-from offerlab.scenarios.service import price_model, simulate_stock
+from offerlab.scenarios.service import PrivateModel, price_model, simulate_offers, simulate_stock
+from offerlab.scenarios.simulate import Simulation
+from offerlab.scenarios.valuation import DEFAULT_EXPECTED_VALUE
 from offerlab.store import Store
 from offerlab.store.offer_repository import OfferName, OfferRepository, SavedOffer
 from offerlab.validation import clip, parse_document
 from offerlab.web.charts import compare_chart, fan_html, market_chart
 from offerlab.web.deps import AppStore, Form, Offers, market_records
-from offerlab.web.documents import MAX_PATHS, compare_document, negotiate_document
+from offerlab.web.documents import (
+    MAX_PATHS,
+    compare_document,
+    negotiate_document,
+    private_model,
+    risk_method,
+)
 from offerlab.web.offer_form import (
     GRANT_FIELDS,
     LIQUIDITY_FIELDS,
@@ -181,6 +191,55 @@ def market_bands(
         )
         for item in found
     ]
+
+
+#: The compare page's names of the risk options (its query fields).
+_PAGE_RISK_NAMES = {"--risk-model": "risk", "--haircut": "haircut"}
+#: The scenarios page's names of the private-company model's options.
+_PAGE_PRIVATE_NAMES = {
+    "--exit-by-year": "exits",
+    "--dilution": "dilution",
+    "--private-volatility": "private_volatility",
+    "--drift": "drift",
+}
+
+
+def _percent(text: str, name: str) -> Decimal | None:
+    """A percent typed in a query field (None when blank); not a number is a located problem."""
+    cleaned = text.strip().rstrip("%").strip()
+    if not cleaned:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite():
+        raise ProblemsError(
+            [Problem("<query>", name, f"{clip(text)!r} is not a number", "a percent, e.g. 40")],
+            "invalid query",
+        )
+    return value
+
+
+def _percents(text: str, name: str) -> tuple[float, ...] | None:
+    """``5,10,10,10`` typed in a query field as percents (None when blank); a part that is
+    not a number is a located problem."""
+    parts = [part.strip().rstrip("%") for part in text.split(",") if part.strip()]
+    if not parts:
+        return None
+    values: list[float] = []
+    for part in parts:
+        try:
+            value = float(part)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            raise ProblemsError(
+                [Problem("<query>", name, f"{clip(part)!r} is not a percent", "e.g. 5,10,10,10")],
+                "invalid query",
+            )
+        values.append(value)
+    return tuple(values)
 
 
 def _pickable(repo: OfferRepository, chosen: list[SavedOffer]) -> list[OfferName]:
@@ -342,6 +401,8 @@ def page_router() -> APIRouter:
         request: Request,
         repo: Offers,
         ids: list[str] = Query(default_factory=list),  # noqa: B008
+        risk: Annotated[Literal["", "expected", "haircut"], Query()] = "",
+        haircut: Annotated[str, Query(max_length=20)] = "",
     ) -> HTMLResponse:
         numbers: list[int] = []
         for text in ids:
@@ -353,15 +414,27 @@ def page_router() -> APIRouter:
         if len(numbers) < 2:
             raise InputError("compare needs at least two offers: tick two or more on /offers")
         saved = [repo.get(i) for i in numbers]
-        data = compare_document([s.offer for s in saved], 4)
+        problem = ""
+        try:
+            asked = _percent(haircut, "haircut")
+            method = risk_method(risk or None, asked, None, None, "<query>", _PAGE_RISK_NAMES)
+        except ProblemsError as error:
+            # The comparison still shows, by the default method, with what was wrong.
+            problem = "; ".join(p.message for p in error.problems)
+            method = DEFAULT_EXPECTED_VALUE
+        data = compare_document([s.offer for s in saved], 4, method)
         return render_page(
             request,
             "compare.html",
+            200 if not problem else 422,
             saved=saved,
             data=data,
             chart=compare_chart(data),
             offers=_pickable(repo, saved),
             chosen=set(numbers),
+            risk=risk,
+            haircut=haircut,
+            risk_problem=problem,
         )
 
     @router.get("/offers/{offer_id}/negotiate", response_class=HTMLResponse)
@@ -451,6 +524,9 @@ def page_router() -> APIRouter:
         drift: Annotated[float, Query(gt=-100, le=1000)] = 0.0,
         paths: Annotated[int, Query(ge=100, le=MAX_PATHS)] = 2000,
         seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 7,
+        exits: Annotated[str, Query(max_length=200)] = "5,10,10,10",
+        dilution: Annotated[float, Query(ge=0, lt=100)] = 15.0,
+        private_volatility: Annotated[float, Query(ge=0, le=300)] = 60.0,
     ) -> HTMLResponse:
         saved = offers.get(offer_id)
         evaluation = evaluate(saved.offer)
@@ -461,8 +537,26 @@ def page_router() -> APIRouter:
         except OfferlabError as error:
             tax_problem = error.message
         model = price_model(drift, volatility)
-        simulation = simulate_stock([evaluation], paths, model, seed)
-        fan = fan_html(simulation)
+        private = evaluation.has_unsold_equity
+        fan: Markup | str = ""
+        if private:
+            # Equity that cannot be sold as it vests: the cash it turns into, by the
+            # private-company model (a located 422 when a figure is not valid).
+            scenario = private_model(
+                PrivateModel(
+                    exit_by_year_pct=_percents(exits, "exits"),
+                    dilution_pct=dilution,
+                    volatility_pct=private_volatility,
+                    fallback_drift_pct=drift,
+                ),
+                "<query>",
+                _PAGE_PRIVATE_NAMES,
+            )
+            simulation = simulate_offers([saved.offer], 4, paths, seed, model, scenario)
+        else:
+            simulation = simulate_stock([evaluation], paths, model, seed)
+        if isinstance(simulation, Simulation):
+            fan = fan_html(simulation)
         career = project(saved.offer, 10).as_json()
         return render_page(
             request,
@@ -476,7 +570,11 @@ def page_router() -> APIRouter:
             seed=seed,
             taxed=taxed,
             tax_problem=tax_problem,
-            simulation=simulation.as_json(),
+            simulation=to_object(simulation.as_json()),
+            private=private,
+            exits=exits,
+            dilution=dilution,
+            private_volatility=private_volatility,
             fan=fan,
             career=career,
         )
