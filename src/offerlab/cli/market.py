@@ -104,6 +104,7 @@ def import_command(
                 "added": result.added,
                 "duplicates": result.duplicates,
                 "skipped": result.skipped,
+                "report": result.report,
             }
         )
         return
@@ -113,12 +114,16 @@ def import_command(
             f"(#{result.source.id}, {result.source.imported_at:%Y-%m-%d %H:%M} UTC); nothing added"
         )
         return
+    what = "official estimates stored" if result.source.format == "oews" else "records added"
     console.print(
-        f"{file}: {result.added:,} records added from {result.read:,} rows "
+        f"{file}: {result.added:,} {what} from {result.read:,} rows "
         f"({result.source.format}; {result.duplicates:,} already in the store, "
         f"{len(result.skipped):,} bad rows skipped) as source {result.source.name!r} "
         f"(#{result.source.id})"
     )
+    for key, value in result.report.items():
+        shown = f"{value:,}" if isinstance(value, int) else str(value)
+        console.print(f"  {key.replace('_', ' ')}: {shown}", markup=False)
     for problem in result.skipped:
         err_console.print(f"  skipped {problem}", markup=False)
 

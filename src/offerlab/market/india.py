@@ -47,6 +47,7 @@ from offerlab.market.normalize import (
     normalize_level,
     parse_location,
 )
+from offerlab.market.records import MarketRecord
 from offerlab.validation import parse_document
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "IndiaParse",
     "community_band",
     "is_india_offers",
+    "offer_from_record",
     "parse_india",
     "parse_india_text",
     "role_levels",
@@ -376,6 +378,30 @@ def parse_india(path: str | Path) -> IndiaParse:
             [Problem(str(file), "", f"cannot be read as UTF-8 text ({error})", "a JSON file")]
         ) from None
     return parse_india_text(text, str(file))
+
+
+def offer_from_record(record: MarketRecord) -> CommunityOffer:
+    """A stored community record (imported from this format) as the offer it was: the role is
+    its ``level_raw``; ``item``/``line`` are not kept by the store (0)."""
+    role = record.level_raw or record.title_raw or ""
+    if record.reported_on is None:
+        raise ValueError(f"a community record of {record.company_raw} has no date")
+    return CommunityOffer(
+        item=0,
+        line=0,
+        external_id=record.external_id or "",
+        reported_on=record.reported_on,
+        company_raw=record.company_raw,
+        company=record.company,
+        role=role,
+        levels=role_levels(record.company, role),
+        location=record.location,
+        years_experience=record.years_experience,
+        years_at_least=False,
+        base=record.base,
+        total=record.total,
+        currency=record.currency,
+    )
 
 
 # --- bands -------------------------------------------------------------------------------------

@@ -18,8 +18,10 @@ __all__ = [
     "MarketRecord",
 ]
 
-#: The file formats `market import` reads.
-FORMATS: Final = ("levelsfyi", "csv", "json")
+#: The file formats `market import` reads: records (a levels.fyi export, a generic CSV or
+#: JSON list), community offers from India (``india``), H-1B wage filings (``lca``: the DOL's
+#: LCA disclosure files) and official statistics (``oews``: BLS's OEWS "all data" file).
+FORMATS: Final = ("levelsfyi", "csv", "json", "india", "lca", "oews")
 
 #: The fields of an imported record, as a generic CSV's header or a JSON object's keys name them.
 FIELDS: Final = (
@@ -51,7 +53,8 @@ class MarketRecord:
 
     ``company``/``level``/``title_family``/``specialty``/``location`` are the normalised forms;
     the ``*_raw`` fields keep what the source wrote. ``base`` 0 means "not reported" (levels.fyi
-    writes 0 where only a total was given), so bands skip it.
+    writes 0 where only a total was given), so bands skip it. ``total`` is None for a record
+    that states a base only (community reports, H-1B filings).
     """
 
     source_id: int
@@ -68,7 +71,7 @@ class MarketRecord:
     base: Decimal | None
     stock: Decimal | None
     bonus: Decimal | None
-    total: Decimal
+    total: Decimal | None
     years_experience: Decimal | None
     years_at_company: Decimal | None
     reported_on: date | None

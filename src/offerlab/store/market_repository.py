@@ -4,11 +4,12 @@ queries bands and level statistics are computed from (:class:`offerlab.market.po
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +21,9 @@ from sqlalchemy import insert, select, update
 
 from offerlab.errors import InputError, OfferlabError, Problem, ProblemsError
 from offerlab.market import importer
-from offerlab.market.importer import ImportPlan, ProgressFn
+from offerlab.market.importer import EVIDENCE_FORMATS, ImportPlan, ProgressFn
+from offerlab.market.india import CommunityOffer, offer_from_record
+from offerlab.market.lca import WageFiling, filing_from_record
 from offerlab.market.normalize import (
     Location,
     canonical_company,
@@ -35,7 +38,7 @@ from offerlab.market.records import MarketRecord
 from offerlab.store import record_import
 from offerlab.store.backends import FLOAT_COLUMNS, Where
 from offerlab.store.engine import Store
-from offerlab.store.models import Source
+from offerlab.store.models import OfficialTable, Source
 
 __all__ = ["ImportResult", "MarketRepository"]
 
@@ -50,6 +53,9 @@ class ImportResult:
     added: int
     duplicates: int
     skipped: list[Problem] = field(default_factory=list)
+    #: What the format's reader did with the file's rows (community offers, H-1B filings,
+    #: official statistics): rows read, kept, and dropped by reason.
+    report: Mapping[str, Any] = field(default_factory=dict)
 
 
 class _AlreadyImported(Exception):
@@ -92,7 +98,11 @@ _DEFAULT_NAMES = {"levelsfyi": "levels.fyi"}
 _DEFAULT_LICENCE = {
     "levelsfyi": (
         "not stated (self-reported levels.fyi records; derived statistics with attribution)"
-    )
+    ),
+    "india": (
+        "MIT (the public repository 0xku/leetcode-compensation); machine-parsed community posts"
+    ),
+    "lca": "public records (US Department of Labor, Office of Foreign Labor Certification)",
 }
 
 
@@ -141,7 +151,7 @@ class MarketRepository:
         Bad rows abort the whole import with a :class:`ProblemsError` listing each one, unless
         ``skip_bad`` (then the good rows are imported and the bad ones reported).
         """
-        plan = importer.read_plan(path, fmt, mapping)
+        plan = importer.read_plan(path, fmt, mapping, name)
         size = path.stat().st_size
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="offerlab-hash") as pool:
             if any(s.size_bytes == size for s in self.sources()):
@@ -156,9 +166,14 @@ class MarketRepository:
                 # A new size is a new file: hash it while DuckDB reads it.
                 digest, hashing = None, pool.submit(importer.content_hash, path)
             try:
-                return self._import(plan, size, digest, hashing, skip_bad, name, licence, progress)
+                if plan.official is not None:
+                    return self._import_official(plan, size, digest, hashing, name, licence)
+                result = self._import(
+                    plan, size, digest, hashing, skip_bad, name, licence, progress
+                )
             except _AlreadyImported as already:
                 return ImportResult(already.source, True, 0, 0, 0)
+            return replace(result, report=dict(plan.report)) if plan.report else result
 
     def _import(
         self,
@@ -233,6 +248,85 @@ class MarketRepository:
         assert info is not None
         return ImportResult(info, False, read, added, duplicates, skipped)
 
+    def _import_official(
+        self,
+        plan: ImportPlan,
+        size: int,
+        digest: str | None,
+        hashing: Future[str] | None,
+        name: str | None,
+        licence: str | None,
+    ) -> ImportResult:
+        """Store an official statistics table: its source and its document, in one
+        transaction (no records)."""
+        document = plan.official
+        assert document is not None
+        if hashing is not None:
+            digest = hashing.result()
+        assert digest is not None
+        existing = self.source_by_hash(digest)
+        if existing is not None:
+            raise _AlreadyImported(existing)
+        rows = len(document["rows"])
+        with self.store.engine.begin() as conn:
+            source_id = int(
+                conn.execute(
+                    insert(Source)
+                    .values(
+                        name=name or str(document["source"]),
+                        location=str(plan.path.resolve()),
+                        licence=licence or str(document["licence"]),
+                        format=plan.format,
+                        content_hash=digest,
+                        size_bytes=size,
+                        imported_at=datetime.now(UTC),
+                        rows_read=int(plan.report.get("rows_read", rows)),
+                        rows_added=rows,
+                        rows_duplicate=0,
+                        rows_skipped=0,
+                    )
+                    .returning(Source.id)
+                ).scalar_one()
+            )
+            conn.execute(
+                insert(OfficialTable).values(
+                    source_id=source_id,
+                    release_label=str(document["release_label"]),
+                    reference_date=date.fromisoformat(str(document["reference_date"])),
+                    document=json.dumps(document, separators=(",", ":")),
+                )
+            )
+        info = self.source_by_hash(digest)
+        assert info is not None
+        read = int(plan.report.get("rows_read", rows))
+        return ImportResult(info, False, read, rows, 0, report=dict(plan.report))
+
+    def community_offers(self, company: str) -> list[CommunityOffer]:
+        """Every imported community offer of ``company`` (any spelling), oldest first."""
+        return [offer_from_record(r) for r in self._evidence_records("india", company)]
+
+    def wage_filings(self, company: str) -> list[WageFiling]:
+        """Every imported H-1B wage filing of ``company`` (any spelling), oldest first."""
+        return [filing_from_record(r) for r in self._evidence_records("lca", company)]
+
+    def _evidence_records(self, fmt: str, company: str) -> list[MarketRecord]:
+        ids = [str(s.id) for s in self.sources() if s.format == fmt]
+        if not ids:
+            return []
+        query = RecordQuery(company=company, sources=tuple(ids))
+        return self.records_of(query, limit=None)
+
+    def official_documents(self) -> list[dict[str, Any]]:
+        """Every imported official statistics table's document, newest reference date first
+        (the same format as the shipped OEWS table)."""
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(
+                select(OfficialTable.document).order_by(
+                    OfficialTable.reference_date.desc(), OfficialTable.id.desc()
+                )
+            ).all()
+        return [json.loads(row[0]) for row in rows]
+
     def _drop_orphans(self) -> None:
         keep = [s.id for s in self.sources()]
         self.records.delete_sources_except(keep)
@@ -271,6 +365,8 @@ class MarketRepository:
             )
         if read == 0 and not problems:
             raise InputError(f"{plan.path}: the file has no records")
+        if plan.report:  # the format's reader read the file: its count of rows is the file's
+            read = int(plan.report.get("rows_read", read))
         added = record_import.insert_good_rows(con, plan, "records", source_id)
         if added == 0:
             raise ProblemsError(problems, summary=f"{plan.path}: no good rows; nothing imported")
@@ -447,6 +543,12 @@ class MarketRepository:
             if not ids:
                 return None
             parts.append(inl("r.source_id", "s", ids, params))
+        else:
+            # Community reports and H-1B filings are evidence of their own (each its band,
+            # beside the records' one): a records query leaves them out unless it names them.
+            apart = [s.id for s in self.sources() if s.format in EVIDENCE_FORMATS]
+            if apart:
+                parts.append("NOT (" + inl("r.source_id", "x", apart, params) + ")")
         rest = parts[1:] if companies else parts
         return Where(
             joins,
@@ -506,12 +608,14 @@ class MarketRepository:
         condition = self.records.in_list("r.company_raw", "c", companies, params)
         return self.records.level_summary(Where("", condition, params, tuple(companies)))
 
-    def records_of(self, query: RecordQuery, limit: int = 100) -> list[MarketRecord]:
-        """Matching records with their normalised labels (for display and checks)."""
+    def records_of(self, query: RecordQuery, limit: int | None = 100) -> list[MarketRecord]:
+        """Matching records with their normalised labels (for display, checks and the
+        evidence of community reports and filings); every one with ``limit`` None."""
         found = self.where(query)
         if found is None:
             return []
-        params = {**found.params, "lim": int(limit)}
+        # No limit is a limit larger than any table.
+        params = {**found.params, "lim": int(limit) if limit is not None else 2**62}
         rows = self.records.rows(
             "SELECT r.source_id, r.company_raw, c.company, r.title_raw, t.title_family, "
             "r.tag_raw, s.specialty, r.level_raw, l.level, coalesce(r.location_raw, ''), "
@@ -536,7 +640,6 @@ class MarketRepository:
         out = []
         for row in rows:
             total = dec(row[18])
-            assert total is not None
             out.append(
                 MarketRecord(
                     source_id=int(row[0]),
