@@ -13,11 +13,12 @@ from sqlalchemy import inspect
 
 from offerlab.errors import InputError, NotFoundError
 from offerlab.prep.pipeline import load_pipeline
+from offerlab.prep.practice import PracticeEntry
 from offerlab.prep.readiness import PlannedWeek
 from offerlab.store import Store
 from offerlab.store.database import alembic_config, current_revision, head_revision, upgrade
 from offerlab.store.models import Base
-from offerlab.store.prep_repository import PracticeEntry, PrepRepository, StageScore
+from offerlab.store.prep_repository import PrepRepository, StageScore
 
 ML = load_pipeline("microsoft-ml-engineer")
 DAY = date(2026, 11, 22)

@@ -18,6 +18,7 @@ from offerlab.cli import app
 from offerlab.errors import AuthenticationError, InputError, NotFoundError, TooManyAttemptsError
 from offerlab.offers import parse_offer_text
 from offerlab.prep.pipeline import load_pipeline
+from offerlab.prep.practice import PracticeEntry
 from offerlab.prep.readiness import PlannedWeek
 from offerlab.store import Store
 from offerlab.store.account_repository import (
@@ -28,7 +29,7 @@ from offerlab.store.account_repository import (
     AccountRepository,
 )
 from offerlab.store.offer_repository import OfferRepository
-from offerlab.store.prep_repository import PracticeEntry, PrepRepository
+from offerlab.store.prep_repository import PrepRepository
 
 PASSWORD = "correct horse battery staple"
 START = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)

@@ -190,7 +190,7 @@ def bands_command(
     as_of_day = _date(as_of, "--as-of")
     if growth is not None and as_of_day is None:
         raise InputError("--growth applies to --as-of; give --as-of DATE too")
-    from offerlab.market.bands import band
+    from offerlab.market.service import band
     from offerlab.store import MarketRepository, Store
 
     with Store(resolve_db(ctx, db)) as store:

@@ -22,23 +22,24 @@ from offerlab.cli.common import (
 )
 from offerlab.cli.offer_files import load_checked
 from offerlab.errors import InputError
-from offerlab.money import CURRENCIES, allocate_cents, fmt_whole, to_cents
+from offerlab.money import allocate_cents, fmt_whole, to_cents
 from offerlab.offers import (
     Comparison,
     OfferEvaluation,
-    compare,
     evaluate,
     offer_json_schema,
     preset,
     preset_names,
 )
+from offerlab.offers import service as offer_service
 from offerlab.offers.compare import HEADLINE_METRICS
 from offerlab.offers.engine import clawback_owed
 from offerlab.offers.equity import equity_flags
 from offerlab.offers.metrics import COMPONENTS
 from offerlab.offers.model import MAX_AMOUNT, EquityGrant, Offer
+from offerlab.offers.service import one_currency, restate
 from offerlab.scenarios.aftertax import AfterTax, after_tax
-from offerlab.scenarios.currency import Rate, RatesTable, convert_offer, load_table
+from offerlab.scenarios.currency import Rate, RatesTable, load_table
 from offerlab.scenarios.equity_tax import EXERCISE_STRATEGIES, ExerciseStrategy
 from offerlab.scenarios.places import load_adjustments, mixed_adjustment_warning
 from offerlab.scenarios.tax import Filing
@@ -465,19 +466,11 @@ def compare_offers(
             option="--rates" if rates is not None else "--rate",
         )
     offers, warnings = load_checked(files)
-    restated: list[Rate] = []
-    if currency is not None:
-        offers, restated = _restate(offers, currency, rates, rate)
-    currencies = {offer.currency for offer in offers}
-    if len(currencies) > 1:
-        listing = ", ".join(
-            f"{path} is in {o.currency}" for path, o in zip(files, offers, strict=True)
-        )
-        raise InputError(
-            f"offers in different currencies cannot be compared: {listing}; "
-            "give them all in one currency, or restate them with --currency USD"
-        )
-    comparison = compare([evaluate(offer, years) for offer in offers])
+    table_given = load_table(rates, rate) if currency is not None else None
+    compared = offer_service.compare_offers(
+        offers, years, [str(f) for f in files], currency=currency, rates=table_given
+    )
+    comparison, restated = compared.comparison, list(compared.rates)
     taxed: list[AfterTax] = []
     if taxing:
         rates_table = load_table(rates, rate) if rates is not None or rate else RatesTable.bundled()
@@ -565,27 +558,6 @@ def _print_compare_after_tax(taxed: list[AfterTax], headers: list[str]) -> None:
         if item.rate is not None:
             note += f"; at {item.rate.describe()}"
         console.print(Padding(Text(note), (0, 0, 0, 2)))
-
-
-def _restate(
-    offers: list[Offer], currency: str, rates: Path | None, rate: list[str] | None
-) -> tuple[list[Offer], list[Rate]]:
-    """Offers restated in ``currency`` and the distinct rates used."""
-    code = currency.strip().upper()
-    if code not in CURRENCIES:
-        raise InputError(f"--currency {currency!r} is not an ISO 4217 code such as USD or GBP")
-    table = load_table(rates, rate)
-    out: list[Offer] = []
-    used: dict[tuple[str, str, object], Rate] = {}
-    for offer in offers:
-        if offer.currency == code:
-            out.append(offer)
-            continue
-        # The rate for the day the offer's figures start (today when it has no start date).
-        converted = table.rate(offer.currency, code, offer.start_date)
-        used[(converted.from_, converted.to, converted.used_for)] = converted
-        out.append(convert_offer(offer, converted))
-    return out, list(used.values())
 
 
 def _headers(files: list[Path], comparison: Comparison) -> list[str]:
@@ -759,14 +731,15 @@ def simulate_offers(
     options or equity that cannot be sold as it vests get the private-company model: the cash
     the equity turns into, the chance it is worth nothing, and the break-even price per share."""
     # NumPy and Plotly load only for this command, not for every start of the CLI.
-    import numpy as np
-
     from offerlab.scenarios.private import PrivateScenario, has_private_equity, simulate_cash
     from offerlab.scenarios.report import simulation_html
-    from offerlab.scenarios.simulate import estimate_from_prices, exposure, simulate
+    from offerlab.scenarios.service import (
+        DEFAULT_PATHS,
+        fresh_seed,
+        price_model,
+        simulate_stock,
+    )
 
-    if prices is not None and (drift is not None or volatility is not None):
-        raise InputError("give --prices or --drift/--volatility, not both")
     if (rates is not None or rate) and currency is None:
         raise InputError(
             "--rates and --rate restate offers with --currency; give --currency CODE",
@@ -774,16 +747,13 @@ def simulate_offers(
         )
     if paths is not None and paths <= 0:
         raise InputError(f"--paths must be at least 1 (got {paths})")
+    if prices is not None and (drift is not None or volatility is not None):
+        raise InputError("give --prices or --drift/--volatility, not both")
     offers, warnings = load_checked(files)
     restated: list[Rate] = []
     if currency is not None:
-        offers, restated = _restate(offers, currency, rates, rate)
-    if len({o.currency for o in offers}) > 1:
-        listing = ", ".join(f"{p} is in {o.currency}" for p, o in zip(files, offers, strict=True))
-        raise InputError(
-            f"offers in different currencies cannot be simulated together: {listing}; "
-            "restate them with --currency USD"
-        )
+        offers, restated = restate(offers, currency, load_table(rates, rate))
+    one_currency(offers, [str(f) for f in files], "simulated together")
     evaluations = [evaluate(offer, years) for offer in offers]
     private_options = (
         exit_by_year is not None or exit_outcomes is not None or dilution or private_drift
@@ -816,17 +786,10 @@ def simulate_offers(
             )
         _print_growth(evaluations, growth, as_json, warnings)
         return
-    paths = 10_000 if paths is None else paths
-    if prices is not None:
-        estimate = estimate_from_prices(prices)
-        mu, sigma, model = estimate.drift, estimate.volatility, estimate.describe()
-    else:
-        mu = (drift or 0.0) / 100
-        sigma = (30.0 if volatility is None else volatility) / 100
-        model = f"geometric Brownian motion, drift {mu:.2%} (mean), volatility {sigma:.2%}"
-    used_seed = seed if seed is not None else int(np.random.SeedSequence().generate_state(1)[0])
-    if correlation:
-        model += f", correlation {correlation:g} between companies"
+    paths = DEFAULT_PATHS if paths is None else paths
+    priced = price_model(drift, volatility, correlation, prices)
+    mu, sigma, model = priced.drift, priced.volatility, priced.text
+    used_seed = seed if seed is not None else fresh_seed()
     if cash_model:
         if html_path is not None:
             raise InputError(
@@ -856,9 +819,7 @@ def simulate_offers(
             return
         _print_cash_simulation(cash, restated)
         return
-    result = simulate(
-        [exposure(e) for e in evaluations], paths, mu, sigma, used_seed, model, correlation
-    )
+    result = simulate_stock(evaluations, paths, priced, used_seed)
     if html_path is not None:
         write_file(html_path, simulation_html(result, model), "--html")
     if as_json:

@@ -427,18 +427,17 @@ def log_practice_command(
 ) -> None:
     """Record a practice session (a stage or a skill, a problem, minutes, outcome, mistake)
     for a saved plan's loop."""
-    from offerlab.store.prep_repository import OUTCOMES, PracticeEntry
+    from offerlab.prep.practice import Outcome, PracticeEntry, practice_problems
 
-    if outcome not in OUTCOMES:
-        raise InputError(f"--outcome {outcome!r}: expected one of {', '.join(OUTCOMES)}")
-    if skill is not None and skill not in SKILLS:
-        raise InputError(f"--skill {skill!r}: expected one of {', '.join(SKILLS)}")
+    wrong = practice_problems(
+        skill=skill, problem=problem, minutes=minutes, outcome=outcome, mistake=mistake
+    )
+    given = {"skill": skill, "problem": problem, "minutes": minutes, "outcome": outcome}
+    given["mistake"] = mistake
+    for field, message in wrong.items():
+        raise InputError(f"--{field} {given[field]!r}: {message}", option=f"--{field}")
     if skill is None and stage is None:
         raise InputError("give --skill SKILL or --stage STAGE (what the practice prepares for)")
-    if minutes <= 0:
-        raise InputError(f"--minutes {minutes}: expected more than 0 minutes")
-    if not problem.strip():
-        raise InputError("--problem: expected a description of what you practised")
     day = _day(on, today_option)
     with _repository(ctx, db) as repo:
         saved, loop_pipeline = _loop(repo, plan_name, pipeline)
@@ -458,7 +457,7 @@ def log_practice_command(
             skill=cast(Skill, skill),
             problem=problem,
             minutes=minutes,
-            outcome=outcome,
+            outcome=cast(Outcome, outcome),
             mistake=mistake,
             stage=stage,
             pipeline=chosen.name if chosen is not None else None,

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, Literal, get_args
+from typing import Any
 
 from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from offerlab.errors import InputError, NotFoundError
 from offerlab.prep.pipeline import SKILLS, Pipeline, Skill
 from offerlab.prep.plan import StudyPlan
+from offerlab.prep.practice import PracticeEntry
 from offerlab.prep.readiness import MockScore, PlannedWeek, PracticeMinutes
 from offerlab.prep.sm2 import Sm2State, new_card, review
 from offerlab.store.database import as_utc
@@ -34,33 +35,11 @@ from offerlab.store.prep_models import (
 )
 
 __all__ = [
-    "OUTCOMES",
     "DueReview",
-    "Outcome",
-    "PracticeEntry",
     "PrepRepository",
     "SavedPlan",
     "StageScore",
 ]
-
-Outcome = Literal["solved", "partial", "failed"]
-OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
-
-
-@dataclass(frozen=True, slots=True)
-class PracticeEntry:
-    """A practice session to log: ``minutes`` spent, ``mistake`` what went wrong (if any)."""
-
-    logged_on: date
-    skill: Skill
-    problem: str
-    minutes: int
-    outcome: Outcome
-    mistake: str | None = None
-    stage: str | None = None
-    pipeline: str | None = None
-    #: The saved plan (loop) it was done for; None: logged with no plan saved.
-    plan_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,12 +25,14 @@ from offerlab.errors import (
     Problem,
     ProblemsError,
 )
-from offerlab.market.bands import band
 from offerlab.market.levels import company_levels, map_level
+from offerlab.market.service import band
 from offerlab.negotiate import plan_json, plan_negotiation
 from offerlab.negotiate.service import RecordsMarketView
-from offerlab.offers import Offer, compare, evaluate, offer_from_mapping, offer_json_schema
-from offerlab.offers.service import offer_warnings
+from offerlab.offers import Offer, evaluate, offer_from_mapping, offer_json_schema
+from offerlab.offers import service as offer_service
+from offerlab.offers.service import offer_warnings, one_currency
+from offerlab.scenarios.service import price_model, simulate_stock
 from offerlab.store import MarketRepository, Store
 from offerlab.store.offer_repository import MAX_ID, OfferRepository, SavedOffer
 from offerlab.validation import parse_document, show_value, validate_document
@@ -212,29 +214,12 @@ class SimulateBody(BaseModel):
 
 def simulate_offers(offers: list[Offer], body: SimulateBody) -> dict[str, Any]:
     """The ``offer simulate --json`` object for ``offers``."""
-    import numpy as np
-
-    from offerlab.scenarios.simulate import exposure, simulate
-
     if not offers:
         raise InputError("simulate needs at least one offer: give 'ids' or 'offers'")
-    if len({o.currency for o in offers}) > 1:
-        raise InputError(
-            "offers in different currencies cannot be simulated together: "
-            + ", ".join(f"{o.display_name} is in {o.currency}" for o in offers)
-        )
-    mu, sigma = body.drift_pct / 100, body.volatility_pct / 100
-    model = f"geometric Brownian motion, drift {mu:.2%} (mean), volatility {sigma:.2%}"
-    if body.correlation:
-        model += f", correlation {body.correlation:g} between companies"
-    seed = body.seed
-    if seed is None:
-        seed = int(np.random.SeedSequence().generate_state(1)[0])
+    one_currency(offers, [o.display_name for o in offers], "simulated together")
+    model = price_model(body.drift_pct, body.volatility_pct, body.correlation)
     evaluations = [evaluate(offer, body.years) for offer in offers]
-    result = simulate(
-        [exposure(e) for e in evaluations], body.paths, mu, sigma, seed, model, body.correlation
-    )
-    return to_object(result.as_json())
+    return to_object(simulate_stock(evaluations, body.paths, model, body.seed).as_json())
 
 
 def _model_body(model: type[BaseModel]) -> dict[str, Any]:
@@ -266,13 +251,8 @@ def _offers_from(items: list[Any], key: str) -> list[Offer]:
 
 def compare_offers(offers: list[Offer], years: int) -> dict[str, Any]:
     """The ``offer compare --json`` object for ``offers``."""
-    currencies = {offer.currency for offer in offers}
-    if len(currencies) > 1:
-        raise InputError(
-            "offers in different currencies cannot be compared: "
-            + ", ".join(f"{o.display_name} is in {o.currency}" for o in offers)
-        )
-    return compare([evaluate(offer, years) for offer in offers]).as_json()
+    labels = [o.display_name for o in offers]
+    return offer_service.compare_offers(offers, years, labels).comparison.as_json()
 
 
 def negotiate_plan(store: Store, offer: Offer, competing: list[Offer]) -> dict[str, Any]:

@@ -20,10 +20,10 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from offerlab.encoding import to_data
-from offerlab.errors import InputError, NotFoundError, OfferlabError, Problem, ProblemsError
-from offerlab.market.bands import band
-from offerlab.market.levels import LevelStats, company_levels, map_level
+from offerlab.encoding import to_data, to_object
+from offerlab.errors import InputError, OfferlabError, Problem, ProblemsError
+from offerlab.market.levels import LevelStats, map_level
+from offerlab.market.service import ladder_bands
 from offerlab.money import fmt_whole, whole_units
 from offerlab.negotiate.band import percentile_label
 from offerlab.offers import (
@@ -315,28 +315,17 @@ def market_bands(
 ) -> list[tuple[LevelStats, dict[str, Any]]]:
     """The total-pay band of every level of ``company`` that has records (``location`` too),
     in ``currency`` when given (restated with a dated rate, as ``market bands --currency``)."""
-    out: list[tuple[LevelStats, dict[str, Any]]] = []
     with market_lock(store):
-        repo = MarketRepository(store)
-        for stats in company_levels(company):
-            if stats.n == 0:
-                continue
-            try:
-                result = band(
-                    repo,
-                    company=company,
-                    level=stats.level,
-                    location=location or None,
-                    currency=currency,
-                )
-            except NotFoundError:
-                # A level with no band in this place is a row that says so, not a failed page.
-                where = f" in {location}" if location else ""
-                gap = {"n": 0, "shown": False, "message": f"no band{where}", "sources": []}
-                out.append((stats, gap))
-                continue
-            out.append((stats, to_data(result.as_json())))
-    return out
+        found = ladder_bands(MarketRepository(store), company, location, currency)
+    return [
+        (
+            item.stats,
+            to_object(item.band.as_json())
+            if item.band is not None
+            else {"n": 0, "shown": False, "message": item.message, "sources": []},
+        )
+        for item in found
+    ]
 
 
 def _market_chart(
@@ -637,7 +626,7 @@ def page_router() -> APIRouter:
         from offerlab.scenarios.aftertax import after_tax
         from offerlab.scenarios.career import project
         from offerlab.scenarios.report import fan_chart
-        from offerlab.scenarios.simulate import exposure, simulate
+        from offerlab.scenarios.service import price_model, simulate_stock
 
         saved = offer_repository(request).get(offer_id)
         evaluation = evaluate(saved.offer)
@@ -647,13 +636,8 @@ def page_router() -> APIRouter:
             taxed = after_tax(evaluation, residence.strip() or None, filing).as_json()
         except OfferlabError as error:
             tax_problem = error.message
-        model = (
-            f"geometric Brownian motion, drift {drift / 100:.2%} (mean), "
-            f"volatility {volatility / 100:.2%}"
-        )
-        simulation = simulate(
-            [exposure(evaluation)], paths, drift / 100, volatility / 100, seed, model
-        )
+        model = price_model(drift, volatility)
+        simulation = simulate_stock([evaluation], paths, model, seed)
         figure = fan_chart(simulation)
         # The page's caption says what the chart is: a Plotly title is cut off on a phone.
         figure.update_layout(

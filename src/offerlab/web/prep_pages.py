@@ -21,9 +21,10 @@ from offerlab.prep.pipeline import (
     load_pipeline,
 )
 from offerlab.prep.plan import SKILL_LABELS, PlanRequest, StudyPlan
+from offerlab.prep.practice import OUTCOMES, Outcome, PracticeEntry, practice_problems
 from offerlab.prep.service import make_plan, parse_date, parse_hours, parse_weak
 from offerlab.store import Store
-from offerlab.store.prep_repository import OUTCOMES, Outcome, PracticeEntry, PrepRepository
+from offerlab.store.prep_repository import PrepRepository
 from offerlab.store.prep_status import prep_status
 from offerlab.validation import control_character
 from offerlab.web.auth import owner_of
@@ -159,23 +160,16 @@ def prep_router() -> APIRouter:
             key: str(form.get(key, "")).strip()
             for key in ("skill", "problem", "minutes", "outcome", "mistake", "plan")
         }
-        errors = _control_errors(values)
-        if values["skill"] not in SKILLS:
-            errors["skill"] = f"expected one of {', '.join(SKILLS)}"
-        if not values["problem"]:
-            errors["problem"] = "say what you practised"
-        elif "problem" in errors:
-            pass
-        elif len(values["problem"]) > _MAX_TEXT:
-            errors["problem"] = f"at most {_MAX_TEXT} characters"
-        if len(values["mistake"]) > _MAX_TEXT and "mistake" not in errors:
-            errors["mistake"] = f"at most {_MAX_TEXT} characters"
         typed = values["minutes"]
-        minutes = int(typed) if typed.isascii() and typed.isdigit() and len(typed) <= 4 else 0
-        if not 1 <= minutes <= 24 * 60:
-            errors["minutes"] = "a whole number of minutes from 1 to 1440"
-        if values["outcome"] not in OUTCOMES:
-            errors["outcome"] = f"expected one of {', '.join(OUTCOMES)}"
+        minutes = int(typed) if typed.isascii() and typed.isdigit() and len(typed) <= 4 else None
+        errors = _control_errors({k: values[k] for k in ("minutes", "outcome", "plan")})
+        errors |= practice_problems(
+            skill=values["skill"],
+            problem=values["problem"],
+            minutes=minutes,
+            outcome=values["outcome"],
+            mistake=values["mistake"],
+        )
         # The practice counts toward the plan (loop) the page shows: the form names it.
         shown = values["plan"][:100] or None
         if errors:
@@ -187,7 +181,7 @@ def prep_router() -> APIRouter:
                 logged_on=date.today(),
                 skill=cast(Skill, values["skill"]),
                 problem=values["problem"],
-                minutes=minutes,
+                minutes=minutes or 0,
                 outcome=cast(Outcome, values["outcome"]),
                 mistake=values["mistake"] or None,
                 pipeline=saved.pipeline.name if saved is not None else None,
