@@ -301,6 +301,21 @@ class MarketRepository:
         read = int(plan.report.get("rows_read", rows))
         return ImportResult(info, False, read, rows, 0, report=dict(plan.report))
 
+    def record_dates(self, query: RecordQuery) -> tuple[date, date, date] | None:
+        """(first, last, median) report date of the matching records (the median the lower
+        middle one for an even count: a real record date); None when none has a date."""
+        arrays = self.components(query)
+        if arrays is None:
+            return None
+        days = sorted(d for d in arrays["reported_on"].tolist() if d is not None)
+        if not days:
+            return None
+
+        def as_date(value: Any) -> date:
+            return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+        return as_date(days[0]), as_date(days[-1]), as_date(days[(len(days) - 1) // 2])
+
     def community_offers(self, company: str) -> list[CommunityOffer]:
         """Every imported community offer of ``company`` (any spelling), oldest first."""
         return [offer_from_record(r) for r in self._evidence_records("india", company)]
@@ -601,12 +616,11 @@ class MarketRepository:
 
     def level_summary(self, company: str) -> list[tuple[str, int, float | None, float]]:
         """Per normalised level of ``company``: (level, n, median years, median total)."""
-        companies = self.company_raws(company)
-        if not companies:
+        # Through where(): community reports and filings (evidence of their own) stay out.
+        found = self.where(RecordQuery(company=company))
+        if found is None:
             return []
-        params: dict[str, Any] = {}
-        condition = self.records.in_list("r.company_raw", "c", companies, params)
-        return self.records.level_summary(Where("", condition, params, tuple(companies)))
+        return self.records.level_summary(found)
 
     def records_of(self, query: RecordQuery, limit: int | None = 100) -> list[MarketRecord]:
         """Matching records with their normalised labels (for display, checks and the
