@@ -14,14 +14,15 @@ from offerlab.cli.common import between, console, err_console, print_json
 from offerlab.cli.db import DbOption, resolve_db
 from offerlab.cli.market_reference import register as register_reference
 from offerlab.cli.offer import RateOption, RatesOption
+from offerlab.dates import today
 from offerlab.errors import InputError
-from offerlab.market.evidence import MarketEvidence, Spread
 from offerlab.market.records import FORMATS
 from offerlab.money import fmt_whole
 from offerlab.scenarios.currency import load_table
 
 if TYPE_CHECKING:
     from offerlab.market.bands import Band
+    from offerlab.market.evidence import MarketEvidence, Spread
 
 __all__ = ["market_app"]
 
@@ -218,6 +219,7 @@ def bands_command(
             currency=currency,
             min_n=min_n,
             rates=load_table(rates, rate) if rates is not None or rate else None,
+            today=today(),
         )
     if as_json:
         print_json(result.as_json())

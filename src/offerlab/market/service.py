@@ -20,8 +20,9 @@ from offerlab.market.bands import Band, band
 from offerlab.market.confidence import Match
 from offerlab.market.evidence import EvidenceBand, MarketEvidence, Spread, evidence_band
 from offerlab.market.evidence_answer import EvidenceQuery, answer_evidence
+from offerlab.market.india import CommunityOffer
 from offerlab.market.levels import company_levels
-from offerlab.market.normalize import canonical_company, normalize_level
+from offerlab.market.normalize import canonical_company, level_order, normalize_level
 from offerlab.market.oews import OewsTable
 from offerlab.market.ports import EvidenceSources, MarketRecords, RecordQuery
 from offerlab.market.restate import GrowthIndex, given_index, measured_index
@@ -187,13 +188,33 @@ def records_evidence(
                 last_date=last,
                 median_date=median,
                 attribution="; ".join(
-                    f"{infos[i].name}: {infos[i].location} ({infos[i].licence})"
+                    f"{infos[i].name} (an imported file; licence: {infos[i].licence})"
                     for i in found.source_ids
                     if i in infos
                 ),
             )
         )
     return bands, notes
+
+
+def _check_level(company: str, level: str, offers: Sequence[CommunityOffer]) -> None:
+    """A level the company's ladder does not have, and no community report writes as its
+    role, is an error that lists the ladder (a typo answered from other sources would
+    mislead)."""
+    name = canonical_company(company)
+    try:
+        ladder = level_order(name)
+    except NotFoundError:
+        return  # no curated ladder: any level the records use is fine
+    if normalize_level(name, level) in ladder:
+        return
+    wanted = " ".join(level.split()).casefold()
+    if any(" ".join(o.role.split()).casefold() == wanted for o in offers):
+        return
+    raise NotFoundError(
+        f"{level!r} is not a {name} level; {name}'s levels are {', '.join(ladder)} (or a role "
+        "as the community reports write it, such as SDE 2)"
+    )
 
 
 def _official(records: EvidenceSources) -> OewsTable | None:
@@ -226,6 +247,12 @@ def market_evidence(
     (a dated rate, named), with the headline picked by the documented rule."""
     if min_n < 1:
         raise InputError(f"--min-n {min_n}: expected 1 or more")
+    if company is None and title is None and tag is None:
+        raise InputError(
+            "give --company (company records, community reports, filings, the guides), or "
+            "--title for official statistics alone",
+            option="--company",
+        )
     day = as_of or today or date.today()
     filters: dict[str, Any] = {
         "company": canonical_company(company) if company else None,
@@ -239,6 +266,9 @@ def market_evidence(
         "currency": currency,
         "min_n": min_n,
     }
+    offers = records.community_offers(company) if company else []
+    if company is not None and level is not None:
+        _check_level(company, level, offers)
     legacy: Band | None = None
     message = ""
     if company is not None:
@@ -279,7 +309,7 @@ def market_evidence(
     evidence = answer_evidence(
         query,
         records=own,
-        community=records.community_offers(company) if company else (),
+        community=offers,
         filings=records.wage_filings(company) if company else (),
         rates=rates,
         index=index,

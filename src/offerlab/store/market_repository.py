@@ -312,7 +312,11 @@ class MarketRepository:
             return None
 
         def as_date(value: Any) -> date:
-            return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+            if isinstance(value, datetime):
+                return value.date()
+            if isinstance(value, date):
+                return value
+            return date.fromisoformat(str(value)[:10])  # numpy's datetime64 as text
 
         return as_date(days[0]), as_date(days[-1]), as_date(days[(len(days) - 1) // 2])
 

@@ -11,12 +11,14 @@ import base64
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from offerlab.dates import today
 from offerlab.encoding import to_data, to_object
 from offerlab.errors import (
     InputError,
@@ -26,7 +28,7 @@ from offerlab.errors import (
     ProblemsError,
 )
 from offerlab.market.levels import company_levels, map_level
-from offerlab.market.service import band
+from offerlab.market.service import market_evidence
 from offerlab.negotiate import plan_json, plan_negotiation
 from offerlab.negotiate.service import RecordsMarketView
 from offerlab.offers import Offer, evaluate, offer_from_mapping, offer_json_schema
@@ -391,26 +393,36 @@ def api_router() -> APIRouter:
     @router.get("/bands", response_model=None, responses=answers(BandsOut))
     def bands_route(
         request: Request,
-        company: Annotated[str, Query(min_length=1, max_length=100)],
+        company: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
         level: Annotated[str | None, Query(max_length=50)] = None,
         location: Annotated[str | None, Query(max_length=100)] = None,
         title: Annotated[str | None, Query(max_length=100)] = None,
+        tag: Annotated[str | None, Query(max_length=100)] = None,
+        as_of: Annotated[date | None, Query()] = None,
         min_n: Annotated[int, Query(ge=1, le=10_000)] = 5,
         currency: Annotated[str | None, Query(min_length=3, max_length=3)] = None,
     ) -> dict[str, Any]:
-        """Pay bands (p10-p90 of base, stock, bonus, total): the ``market bands --json`` object.
-        With ``currency``, the band in it as ``market bands --currency`` gives it: restated with
-        the shipped dated rate (named under ``exchange_rate``), or a 400 when there is none."""
+        """Pay bands: the ``market bands --json`` object. The records band (p10-p90 of base,
+        stock, bonus, total) and beside it every source's band (``bands``: records, community
+        reports, H-1B filings, official statistics, the guides), each with its age and
+        confidence, the ``headline`` and ``why``. ``as_of`` (default today) is the offer's
+        start date; with ``currency`` every band is converted with the shipped dated rate
+        (named under ``exchange_rate``), or a 4xx when there is none."""
+        if company is None and level is not None:
+            raise InputError("level needs company (levels are per company)", option="level")
         store: Store = request.app.state.store
         with market_lock(store):
-            result = band(
+            result = market_evidence(
                 MarketRepository(store),
                 company=company,
                 level=level,
                 location=location,
                 title=title,
+                tag=tag,
+                as_of=as_of,
                 min_n=min_n,
                 currency=currency,
+                today=today(),
             )
             return to_object(result.as_json())
 
