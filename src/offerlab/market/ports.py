@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:  # the domain types only annotate the port (no import cycle at run time)
     from offerlab.market.india import CommunityOffer
@@ -113,6 +113,7 @@ class MarketRecords(Protocol):
         ...
 
 
+@runtime_checkable
 class EvidenceSources(MarketRecords, Protocol):
     """A store's records plus the evidence of its other imports: community reports, H-1B
     filings (records of their own kind) and official statistics tables, as the answer of every
