@@ -17,7 +17,10 @@ from offerlab.cli import app
 from offerlab.errors import InputError, ProblemsError
 from offerlab.market.ports import RecordQuery
 from offerlab.market.service import market_evidence
-from offerlab.store import MarketRepository
+from offerlab.negotiate import plan_json, plan_negotiation
+from offerlab.negotiate.service import RecordsMarketView
+from offerlab.offers import offer_from_mapping
+from offerlab.store import MarketRepository, Store
 from tests.market.xlsx import Cell, write_xlsx
 
 LCA = Path(__file__).parent / "data" / "lca_disclosure_fy2025_sample.csv"
@@ -196,3 +199,50 @@ def test_the_cli_imports_and_answers(home: Path, india_json: Path):
     assert data["bands"][data["headline"]]["kind"] == "community"
     typo = runner.invoke(app, ["market", "bands", "--company", "Microsoft", "--level", "99"])
     assert typo.exit_code == 2
+
+
+def test_a_bengaluru_microsoft_sde_2_offer_in_inr_takes_the_community_band(
+    tmp_path: Path, india_json: Path, real_csv: Path
+):
+    offer = offer_from_mapping(
+        {
+            "company": "Microsoft",
+            "title": "Software Engineer",
+            "level": "SDE 2",
+            "location": "Bengaluru, India",
+            "currency": "INR",
+            "base": 3200000,
+            "bonus_target_pct": 10,
+            "equity": [{"value": 4000000, "schedule": "microsoft"}],
+            "start_date": "2026-12-03",
+        }
+    )
+    with Store(f"sqlite:///{tmp_path / 'store.sqlite3'}") as store:
+        repo = MarketRepository(store)
+        repo.import_file(india_json)
+        repo.import_file(real_csv)
+        plan = plan_negotiation(offer, RecordsMarketView(repo))
+        direct = market_evidence(
+            repo,
+            company="Microsoft",
+            level="SDE 2",
+            title="Software Engineer",
+            location="Bengaluru, India",
+            as_of=date(2026, 12, 3),
+        )
+    headline = plan.benchmark.headline
+    assert headline is not None
+    assert headline.kind == "community"
+    assert headline.currency == "INR"
+    band = plan.benchmark.band
+    assert band is not None
+    assert band.basis == "community"
+    assert band.currency == "INR"
+    expected = direct.evidence.headline_band
+    assert expected is not None
+    assert expected.base is not None
+    assert band.base is not None
+    assert band.base.p50 == expected.base.p50
+    assert band.stock is None  # community reports state no equity split
+    assert "the headline of every source" in plan.benchmark.why
+    assert plan_json(plan)["benchmark"]["confidence"] == headline.confidence

@@ -43,6 +43,7 @@ from offerlab.market.evidence import EvidenceBand, evidence_band, spread_of
 from offerlab.market.normalize import (
     Location,
     canonical_company,
+    country_of,
     location_matches,
     normalize_level,
     parse_location,
@@ -420,6 +421,18 @@ def _level_matches(offer: CommunityOffer, level: str | None) -> tuple[bool, bool
     return False, False
 
 
+def _in_place(place: Location, query: str) -> bool:
+    """Whether an offer's place lies in the place asked. Posters write a city alone
+    ("Bengaluru"), so a query that names its country too ("Bengaluru, India") matches the city
+    when the city's own country (its metro's) is the one named."""
+    if location_matches(place, query):
+        return True
+    asked = parse_location(query)
+    if place.country is not None or asked.city is None or asked.country is None:
+        return False
+    return location_matches(place, asked.city) and country_of(place.raw) == asked.country
+
+
 def _median_date(days: Sequence[date]) -> date:
     """The middle date (the earlier of the two middle ones for an even count)."""
     ordered = sorted(days)
@@ -456,7 +469,7 @@ def community_band(
     where = "every place"
     chosen = matched
     if location:
-        here = [(o, e) for o, e in matched if location_matches(o.location, location)]
+        here = [(o, e) for o, e in matched if _in_place(o.location, location)]
         if len(here) >= min_n:
             chosen, where = here, location
         else:
