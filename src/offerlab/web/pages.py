@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from html import escape
@@ -20,10 +21,11 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from offerlab.dates import today
 from offerlab.encoding import to_data, to_object
 from offerlab.errors import InputError, OfferlabError, Problem, ProblemsError
 from offerlab.market.levels import LevelStats, map_level
-from offerlab.market.service import ladder_bands
+from offerlab.market.service import ladder_bands, market_evidence
 from offerlab.money import fmt_whole, whole_units
 from offerlab.negotiate.band import percentile_label
 from offerlab.offers import (
@@ -36,6 +38,7 @@ from offerlab.offers import (
 from offerlab.offers.fileformat import toml_ready
 from offerlab.offers.metrics import COMPONENTS, OfferEvaluation
 from offerlab.offers.service import offer_warnings
+from offerlab.prep.service import parse_date
 from offerlab.store import MarketRepository, Store
 from offerlab.store.offer_repository import OfferName, OfferRepository, SavedOffer
 from offerlab.validation import clip, parse_document
@@ -328,6 +331,33 @@ def market_bands(
     ]
 
 
+def market_sources(
+    store: Store,
+    *,
+    company: str,
+    level: str | None,
+    title: str | None,
+    location: str | None,
+    as_of: date | None,
+    currency: str | None,
+) -> dict[str, Any]:
+    """Every source's band for a cell, side by side (``market bands``' evidence): the bands,
+    the headline and why, as JSON data for the page."""
+    with market_lock(store):
+        answer = market_evidence(
+            MarketRepository(store),
+            company=company,
+            level=level,
+            title=title,
+            location=location,
+            as_of=as_of,
+            currency=currency,
+            today=today(),
+        )
+    data: dict[str, Any] = to_object(answer.evidence.as_json())
+    return data
+
+
 def _market_chart(
     bands: list[tuple[LevelStats, dict[str, Any]]], marked: tuple[str, float, str] | None
 ) -> str:
@@ -561,6 +591,9 @@ def page_router() -> APIRouter:
         location: Annotated[str, Query(max_length=100)] = "",
         offer: Annotated[str, Query(max_length=20)] = "",
         to: Annotated[str, Query(max_length=100)] = "",
+        level: Annotated[str, Query(max_length=50)] = "",
+        title: Annotated[str, Query(max_length=100)] = "",
+        as_of: Annotated[str, Query(max_length=10)] = "",
     ) -> HTMLResponse:
         repo = offer_repository(request)
         saved_offers = repo.names(PICK_LIMIT)
@@ -573,7 +606,12 @@ def page_router() -> APIRouter:
                 saved_offers.append(OfferName(chosen.id, chosen.offer.display_name))
             company = company or chosen.offer.company
             location = location or chosen.offer.location
+            level = level or chosen.offer.level
+            title = title or chosen.offer.title
+            if not as_of and chosen.offer.start_date is not None:
+                as_of = chosen.offer.start_date.isoformat()
         company = company.strip()
+        sources: dict[str, Any] | None = None
         bands: list[tuple[LevelStats, dict[str, Any]]] = []
         chart = ""
         mapping = None
@@ -591,6 +629,16 @@ def page_router() -> APIRouter:
                     label = f"{chosen.offer.display_name} (annualized)"
                     marked = (chosen.offer.level, annual, label)
                 chart = _market_chart(bands, marked)
+                if level.strip() or title.strip():
+                    sources = market_sources(
+                        request.app.state.store,
+                        company=company,
+                        level=level.strip() or None,
+                        title=title.strip() or None,
+                        location=location.strip() or None,
+                        as_of=parse_date(as_of, "as_of") if as_of.strip() else None,
+                        currency=currency,
+                    )
                 if to.strip() and chosen is not None:
                     mapping = to_data(
                         map_level(chosen.offer.company, chosen.offer.level, to.strip()).as_dict()
@@ -610,6 +658,10 @@ def page_router() -> APIRouter:
             bands=bands,
             chart=chart,
             mapping=mapping,
+            level=level,
+            title=title,
+            as_of=as_of,
+            sources=sources,
         )
 
     @router.get("/offers/{offer_id}/scenarios", response_class=HTMLResponse)
