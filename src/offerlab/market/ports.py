@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-__all__ = ["MarketRecords", "RecordQuery", "RecordSummary", "SourceInfo"]
+__all__ = ["MarketRecords", "NoRecords", "RecordQuery", "RecordSummary", "SourceInfo"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,3 +107,25 @@ class MarketRecords(Protocol):
     def level_summary(self, company: str) -> Sequence[tuple[str, int, float | None, float]]:
         """Per normalised level of ``company``: (level, n, median years, median total)."""
         ...
+
+
+class NoRecords:
+    """A store with no record imported: every query finds nothing (bands then come from the
+    bundled data)."""
+
+    def count(self) -> int:
+        return 0
+
+    def sources(self) -> Sequence[SourceInfo]:
+        return ()
+
+    def summary(
+        self, query: RecordQuery, as_of: date | None = None, rate: float = 0.0
+    ) -> RecordSummary | None:
+        return None
+
+    def yearly_totals(self, query: RecordQuery) -> Mapping[int, tuple[int, float]]:
+        return {}
+
+    def level_summary(self, company: str) -> Sequence[tuple[str, int, float | None, float]]:
+        return ()
