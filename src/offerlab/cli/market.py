@@ -10,10 +10,16 @@ import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from offerlab.cli.common import between, console, err_console, print_json
+from offerlab.cli.common import (
+    RateOption,
+    RatesOption,
+    between,
+    console,
+    err_console,
+    print_json,
+)
 from offerlab.cli.db import DbOption, resolve_db
 from offerlab.cli.market_reference import register as register_reference
-from offerlab.cli.offer import RateOption, RatesOption
 from offerlab.dates import today
 from offerlab.errors import InputError
 from offerlab.market.records import FORMATS
@@ -201,12 +207,12 @@ def bands_command(
         raise InputError("--growth applies to --as-of; give --as-of DATE too")
     if company is None and (level is not None or source):
         raise InputError("--level and --source need --company (levels are per company)")
+    from offerlab.cli.compose import open_market_records
     from offerlab.market.service import market_evidence
-    from offerlab.store import MarketRepository, Store
 
-    with Store(resolve_db(ctx, db)) as store:
+    with open_market_records(resolve_db(ctx, db)) as records:
         result = market_evidence(
-            MarketRepository(store),
+            records,
             company=company,
             level=level,
             title=title,

@@ -17,13 +17,7 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from offerlab.errors import InputError
-from offerlab.market.india import is_india_offers, parse_india
-from offerlab.market.lca import LEVEL_PREFIX, parse_lca
-from offerlab.market.lca import REQUIRED_COLUMNS as LCA_COLUMNS
-from offerlab.market.oews import REQUIRED_COLUMNS as OEWS_COLUMNS
-from offerlab.market.oews import oews_document, parse_oews, release_of
-from offerlab.market.records import FIELDS, FORMATS, REQUIRED_FIELDS
-from offerlab.market.tables import is_workbook, workbook_headers
+from offerlab.market.records import EVIDENCE_FORMATS, FIELDS, FORMATS, REQUIRED_FIELDS
 from offerlab.validation import check_nesting
 
 __all__ = [
@@ -158,6 +152,10 @@ def read_plan(
         raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     mapping = dict(mapping or {})
     head = _read_head(path)
+    # The published formats' readers (workbooks, community offers, filings, statistics) load
+    # only when a file needs them: a records query imports this module for its types.
+    from offerlab.market.tables import is_workbook
+
     if is_workbook(path):
         return _published_plan(path, fmt, _workbook_header(path), mapping, name)
     text = _text_head(path, head)
@@ -166,6 +164,8 @@ def read_plan(
     first = text.lstrip()[:1]
     looks_json = first in "[{"
     if fmt == "india" or (fmt in (None, "json") and looks_json):
+        from offerlab.market.india import is_india_offers
+
         items = load_json(path)
         if fmt == "india" or (fmt is None and is_india_offers(items)):
             return _india_plan(path, mapping)
@@ -286,9 +286,6 @@ def content_hash(path: Path, progress: ProgressFn | None = None) -> str:
 
 # --- the published formats: community offers, H-1B filings, official statistics -------------
 
-#: Formats whose records are evidence of their own kind (community reports, H-1B filings):
-#: a records query (a company band) leaves them out unless it names their sources.
-EVIDENCE_FORMATS: Final = frozenset({"india", "lca"})
 #: Columns that mark the LCA disclosure layout and BLS's OEWS layout.
 _LCA_MARKS: Final = frozenset({"CASE_STATUS", "WAGE_RATE_OF_PAY_FROM"})
 _OEWS_MARKS: Final = frozenset({"OCC_CODE", "A_MEDIAN"})
@@ -319,6 +316,8 @@ def _no_maps(mapping: Mapping[str, str], fmt: str) -> None:
 
 def _workbook_header(path: Path) -> tuple[str, ...]:
     """The header of the first sheet with the LCA or OEWS marks (else the first sheet's)."""
+    from offerlab.market.tables import workbook_headers
+
     headers = workbook_headers(path)
     for _, header in headers:
         if set(header) >= _LCA_MARKS or set(header) >= _OEWS_MARKS:
@@ -327,6 +326,9 @@ def _workbook_header(path: Path) -> tuple[str, ...]:
 
 
 def _india_plan(path: Path, mapping: Mapping[str, str]) -> ImportPlan:
+
+    from offerlab.market.india import parse_india
+
     _no_maps(mapping, "community offers")
     parsed = parse_india(path)
     items = tuple(
@@ -355,10 +357,14 @@ def _india_plan(path: Path, mapping: Mapping[str, str]) -> ImportPlan:
     )
 
 
-LCA_LEVEL_PREFIX: Final = LEVEL_PREFIX
+#: How an H-1B filing's prevailing-wage level is kept in ``level_raw`` (as
+#: ``offerlab.market.lca.LEVEL_PREFIX``; it is not a company level).
+LCA_LEVEL_PREFIX: Final = "wage level "
 
 
 def _lca_plan(path: Path) -> ImportPlan:
+    from offerlab.market.lca import parse_lca
+
     parsed = parse_lca(path)
     items = tuple(
         {
@@ -390,6 +396,8 @@ def _lca_plan(path: Path) -> ImportPlan:
 
 
 def _oews_plan(path: Path, name: str | None) -> ImportPlan:
+    from offerlab.market.oews import oews_document, parse_oews, release_of
+
     release = release_of(*(n for n in (name, path.name) if n))
     if release is None:
         raise InputError(
@@ -446,6 +454,10 @@ def _published_plan(
     if fmt == "oews" or (fmt is None and columns >= _OEWS_MARKS):
         _no_maps(mapping, "OEWS")
         return _oews_plan(path, name)
+
+    from offerlab.market.lca import REQUIRED_COLUMNS as LCA_COLUMNS
+    from offerlab.market.oews import REQUIRED_COLUMNS as OEWS_COLUMNS
+
     raise InputError(
         f"{path}: a workbook in neither layout offerlab reads: the LCA disclosure layout needs "
         f"{', '.join(LCA_COLUMNS)}; BLS's OEWS layout needs {', '.join(OEWS_COLUMNS)}; found "

@@ -252,7 +252,7 @@ def parse_lca(path: str | Path) -> LcaParse:
 
 
 #: How a filing's prevailing-wage level is kept in a stored record's ``level_raw`` (it is not
-#: a company level, so it must not be read as one).
+#: a company level, so it must not be read as one); the importer writes it so.
 LEVEL_PREFIX: Final = "wage level "
 
 

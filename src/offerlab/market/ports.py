@@ -17,7 +17,14 @@ if TYPE_CHECKING:  # the domain types only annotate the port (no import cycle at
     from offerlab.market.india import CommunityOffer
     from offerlab.market.lca import WageFiling
 
-__all__ = ["EvidenceSources", "MarketRecords", "RecordQuery", "RecordSummary", "SourceInfo"]
+__all__ = [
+    "EvidenceSources",
+    "MarketRecords",
+    "NoRecords",
+    "RecordQuery",
+    "RecordSummary",
+    "SourceInfo",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,3 +141,37 @@ class EvidenceSources(MarketRecords, Protocol):
     def official_documents(self) -> Sequence[Mapping[str, Any]]:
         """Every imported official statistics table's document, newest first."""
         ...
+
+
+class NoRecords:
+    """A store with no record imported: every query finds nothing (bands then come from the
+    bundled data)."""
+
+    def count(self) -> int:
+        return 0
+
+    def sources(self) -> Sequence[SourceInfo]:
+        return ()
+
+    def summary(
+        self, query: RecordQuery, as_of: date | None = None, rate: float = 0.0
+    ) -> RecordSummary | None:
+        return None
+
+    def yearly_totals(self, query: RecordQuery) -> Mapping[int, tuple[int, float]]:
+        return {}
+
+    def level_summary(self, company: str) -> Sequence[tuple[str, int, float | None, float]]:
+        return ()
+
+    def record_dates(self, query: RecordQuery) -> tuple[date, date, date] | None:
+        return None
+
+    def community_offers(self, company: str) -> Sequence[CommunityOffer]:
+        return ()
+
+    def wage_filings(self, company: str) -> Sequence[WageFiling]:
+        return ()
+
+    def official_documents(self) -> Sequence[Mapping[str, Any]]:
+        return ()

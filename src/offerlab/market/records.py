@@ -11,6 +11,7 @@ from offerlab.market.normalize import Location
 
 __all__ = [
     "AMOUNT_FIELDS",
+    "EVIDENCE_FORMATS",
     "FIELDS",
     "FORMATS",
     "REQUIRED_FIELDS",
@@ -40,6 +41,9 @@ FIELDS: Final = (
     "years_at_company",
     "date",
 )
+#: Formats whose records are evidence of their own kind (community reports, H-1B filings):
+#: a records query (a company band) leaves them out unless it names their sources.
+EVIDENCE_FORMATS: Final = frozenset({"india", "lca"})
 #: Fields a generic CSV or JSON file must have (levels.fyi files: see the importer).
 REQUIRED_FIELDS: Final = ("company", "currency", "total")
 #: Yearly amounts, in ``currency``; stock is the yearly value of the grant.

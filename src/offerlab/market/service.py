@@ -238,13 +238,17 @@ def market_evidence(
     min_n: int = 5,
     rates: RatesTable | None = None,
     today: date | None = None,
+    records_band: bool = True,
 ) -> BandsAnswer:
     """``market bands``: the records band as :func:`band` gives it, and beside it every
     source's band for the same filters at ``as_of`` (default today): imported records (or the
     bundled levels.fyi band), community reports, H-1B filings, official statistics (an
     imported OEWS table, else the shipped one) and the guides' rows, each restated (records
     over a year old: ``growth_pct``, else the measured index) and converted to ``currency``
-    (a dated rate, named), with the headline picked by the documented rule."""
+    (a dated rate, named), with the headline picked by the documented rule.
+
+    ``records_band`` False skips the records band of :func:`band` (the negotiation planner
+    has its own, widened step by step)."""
     if min_n < 1:
         raise InputError(f"--min-n {min_n}: expected 1 or more")
     if company is None and title is None and tag is None:
@@ -271,7 +275,7 @@ def market_evidence(
         _check_level(company, level, offers)
     legacy: Band | None = None
     message = ""
-    if company is not None:
+    if company is not None and records_band:
         try:
             legacy = band(
                 records,

@@ -620,11 +620,12 @@ def _signing_lever(
     zero = Money.zero(offer.currency)
     initial = offer.money(offer.signing.total if offer.signing else Decimal(0))
     forfeited = offer.money(profile.unvested_equity or Decimal(0)) if profile else zero
-    current = (
-        offer.money(profile.current_total)
-        if profile is not None and profile.current_total is not None
-        else None
-    )
+    # Current pay: the total when the profile gives it; else the base, which the total is at
+    # least (so a gap to it is a gap to current pay, if a smaller one).
+    known = None
+    if profile is not None:
+        known = profile.current_total if profile.current_total is not None else profile.current_base
+    current = offer.money(known) if known is not None else None
     rival = best_citable(rivals, "year1_total", lambda c: c.evaluation.year1_total.amount)
 
     def need(year1: Money) -> tuple[Money, str, str, Money]:

@@ -235,6 +235,7 @@ class RecordsMarketView:
                 location=_place(query.location),
                 as_of=query.as_of,
                 growth_pct=float(self.growth_pct) if self.growth_pct is not None else None,
+                records_band=False,
             )
         except (NotFoundError, InputError):
             return None
