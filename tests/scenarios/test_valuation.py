@@ -167,3 +167,18 @@ def test_methods_name_themselves() -> None:
     assert haircut.name == "37.5% haircut"
     assert "less 37.5%" in haircut.describe()
     assert haircut.as_json() == {"method": "haircut", "haircut_pct": 37.5}
+
+
+@pytest.mark.parametrize("years", [2, 4, 6])
+@pytest.mark.parametrize(
+    "method",
+    [DEFAULT_EXPECTED_VALUE, ExpectedValue(exit_by_year=(0.2, 0.3), dilution=0.0, volatility=0.0)],
+    ids=["default", "custom"],
+)
+def test_the_method_words_the_scenario_as_the_simulation_does(
+    method: ExpectedValue, years: int
+) -> None:
+    """The description is written without loading the simulation (NumPy), in the words the
+    private-company model uses for the same scenario."""
+    words = method.scenario().describe(years).removeprefix("private-company model: ")
+    assert words in method.describe(years)

@@ -107,8 +107,21 @@ class ExpectedValue:
         return "expected value"
 
     def describe(self, years: int = 4) -> str:
-        """The method in words, with every figure it assumes."""
-        model = self.scenario().describe(years).removeprefix("private-company model: ")
+        """The method in words, with every figure it assumes (as
+        :meth:`~offerlab.scenarios.private.PrivateScenario.describe` words the scenario,
+        without loading the simulation)."""
+        chances = ", ".join(f"{p:.0%}" for p in self.exit_by_year[:years])
+        rest = max(0.0, 1 - sum(self.exit_by_year[:years]))
+        model = (
+            f"an exit at the end of year 1..{years} with {chances} (no exit: {rest:.0%}); "
+            f"value per share lognormal (drift {self.drift:.0%}, volatility "
+            f"{self.volatility:.0%} a year) from the price assumed"
+        )
+        model += (
+            f"; dilution {self.dilution:.0%} per round every {self.round_every_months} months"
+            if self.dilution
+            else "; no dilution"
+        )
         return (
             f"expected value: the mean cash private equity brings in each year under the "
             f"private-company scenarios ({model}; {self.paths:,} paths, seed {self.seed}); "

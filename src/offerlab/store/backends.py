@@ -14,7 +14,6 @@ import tempfile
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +29,7 @@ from offerlab.market.ports import RecordSummary
 from offerlab.market.stats import COMPONENTS, PERCENTILES
 from offerlab.store.columnar import connect_columnar
 from offerlab.store.models import Base
+from offerlab.store.queries import FLOAT_COLUMNS, Where
 from offerlab.store.record_import import RECORD_COLUMNS
 
 __all__ = [
@@ -39,21 +39,6 @@ __all__ = [
     "SqlRecords",
     "Where",
 ]
-
-FLOAT_COLUMNS: Final = (*COMPONENTS, "years_experience")
-
-
-@dataclass(frozen=True, slots=True)
-class Where:
-    """A record query as SQL: extra joins and a condition over ``records r``, named params."""
-
-    joins: str
-    condition: str
-    params: dict[str, Any]
-    #: The reported spellings of the queried company (empty: any company).
-    companies: tuple[str, ...] = ()
-    #: ``condition`` without the company part (for a table holding only that company).
-    rest: str = "1 = 1"
 
 
 def _restate(dates: NDArray[Any], as_of: date | None, rate: float) -> NDArray[np.float64] | float:

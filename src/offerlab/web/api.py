@@ -12,6 +12,7 @@ and computes for well under a millisecond, less than a hand-off to a thread cost
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -19,10 +20,11 @@ from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from offerlab.dates import today
 from offerlab.encoding import to_data, to_object
 from offerlab.errors import InputError, Problem, ProblemsError
 from offerlab.market.levels import company_levels, map_level
-from offerlab.market.service import band
+from offerlab.market.service import market_evidence
 from offerlab.offers import Offer, evaluate, offer_from_mapping, offer_json_schema
 from offerlab.scenarios.service import PrivateModel, price_model
 from offerlab.scenarios.valuation import ValuationMethod
@@ -341,25 +343,35 @@ def api_router() -> APIRouter:
     @router.get("/bands", response_model=None, responses=answers(BandsOut))
     def bands_route(
         store: AppStore,
-        company: Annotated[str, Query(min_length=1, max_length=100)],
+        company: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
         level: Annotated[str | None, Query(max_length=50)] = None,
         location: Annotated[str | None, Query(max_length=100)] = None,
         title: Annotated[str | None, Query(max_length=100)] = None,
+        tag: Annotated[str | None, Query(max_length=100)] = None,
+        as_of: Annotated[date | None, Query()] = None,
         min_n: Annotated[int, Query(ge=1, le=10_000)] = 5,
         currency: Annotated[str | None, Query(min_length=3, max_length=3)] = None,
     ) -> dict[str, Any]:
-        """Pay bands (p10-p90 of base, stock, bonus, total): the ``market bands --json`` object.
-        With ``currency``, the band in it as ``market bands --currency`` gives it: restated with
-        the shipped dated rate (named under ``exchange_rate``), or a 400 when there is none."""
+        """Pay bands: the ``market bands --json`` object. The records band (p10-p90 of base,
+        stock, bonus, total) and beside it every source's band (``bands``: records, community
+        reports, H-1B filings, official statistics, the guides), each with its age and
+        confidence, the ``headline`` and ``why``. ``as_of`` (default today) is the offer's
+        start date; with ``currency`` every band is converted with the shipped dated rate
+        (named under ``exchange_rate``), or a 4xx when there is none."""
+        if company is None and level is not None:
+            raise InputError("level needs company (levels are per company)", option="level")
         with market_records(store) as records:
-            result = band(
+            result = market_evidence(
                 records,
                 company=company,
                 level=level,
                 location=location,
                 title=title,
+                tag=tag,
+                as_of=as_of,
                 min_n=min_n,
                 currency=currency,
+                today=today(),
             )
         return to_object(result.as_json())
 

@@ -18,7 +18,7 @@ from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
 from offerlab.errors import AuthenticationError, MalformedDocumentError, MalformedRequestError
-from offerlab.market.ports import MarketRecords
+from offerlab.market.ports import EvidenceSources
 from offerlab.negotiate.band import MarketView
 from offerlab.negotiate.service import RecordsMarketView
 from offerlab.store import MarketRepository, Store
@@ -141,8 +141,9 @@ def _market_lock(store: Store) -> Iterator[None]:
 
 
 @contextmanager
-def market_records(store: Store) -> Iterator[MarketRecords]:
-    """The store's market records, one query at a time (hold it only while querying)."""
+def market_records(store: Store) -> Iterator[EvidenceSources]:
+    """The store's market records and its other evidence (community reports, filings, official
+    tables), one query at a time (hold it only while querying)."""
     with _market_lock(store):
         yield MarketRepository(store)
 

@@ -9,6 +9,7 @@ form is read before, on the loop (:data:`~offerlab.web.deps.Form`).
 from __future__ import annotations
 
 import math
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -19,10 +20,11 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from markupsafe import Markup
 from starlette.datastructures import FormData
 
+from offerlab.dates import today
 from offerlab.encoding import to_data, to_object
 from offerlab.errors import InputError, OfferlabError, Problem, ProblemsError
 from offerlab.market.levels import map_level
-from offerlab.market.service import ladder_bands
+from offerlab.market.service import ladder_bands, market_evidence
 from offerlab.market.stats import LevelStats
 from offerlab.offers import (
     Offer,
@@ -33,6 +35,7 @@ from offerlab.offers import (
 )
 from offerlab.offers.fileformat import toml_ready
 from offerlab.offers.service import offer_warnings
+from offerlab.prep.service import parse_date
 from offerlab.scenarios.aftertax import after_tax
 from offerlab.scenarios.career import project
 from offerlab.scenarios.service import PrivateModel, price_model, simulate_offers, simulate_stock
@@ -240,6 +243,33 @@ def _percents(text: str, name: str) -> tuple[float, ...] | None:
             )
         values.append(value)
     return tuple(values)
+
+
+def market_sources(
+    store: Store,
+    *,
+    company: str,
+    level: str | None,
+    title: str | None,
+    location: str | None,
+    as_of: date | None,
+    currency: str | None,
+) -> dict[str, Any]:
+    """Every source's band for a cell, side by side (``market bands``' evidence): the bands,
+    the headline and why, as JSON data for the page."""
+    with market_records(store) as records:
+        answer = market_evidence(
+            records,
+            company=company,
+            level=level,
+            title=title,
+            location=location,
+            as_of=as_of,
+            currency=currency,
+            today=today(),
+        )
+    data: dict[str, Any] = to_object(answer.evidence.as_json())
+    return data
 
 
 def _pickable(repo: OfferRepository, chosen: list[SavedOffer]) -> list[OfferName]:
@@ -463,6 +493,9 @@ def page_router() -> APIRouter:
         location: Annotated[str, Query(max_length=100)] = "",
         offer: Annotated[str, Query(max_length=20)] = "",
         to: Annotated[str, Query(max_length=100)] = "",
+        level: Annotated[str, Query(max_length=50)] = "",
+        title: Annotated[str, Query(max_length=100)] = "",
+        as_of: Annotated[str, Query(max_length=10)] = "",
     ) -> HTMLResponse:
         saved_offers = repo.names(PICK_LIMIT)
         chosen = None
@@ -474,7 +507,12 @@ def page_router() -> APIRouter:
                 saved_offers.append(OfferName(chosen.id, chosen.offer.display_name))
             company = company or chosen.offer.company
             location = location or chosen.offer.location
+            level = level or chosen.offer.level
+            title = title or chosen.offer.title
+            if not as_of and chosen.offer.start_date is not None:
+                as_of = chosen.offer.start_date.isoformat()
         company = company.strip()
+        sources: dict[str, Any] | None = None
         bands: list[tuple[LevelStats, dict[str, Any]]] = []
         chart = ""
         mapping = None
@@ -492,6 +530,16 @@ def page_router() -> APIRouter:
                     label = f"{chosen.offer.display_name} (annualized)"
                     marked = (chosen.offer.level, annual, label)
                 chart = market_chart(bands, marked)
+                if level.strip() or title.strip():
+                    sources = market_sources(
+                        store,
+                        company=company,
+                        level=level.strip() or None,
+                        title=title.strip() or None,
+                        location=location.strip() or None,
+                        as_of=parse_date(as_of, "as_of") if as_of.strip() else None,
+                        currency=currency,
+                    )
                 if to.strip() and chosen is not None:
                     mapping = to_data(
                         map_level(chosen.offer.company, chosen.offer.level, to.strip()).as_dict()
@@ -511,6 +559,10 @@ def page_router() -> APIRouter:
             bands=bands,
             chart=chart,
             mapping=mapping,
+            level=level,
+            title=title,
+            as_of=as_of,
+            sources=sources,
         )
 
     @router.get("/offers/{offer_id}/scenarios", response_class=HTMLResponse)
