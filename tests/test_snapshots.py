@@ -83,6 +83,13 @@ def test_offer_compare(snapshot: Snapshot) -> None:
     snapshot("cli/offer-compare.json", pretty(out))
 
 
+def test_offer_compare_private(snapshot: Snapshot) -> None:
+    """Issue 14's Done-when: a start-up, an AI lab and Microsoft, paper, risk-adjusted, cash."""
+    names = ("startup-senior-ml.toml", "ai-lab-units.toml", "msft-63-redmond.toml")
+    out = cli("offer", "compare", *(example(n) for n in names), "--json")
+    snapshot("cli/offer-compare-private.json", pretty(out))
+
+
 def test_offer_compare_currency(snapshot: Snapshot) -> None:
     files = [example(n) for n in ("msft-l62-target.toml", "google-l5-london.toml")]
     out = cli("offer", "compare", *files, "--currency", "USD", "--json")
@@ -155,6 +162,9 @@ def test_negotiate(snapshot: Snapshot, tmp_path: Path) -> None:
             "msft-61-hyderabad-inr",
             ("msft-61-hyderabad-inr.toml", "amazon-l5-hyderabad-inr.toml", ""),
         ),
+        # Issue 14: private-company equity on either side, measured risk-adjusted.
+        ("msft-63-vs-ai-lab", ("msft-63-redmond.toml", "ai-lab-units.toml", "")),
+        ("startup-vs-msft-63", ("startup-senior-ml.toml", "msft-63-redmond.toml", "")),
     ],
 )
 def test_negotiate_trials(
@@ -411,3 +421,17 @@ def test_the_cli_and_the_api_write_the_same_answer(api_file: str, cli_file: str)
     assert (SNAPSHOTS / api_file).read_text(encoding="utf-8") == (SNAPSHOTS / cli_file).read_text(
         encoding="utf-8"
     )
+
+
+def test_cli_and_api_compare_agree(api: TestClient) -> None:
+    """The two front ends answer the same question with the same figures: the Done-when's
+    start-up, AI lab and Microsoft offers compared by ``offer compare --json`` and by
+    ``POST /api/v1/compare`` (each names the offers' sources in its own warnings)."""
+    names = ("startup-senior-ml.toml", "ai-lab-units.toml", "msft-63-redmond.toml")
+    by_cli = json.loads(cli("offer", "compare", *(example(n) for n in names), "--json"))
+    by_api = _ok(
+        api.post("/api/v1/compare", json={"offers": [offer_body(EXAMPLES / n) for n in names]})
+    )
+    answer = json.loads(by_api)
+    assert by_cli["offers"] == answer["offers"]
+    assert by_cli["valuation"] == answer["valuation"]

@@ -23,12 +23,15 @@ from offerlab.errors import CurrencyMismatchError, InvalidMoneyError
 __all__ = [
     "CENT",
     "CURRENCIES",
+    "CURRENCY_SIGNS",
     "SCALE",
     "D",
     "Money",
     "allocate_cents",
     "fmt_whole",
     "money_sum",
+    "money_words",
+    "price_text",
     "to_cents",
     "whole_units",
 ]
@@ -107,6 +110,28 @@ def fmt_whole(value: Money | Decimal | int | float | None) -> str:
     else:
         amount = Decimal(value)
     return f"{whole_units(amount):,}"
+
+
+#: Currency signs written before an amount in sentences; other currencies follow it with the code.
+CURRENCY_SIGNS: Final[dict[str, str]] = {"USD": "$", "GBP": "£", "EUR": "€", "INR": "₹"}
+
+
+def price_text(amount: Decimal) -> str:
+    """``2.00``, ``1,234.50``, ``0.0125``: a price per share to the cent, or with every digit
+    given when there are more; the same text whatever the input wrote (``2``, ``2.0``, ``2.00``)."""
+    exponent = amount.normalize().as_tuple().exponent
+    digits = -exponent if isinstance(exponent, int) else 0
+    return f"{amount:,.{digits}f}" if digits > 2 else f"{to_cents(amount):,.2f}"
+
+
+def money_words(value: Money | Decimal | int, currency: str, *, cents: bool = False) -> str:
+    """An amount as a sentence says it: ``$187,000``, ``£96,000`` or ``1,250,000 CHF`` (whole
+    units, rounded as :func:`whole_units`); with ``cents``, ``$2.00`` or ``0.0125 CHF`` (to the
+    cent, or every digit given when there are more)."""
+    amount = value.amount if isinstance(value, Money) else Decimal(value)
+    text = price_text(amount) if cents else f"{whole_units(amount):,}"
+    sign = CURRENCY_SIGNS.get(currency)
+    return f"{sign}{text}" if sign else f"{text} {currency}"
 
 
 def _check_currency(code: str) -> str:

@@ -134,6 +134,12 @@ def test_compare_after_tax_each_offer_where_it_is(examples: Path) -> None:
     _, alone, _ = run("offer", "show", bay, "--after-tax", "--json")
     shown = json.loads(alone)
     assert shown.pop("warnings") == []  # compare lists warnings once, at the top
+    # compare's object is show's with the risk-adjusted value and the grants' terms added
+    for key in ("risk_adjusted_total", "risk_adjusted", "equity_terms", "refresher_terms"):
+        assert key in second
+        del second[key]
+    for row in second["years"]:
+        assert row.pop("risk_adjusted") <= row["total"]
     assert second == shown
     code, out, _ = run("offer", "compare", redmond, bay, "--residence", "Austin, TX")
     assert code == 0

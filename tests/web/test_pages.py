@@ -27,6 +27,24 @@ FORM = {
 }
 
 
+def form_values(page: str) -> dict[str, str]:
+    """What a browser posts from the offer form on ``page``: text inputs' values, ticked
+    checkboxes, each select's selected option and the TOML box."""
+    form = re.search(r'<form[^>]*class="offer".*?</form>', page, re.S)
+    assert form
+    html = form.group(0)
+    values = dict(re.findall(r'name="([\w.]+)" type="(?:text|date)" value="([^"]*)"', html))
+    for name in re.findall(r'name="([\w.]+)" type="checkbox" checked', html):
+        values[name] = "on"
+    for name, options in re.findall(r'<select[^>]*name="([\w.]+)"[^>]*>(.*?)</select>', html, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', options)
+        values[name] = chosen.group(1) if chosen else ""
+    sections = re.search(r'name="sections"[^>]*>([^<]*)</textarea>', html)
+    assert sections
+    values["sections"] = sections.group(1).replace("&#34;", '"').replace("&quot;", '"')
+    return {k: v.replace("&#39;", "'").replace("&amp;", "&") for k, v in values.items()}
+
+
 def _create(client: TestClient, **changes: str) -> int:
     response = client.post("/offers/new", data={**FORM, **changes}, follow_redirects=False)
     assert response.status_code == 303, response.text
@@ -75,10 +93,8 @@ def test_edit_keeps_every_section_and_delete_removes(client: TestClient, example
     assert imported.status_code == 303
     offer_id = int(imported.headers["location"].rsplit("/", 1)[1])
     page = client.get(f"/offers/{offer_id}").text
-    values = dict(re.findall(r'name="(\w+)" type="\w+" value="([^"]*)"', page))
-    sections = re.search(r'name="sections"[^>]*>([^<]*)</textarea>', page)
-    assert sections
-    values["sections"] = sections.group(1).replace("&#34;", '"').replace("&quot;", '"')
+    values = form_values(page)
+    assert values["equity.shares"] == "1000"  # the grant is in its fields
     values["base"] = "190000"
     saved = client.post(f"/offers/{offer_id}", data=values, follow_redirects=False)
     assert saved.status_code == 303, saved.text

@@ -6,7 +6,7 @@ import sys
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.padding import Padding
@@ -16,6 +16,13 @@ from rich.text import Text
 from offerlab.cli.common import amount_table, between, console, print_json, write_file
 from offerlab.cli.db import DbOption, resolve_db
 from offerlab.cli.offer_files import load_checked
+from offerlab.cli.risk import (
+    DilutionOption,
+    ExitByYearOption,
+    HaircutOption,
+    RiskModelOption,
+    risk_method,
+)
 from offerlab.encoding import dumps
 from offerlab.errors import InputError
 from offerlab.money import fmt_whole
@@ -82,8 +89,13 @@ def negotiate(
         ),
     ] = None,
     db: DbOption = None,
+    risk_model: RiskModelOption = None,
+    haircut: HaircutOption = None,
+    exit_by_year: ExitByYearOption = None,
+    dilution: DilutionOption = None,
 ) -> None:
-    """Plan a negotiation: benchmark, levers with asks and scripts, three packages."""
+    """Plan a negotiation: benchmark, levers with asks and scripts, three packages. Equity
+    that cannot be sold as it vests is measured at its risk-adjusted value (--risk-model)."""
     if as_json and fmt is not None:
         raise InputError("give --json or --format, not both")
     if out is not None and not as_json and fmt is None:
@@ -93,6 +105,7 @@ def negotiate(
             "--format html writes a page of several MB (the chart's code is inside it): "
             "give --out PATH, or redirect the output to a file"
         )
+    valuation = risk_method(risk_model, haircut, exit_by_year, dilution)
     offers, warnings = load_checked([offer_file, *(competing or [])])
     table = load_table(rates_file, rate) if rates_file is not None or rate else None
     profile = load_profile(profile_file) if profile_file is not None else None
@@ -101,7 +114,12 @@ def negotiate(
 
     with open_market_view(resolve_db(ctx, db), growth_rate) as market:
         plan = plan_negotiation(
-            offers[0], market, competing=offers[1:], profile=profile, rates=table
+            offers[0],
+            market,
+            competing=offers[1:],
+            profile=profile,
+            rates=table,
+            valuation=valuation,
         )
     text: str | None = None
     if as_json:
@@ -123,6 +141,26 @@ def negotiate(
         return
     write_file(out, text, "--out")
     console.print(f"wrote {out}", markup=False)
+
+
+def _print_risk_adjusted(data: dict[str, Any]) -> None:
+    """When some equity cannot be sold as it vests: the risk-adjusted figures the competing
+    offers are measured on, the method, and each private competing offer's grants in words."""
+    valuation = data["valuation"]
+    offer = valuation["offer"]
+    rivals = [c for c in data["competing"] if c["value"] and c["value"]["private_equity"]]
+    if not rivals and not (offer and offer["private_equity"]):
+        return
+    keys = ("year1_total", "annualized_total", "four_year_total", "equity_per_year")
+    rows = [("this offer", [fmt_whole(offer[k]) for k in keys])] if offer else []
+    rows += [(c["name"], [fmt_whole(c["value"][k]) for k in keys]) for c in data["competing"]]
+    headers = ["Year 1", "annualized", "4 years", "equity/yr"]
+    title = f"Risk-adjusted ({valuation['name']}), as the competing offers are measured"
+    console.print(amount_table(title, "", headers, rows))
+    console.print(Padding(Text(f"Method: {valuation['description']}."), (0, 0, 0, 2)))
+    for rival in rivals:
+        for terms in rival["equity_terms"]:
+            console.print(Padding(Text(f"{rival['name']}: {terms['text']}"), (0, 0, 0, 2)))
 
 
 def _print_plan(plan: NegotiationPlan) -> None:
@@ -172,7 +210,13 @@ def _print_plan(plan: NegotiationPlan) -> None:
         console.print(Padding(Text(f"Every source: {sources}."), (0, 0, 0, 2)))
 
     if data["competing"]:
-        table = Table(title="Competing offers", title_justify="left")
+        private = data["valuation"]["offer"]["private_equity"] or any(
+            c["value"]["private_equity"] for c in data["competing"]
+        )
+        heading = "Competing offers" + (
+            " (on paper; measured risk-adjusted, below)" if private else ""
+        )
+        table = Table(title=heading, title_justify="left")
         for column in ("offer", "level (mapped)", "Year 1", "annualized", "4 years", "against"):
             left = column.startswith(("offer", "level", "against"))
             table.add_column(column, justify="left" if left else "right")
@@ -189,6 +233,7 @@ def _print_plan(plan: NegotiationPlan) -> None:
                 standing,
             )
         console.print(table)
+        _print_risk_adjusted(data)
         leverage = data["leverage"] or (
             "none; no competing offer is stronger than this one on every measure and like-for-like"
         )

@@ -23,6 +23,14 @@ from offerlab.cli.common import (
     write_file,
 )
 from offerlab.cli.offer_files import load_checked
+from offerlab.cli.risk import (
+    DilutionOption,
+    ExitByYearOption,
+    HaircutOption,
+    RiskModelOption,
+    parse_percents,
+    risk_method,
+)
 from offerlab.errors import InputError
 from offerlab.money import allocate_cents, fmt_whole, to_cents
 from offerlab.offers import (
@@ -33,7 +41,6 @@ from offerlab.offers import (
     preset,
     preset_names,
 )
-from offerlab.offers import service as offer_service
 from offerlab.offers.compare import HEADLINE_METRICS
 from offerlab.offers.engine import clawback_owed
 from offerlab.offers.equity import equity_flags
@@ -49,6 +56,7 @@ if TYPE_CHECKING:
     from offerlab.scenarios.currency import Rate
     from offerlab.scenarios.equity_tax import ExerciseStrategy
     from offerlab.scenarios.private import CashSimulation
+    from offerlab.scenarios.service import OfferComparison
     from offerlab.scenarios.simulate import Simulation
     from offerlab.scenarios.tax import Filing
 
@@ -453,11 +461,17 @@ def compare_offers(
     residence: ResidenceOption = None,
     filing: FilingOption = None,
     tax_year: TaxYearOption = None,
+    risk_model: RiskModelOption = None,
+    haircut: HaircutOption = None,
+    exit_by_year: ExitByYearOption = None,
+    dilution: DilutionOption = None,
 ) -> None:
-    """Compare offers side by side, with deltas against the first one."""
-    from offerlab.scenarios.aftertax import after_tax
-    from offerlab.scenarios.currency import RatesTable
+    """Compare offers side by side, with deltas against the first one: paper value,
+    risk-adjusted value (the method named) and cash by year."""
+    # The risk-adjusted value simulates private equity: NumPy loads for this command only.
     from offerlab.scenarios.places import load_adjustments, mixed_adjustment_warning
+    from offerlab.scenarios.service import TaxQuestion
+    from offerlab.scenarios.service import compare_offers as compare_service
 
     if len(files) < 2:
         raise InputError("compare needs at least two offer files")
@@ -468,30 +482,25 @@ def compare_offers(
             "--after-tax; give one of those",
             option="--rates" if rates is not None else "--rate",
         )
+    method = risk_method(risk_model, haircut, exit_by_year, dilution)
     offers, warnings = load_checked(files)
-    table_given = load_table(rates, rate) if currency is not None else None
-    compared = offer_service.compare_offers(
-        offers, years, [str(f) for f in files], currency=currency, rates=table_given
+    result = compare_service(
+        offers,
+        years,
+        sources=[str(path) for path in files],
+        currency=currency,
+        rates=load_table(rates, rate) if rates is not None or rate else None,
+        method=method,
+        taxes=TaxQuestion(residence, _filing(filing), tax_year) if taxing else None,
     )
-    comparison, restated = compared.comparison, list(compared.rates)
-    taxed: list[AfterTax] = []
-    if taxing:
-        rates_table = load_table(rates, rate) if rates is not None or rate else RatesTable.bundled()
-        status = _filing(filing)
-        taxed = [
-            after_tax(e, residence, status, tax_year, rates_table) for e in comparison.evaluations
-        ]
+    comparison = result.comparison
     table = load_adjustments(adjust) if adjust is not None else None
     adjustments = (
         [table.for_location(e.offer.location) for e in comparison.evaluations] if table else []
     )
     headers = _headers(files, comparison)
     if as_json:
-        data = comparison.as_json()
-        if taxed:
-            data["offers"] = [t.as_json() for t in taxed]
-        if restated:
-            data["exchange_rates"] = [r.as_json() for r in restated]
+        data = result.as_json()
         if table is not None:
             data["location_adjusted"] = {
                 "source": table.source,
@@ -512,10 +521,11 @@ def compare_offers(
         print_json(data)
         return
     _print_comparison(comparison, years, headers)
-    for converted in restated:
+    _print_risk_adjusted(result, headers)
+    for converted in result.restated:
         console.print(f"  restated at {converted.describe()}", markup=False)
-    if taxed:
-        _print_compare_after_tax(taxed, headers)
+    if result.taxed:
+        _print_compare_after_tax(list(result.taxed), headers)
     if table is not None:
         rows = [
             (
@@ -538,6 +548,50 @@ def compare_offers(
         if warning is not None:
             console.print(Padding(Text(warning[:1].upper() + warning[1:] + "."), (0, 0, 0, 2)))
         console.print(Padding(Text(f"source: {table.source}"), (0, 0, 0, 2)))
+
+
+def _print_risk_adjusted(result: OfferComparison, headers: list[str]) -> None:
+    """Paper value, risk-adjusted value and cash of each year side by side, the method named,
+    and each offer's grants in the words recruiters use."""
+    years = [t.year for t in result.evaluations[0].years]
+    span = f"Years 1-{years[-1]}" if len(years) > 1 else "Year 1"
+    columns: list[dict[str, list[Decimal]]] = []
+    for index, evaluation in enumerate(result.evaluations):
+        shown = evaluation.shown()
+        columns.append(
+            {
+                "paper": [shown[y]["total"] for y in years],
+                "risk-adjusted": result.risk_adjusted_cents(index),
+                "cash": [shown[y]["cash"] for y in years],
+            }
+        )
+    rows: list[tuple[str, list[str]]] = []
+    for position, year in enumerate(years):
+        for what in ("paper", "risk-adjusted", "cash"):
+            rows.append((f"Year {year} {what}", [_cents(c[what][position]) for c in columns]))
+    totals = [f"{span} {what}" for what in ("paper", "risk-adjusted", "cash")]
+    for label, what in zip(totals, ("paper", "risk-adjusted", "cash"), strict=True):
+        rows.append((label, [_cents(sum(c[what], Decimal(0))) for c in columns]))
+    title = f"Paper, risk-adjusted and cash ({result.currency}; {result.method.name})"
+    console.print(
+        amount_table(title, "", headers, rows, bold=set(totals), section_after=rows[-4][0])
+    )
+    notes = [f"risk-adjusted: {result.method.describe(result.horizon)}"]
+    for header, value, terms, refreshers in zip(
+        headers, result.values, result.terms, result.refreshers, strict=True
+    ):
+        words = [t.describe() for t in terms]
+        if refreshers is not None:
+            words.append(refreshers)
+        line = f"{header}: " + ("; ".join(words) if words else "no equity")
+        if value.p_no_cash is not None:
+            line += (
+                f"; chance its private equity brings no cash within {result.horizon} years: "
+                f"{value.p_no_cash:.1%}"
+            )
+        notes.append(line)
+    for line in notes:
+        console.print(Padding(Text(line), (0, 0, 0, 2)))
 
 
 def _print_compare_after_tax(taxed: list[AfterTax], headers: list[str]) -> None:
@@ -734,14 +788,16 @@ def simulate_offers(
     options or equity that cannot be sold as it vests get the private-company model: the cash
     the equity turns into, the chance it is worth nothing, and the break-even price per share."""
     # NumPy and Plotly load only for this command, not for every start of the CLI.
-    from offerlab.scenarios.private import PrivateScenario, has_private_equity, simulate_cash
     from offerlab.scenarios.report import simulation_html
     from offerlab.scenarios.service import (
         DEFAULT_PATHS,
+        PrivateModel,
         fresh_seed,
+        needs_cash_model,
         price_model,
-        simulate_stock,
     )
+    from offerlab.scenarios.service import simulate_offers as simulate_service
+    from offerlab.scenarios.simulate import Simulation
 
     if (rates is not None or rate) and currency is None:
         raise InputError(
@@ -756,12 +812,23 @@ def simulate_offers(
     restated: list[Rate] = []
     if currency is not None:
         offers, restated = restate(offers, currency, load_table(rates, rate))
-    one_currency(offers, [str(f) for f in files], "simulated together")
-    evaluations = [evaluate(offer, years) for offer in offers]
-    private_options = (
-        exit_by_year is not None or exit_outcomes is not None or dilution or private_drift
+    sources = [str(path) for path in files]
+    one_currency(offers, sources, "simulated together")
+    private = PrivateModel(
+        exit_by_year_pct=tuple(p * 100 for p in parse_percents(exit_by_year))
+        if exit_by_year is not None
+        else None,
+        exit_outcomes_pct=tuple((m, p * 100) for m, p in _outcomes(exit_outcomes))
+        if exit_outcomes is not None
+        else None,
+        dilution_pct=dilution,
+        round_every_months=round_every,
+        drift_pct=private_drift,
+        volatility_pct=private_volatility,
+        fallback_drift_pct=drift or 0.0,
     )
-    cash_model = bool(private_options) or any(has_private_equity(e) for e in evaluations)
+    evaluations = [evaluate(offer, years) for offer in offers]
+    cash_model = needs_cash_model(evaluations, private)
     if growth is not None:
         if cash_model:
             raise InputError(
@@ -789,40 +856,29 @@ def simulate_offers(
             )
         _print_growth(evaluations, growth, as_json, warnings)
         return
-    paths = DEFAULT_PATHS if paths is None else paths
+    if cash_model and html_path is not None:
+        raise InputError(
+            "--html draws the public stock model; the private-company model has no report "
+            "page yet (use --json)",
+            option="--html",
+        )
     priced = price_model(drift, volatility, correlation, prices)
-    mu, sigma, model = priced.drift, priced.volatility, priced.text
-    used_seed = seed if seed is not None else fresh_seed()
-    if cash_model:
-        if html_path is not None:
-            raise InputError(
-                "--html draws the public stock model; the private-company model has no report "
-                "page yet (use --json)",
-                option="--html",
-            )
-        scenario = PrivateScenario(
-            drift=(private_drift if private_drift is not None else (drift or 0.0)) / 100,
-            volatility=private_volatility / 100,
-            exit_by_year=_percents(exit_by_year) if exit_by_year is not None else None,
-            outcomes=_outcomes(exit_outcomes) if exit_outcomes is not None else None,
-            dilution=dilution / 100,
-            round_every_months=round_every,
-        )
-        cash = simulate_cash(
-            evaluations,
-            paths,
-            scenario,
-            drift=mu,
-            volatility=sigma,
-            correlation=correlation,
-            seed=used_seed,
-        )
+    model = priced.text
+    result = simulate_service(
+        offers,
+        years,
+        DEFAULT_PATHS if paths is None else paths,
+        seed if seed is not None else fresh_seed(),
+        priced,
+        private,
+        sources=sources,
+    )
+    if not isinstance(result, Simulation):
         if as_json:
-            _print_json_restated(cash.as_json(), restated, warnings)
+            _print_json_restated(result.as_json(), restated, warnings)
             return
-        _print_cash_simulation(cash, restated)
+        _print_cash_simulation(result, restated)
         return
-    result = simulate_stock(evaluations, paths, priced, used_seed)
     if html_path is not None:
         write_file(html_path, simulation_html(result, model), "--html")
     if as_json:
@@ -840,20 +896,6 @@ def _print_json_restated(
         data["exchange_rates"] = [r.as_json() for r in restated]
     data["warnings"] = warnings
     print_json(data)
-
-
-def _percents(text: str) -> tuple[float, ...]:
-    """``5,10,15`` (percents) as fractions."""
-    try:
-        values = tuple(float(part) / 100 for part in text.split(",") if part.strip())
-    except ValueError:
-        raise InputError(
-            f"--exit-by-year {text!r} is not a list of percents; expected e.g. 5,10,15,15",
-            option="--exit-by-year",
-        ) from None
-    if not values:
-        raise InputError("--exit-by-year needs at least one percent", option="--exit-by-year")
-    return values
 
 
 def _outcomes(text: str) -> tuple[tuple[float, float], ...]:

@@ -9,6 +9,7 @@ band's p75 lands at p75 on the benchmark's own measure.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from offerlab.money import Money
@@ -46,18 +47,27 @@ def with_grants(offer: Offer, total: Decimal) -> Offer:
     return offer.model_copy(update={"equity": [*offer.equity, grant]})
 
 
-def grant_for(offer: Offer, annual: Money) -> Decimal | None:
+def grant_for(
+    offer: Offer, annual: Money, measure: Callable[[Offer], Money] | None = None
+) -> Decimal | None:
     """The initial grants' total that makes equity per year ``annual`` (exact; refreshers as
     offered, a refresher sized as a share of the grant growing with it), or None when no grant
-    vests within the first four years."""
+    vests within the first four years. ``measure`` is the equity per year of an offer (default:
+    on paper, :func:`equity_per_year`); it must grow in proportion to the grants, as the
+    risk-adjusted value does."""
+    measured = measure if measure is not None else _paper
     low = grants_total(offer)
     high = low + Decimal(1_000_000)
-    at_low = equity_per_year(evaluate(with_grants(offer, low)))
-    at_high = equity_per_year(evaluate(with_grants(offer, high)))
+    at_low = measured(with_grants(offer, low))
+    at_high = measured(with_grants(offer, high))
     slope = (at_high - at_low).amount / (high - low)
     if slope <= 0:
         return None
     return low + (annual - at_low).amount / slope
+
+
+def _paper(offer: Offer) -> Money:
+    return equity_per_year(evaluate(offer))
 
 
 def _scaled_grant(grant: EquityGrant, ratio: Decimal) -> EquityGrant:

@@ -10,14 +10,17 @@ Rules (docs/negotiate.md has them in prose):
   vesting in offer years 1-4, divided by 4 (:func:`equity_per_year`), as comp sites report
   stock; the benchmark, the equity lever, the packages and competing offers all use it;
 * a competing offer is classified against the offer on its Year-1, annualized and four-year
-  totals (stronger, weaker, equal each; overall stronger, weaker, mixed or equal); only a
+  totals (stronger, weaker, equal each; overall stronger, weaker, mixed or equal), both
+  risk-adjusted: equity that cannot be sold as it vests counts at its value under the plan's
+  stated method (:mod:`offerlab.scenarios.valuation`), public equity as it vests; only a
   like-for-like one (same country; in another currency it is restated with a dated rate) that
   is stronger or mixed is ever cited, and only on a lever where it is stronger;
 * base: toward the band's p75 (target) and p90 (stretch); never above p90 unless a cited
   competing base is higher (then the stretch matches it) or the initial base is already there
   (then the ask keeps it);
 * equity: the grant that brings equity per year to the band's p75 (target) and p90 (stretch),
-  or to a cited competing offer's equity per year when that is higher;
+  or to a cited competing offer's risk-adjusted equity per year when that takes a larger grant
+  (this offer's equity measured risk-adjusted too);
 * signing: covers the forfeited unvested equity plus the Year-1 gap to current pay, or the
   Year-1 gap to a cited competing offer, whichever is larger;
 * level: when the profile's experience reaches the next level's median, ask for it.
@@ -57,7 +60,14 @@ from offerlab.negotiate.equity import equity_per_year, grant_for, grants_total, 
 from offerlab.negotiate.profile import DEGREE_YEARS, Profile
 from offerlab.offers import Component, Offer, OfferEvaluation, evaluate
 from offerlab.offers.model import SigningBonus
+from offerlab.offers.terms import offer_terms
 from offerlab.scenarios.currency import Rate, RatesTable
+from offerlab.scenarios.valuation import (
+    DEFAULT_EXPECTED_VALUE,
+    RiskAdjusted,
+    ValuationMethod,
+    risk_adjusted_value,
+)
 
 __all__ = [
     "MEASURES",
@@ -116,6 +126,11 @@ class Lever:
     currency. For equity the figures are equity per year (:func:`equity_per_year`), and
     ``grant_ask``/``grant_stretch`` the initial grants' total value that gives them.
 
+    For an offer whose one grant is counted in shares, ``grant_units_ask`` and
+    ``grant_units_stretch`` say those grants in its own units (``176,125 ISOs``) and
+    ``grant_price_words`` what they are valued at (``over the $2.00 strike at the $10.00
+    preferred price``).
+
     ``anchor`` is the competing offer the ask may cite (like-for-like, not weaker overall, and
     stronger on this lever), else None. ``driver`` says what the ask covers: ``rival`` (the
     anchor's Year 1), ``forfeit`` (unvested equity), ``current`` (current pay), ``band`` or
@@ -133,6 +148,9 @@ class Lever:
     anchor: CompetingOffer | None = None
     forfeited: Money | None = None
     current_gap: Money | None = None
+    grant_units_ask: str | None = None
+    grant_units_stretch: str | None = None
+    grant_price_words: str = ""
 
     @property
     def is_ask(self) -> bool:
@@ -178,6 +196,10 @@ class NegotiationPlan:
     notes: tuple[str, ...]
     #: The day the plan was made (a deadline before it has passed).
     today: date
+    #: How equity that cannot be sold as it vests is valued against competing offers, and the
+    #: offer's own value by it (its paper value when all its equity is public).
+    valuation: ValuationMethod = DEFAULT_EXPECTED_VALUE
+    value: RiskAdjusted | None = None
 
     def package(self, name: str) -> Package:
         for package in self.packages:
@@ -508,35 +530,48 @@ def _equity_lever(
     evaluation: OfferEvaluation,
     band: MarketBand | None,
     rivals: Sequence[CompetingOffer],
+    value: RiskAdjusted,
     trust: EvidenceBand | None = None,
 ) -> Lever:
     """Equity per year toward p75 (target) and p90 (stretch) of the band, or a cited competing
-    offer's equity per year when higher; asked as the grant that gives it, to the thousand
-    (the stretch at p90 rounded down, so it stays within the band)."""
+    offer's (risk-adjusted) equity per year when matching it takes a larger grant; asked as the
+    grant that gives it, to the thousand (the stretch at p90 rounded down, so it stays within
+    the band). The band is of paper value; against a competing offer this offer's equity is
+    measured risk-adjusted, as the competing offer's is."""
     initial = equity_per_year(evaluation)
     anchor = best_citable(rivals, "equity", lambda c: c.annual_equity.amount)
     parts = band.stock if band is not None else None
-    targets: list[tuple[Decimal, str, str]] = []
-    stretches: list[tuple[Decimal, str, str]] = []
+    # (grant that reaches it, figure, why, kind): the largest grant wins.
+    targets: list[tuple[Decimal | None, Decimal, str, str]] = []
+    stretches: list[tuple[Decimal | None, Decimal, str, str]] = []
     if parts is not None:
-        targets.append((parts.p75, f"the band's p75 stock {_fmt(parts.p75)}/yr", "p75"))
-        stretches.append((parts.p90, f"the band's p90 stock {_fmt(parts.p90)}/yr", "p90"))
+        for figure, kind, into in ((parts.p75, "p75", targets), (parts.p90, "p90", stretches)):
+            why = f"the band's {kind} stock {_fmt(figure)}/yr"
+            into.append((grant_for(offer, offer.money(figure)), figure, why, kind))
     if anchor is not None:
         figure = anchor.annual_equity.amount
         text = f"{anchor.offer.display_name}'s equity {_fmt(figure)}/yr"
-        targets.append((figure, text, "rival"))
-        stretches.append((figure, text, "rival"))
+        if anchor.private:
+            text += f" risk-adjusted ({value.method.name})"
+        method = value.method
+
+        def measured(changed: Offer) -> Money:
+            return risk_adjusted_value(evaluate(changed), method).equity_per_year
+
+        grant = grant_for(offer, offer.money(figure), measured if value.private else None)
+        targets.append((grant, figure, text, "rival"))
+        stretches.append((grant, figure, text, "rival"))
     if not targets:
         reason = "no market band and no competing equity to anchor an equity ask: keep it"
         return Lever("equity", initial, initial, initial, reason)
-    target_value, target_why, target_kind = max(targets)
-    stretch_value, stretch_why, stretch_kind = max(stretches)
-    grants = grants_total(offer)
-    exact_target = grant_for(offer, offer.money(target_value))
-    exact_stretch = grant_for(offer, offer.money(stretch_value))
-    if exact_target is None or exact_stretch is None:
+    reachable = [(g, f, w, k) for g, f, w, k in targets if g is not None]
+    reachable_stretches = [(g, f, w, k) for g, f, w, k in stretches if g is not None]
+    if len(reachable) < len(targets) or len(reachable_stretches) < len(stretches):
         reason = "no grant of this offer vests in the first four years: keep the equity"
         return Lever("equity", initial, initial, initial, reason)
+    exact_target, target_value, target_why, target_kind = max(reachable)
+    exact_stretch, stretch_value, stretch_why, stretch_kind = max(reachable_stretches)
+    grants = grants_total(offer)
     grant_target = max(grants, _nice(exact_target))
     round_stretch = _nice_floor if stretch_kind == "p90" else _nice
     grant_stretch = max(grant_target, round_stretch(exact_stretch))
@@ -556,6 +591,12 @@ def _equity_lever(
         f"equity per year{refreshers} is {_fmt(initial)} over the first four years; ask for "
         f"{target_why}{stretch_text}: {grants_text}. Equity is usually the largest lever"
     )
+    if anchor is not None and value.private and "rival" in (target_kind, stretch_kind):
+        reason += (
+            f". Against {anchor.offer.display_name} this offer's equity counts at its "
+            f"risk-adjusted value, {_fmt(value.equity_per_year)} a year for {_fmt(initial)} on "
+            "paper, so matching it takes a larger grant on paper"
+        )
     if grant_target == grants:
         caveat = _caveat(trust) if target_kind != "rival" else ""
         reason = (
@@ -566,6 +607,8 @@ def _equity_lever(
         )
         if grant_stretch > grant_target:
             reason += f"; stretch to {stretch_why} (a grant of {_fmt(grant_stretch)})"
+    own = offer_terms(offer)
+    counted = len(own) == 1 and offer.equity[0].shares is not None
     return Lever(
         "equity",
         initial,
@@ -576,7 +619,16 @@ def _equity_lever(
         grant_stretch=offer.money(grant_stretch),
         driver="rival" if target_kind == "rival" else "band",
         anchor=anchor,
+        grant_units_ask=_grant_units(offer, grant_target) if counted else None,
+        grant_units_stretch=_grant_units(offer, grant_stretch) if counted else None,
+        grant_price_words=own[0].price_words() if counted else "",
     )
+
+
+def _grant_units(offer: Offer, total: Decimal) -> str | None:
+    """The one initial grant, scaled to ``total``, in its own units: ``176,125 ISOs``."""
+    (terms,) = offer_terms(with_grants(offer, total))
+    return terms.count_words(terms.count) if terms.count is not None else None
 
 
 def _with_comp(offer: Offer, base: Money, grants: Money, signing: Money, name: str) -> Offer:
@@ -610,6 +662,7 @@ def _signing_lever(
     profile: Profile | None,
     rivals: Sequence[CompetingOffer],
     year1_before_signing: tuple[Money, Money],
+    risk_adjusted: bool = False,
 ) -> Lever:
     """Signing covers the larger of two needs, each measured on Year-1 pay before signing:
 
@@ -626,22 +679,24 @@ def _signing_lever(
     if profile is not None:
         known = profile.current_total if profile.current_total is not None else profile.current_base
     current = offer.money(known) if known is not None else None
-    rival = best_citable(rivals, "year1_total", lambda c: c.evaluation.year1_total.amount)
+    rival = best_citable(rivals, "year1_total", lambda c: c.measure("year1_total").amount)
 
     def need(year1: Money) -> tuple[Money, str, str, Money]:
         """(amount, why, driver, gap to current pay) for a package with ``year1`` before
         signing."""
         gap = max(current - year1, zero) if current is not None else zero
         stay = forfeited + gap
-        against = max(rival.evaluation.year1_total - year1, zero) if rival else zero
+        against = max(rival.measure("year1_total") - year1, zero) if rival else zero
         if stay.is_zero and against.is_zero:
             return zero, "", "", gap
         if against > stay:
             assert rival is not None
+            theirs = " risk-adjusted" if rival.private else ""
+            ours = " (its equity risk-adjusted)" if risk_adjusted else ""
             return (
                 against,
-                f"{rival.offer.display_name} pays {_fmt(rival.evaluation.year1_total)} in "
-                f"Year 1, {_fmt(against)} more than this package before signing",
+                f"{rival.offer.display_name} pays {_fmt(rival.measure('year1_total'))} in "
+                f"Year 1{theirs}, {_fmt(against)} more than this package before signing{ours}",
                 "rival",
                 gap,
             )
@@ -699,10 +754,12 @@ def _signing_lever(
     )
 
 
-def _year1_before_signing(offer: Offer) -> Money:
-    """Year-1 total of ``offer`` without its signing bonus (whatever form it takes)."""
-    year1 = evaluate(offer, years=1).year(1)
-    return year1.total - year1[Component.SIGNING]
+def _year1_before_signing(offer: Offer, method: ValuationMethod) -> Money:
+    """Year-1 total of ``offer`` without its signing bonus (whatever form it takes),
+    risk-adjusted by ``method`` (the paper total when all its equity is public)."""
+    evaluation = evaluate(offer)
+    value = risk_adjusted_value(evaluation, method)
+    return value.year1_total - evaluation.year(1)[Component.SIGNING]
 
 
 def _years(value: Decimal) -> str:
@@ -814,36 +871,41 @@ def plan_negotiation(
     notes: Sequence[str] = (),
     today: date | None = None,
     rates: RatesTable | None = None,
+    valuation: ValuationMethod = DEFAULT_EXPECTED_VALUE,
 ) -> NegotiationPlan:
     """Plan the negotiation of ``offer``: benchmark, levers and three evaluated packages.
 
     Amounts in another currency (competing offers, bands) are restated in the offer's with the
     latest rate of ``rates`` (default: the shipped table) dated on or before the plan's date;
-    a competing offer with no such rate is an InputError.
+    a competing offer with no such rate is an InputError. Equity that cannot be sold as it
+    vests, the offer's or a competing offer's, is measured against the other by ``valuation``.
     """
     when = as_of or offer.start_date or date.today()
     table = rates if rates is not None else RatesTable.bundled()
     specialty = profile.specialty if profile and profile.specialty else None
     evaluation = evaluate(offer)
+    value = risk_adjusted_value(evaluation, valuation)
     tag = _tag_for(offer, specialty)
     found = _with_evidence(_find_band(offer, market, when, tag), offer, market, when, tag)
     benchmark = _position(_restate_band(found, offer, table, when), evaluation)
-    rivals = measure_competing(offer, evaluation, competing, market, table, when)
+    rivals = measure_competing(offer, value, competing, market, table, when, valuation)
     stronger = [c for c in rivals if c.citable and c.overall == "stronger"]
-    leverage = max(stronger, key=lambda c: c.evaluation.annualized_total.amount, default=None)
+    leverage = max(stronger, key=lambda c: c.measure("annualized_total").amount, default=None)
     band = benchmark.band
 
     base = _base_lever(offer, band, rivals, benchmark.headline)
-    equity = _equity_lever(offer, evaluation, band, rivals, benchmark.headline)
+    equity = _equity_lever(offer, evaluation, band, rivals, value, benchmark.headline)
     grants = offer.money(grants_total(offer))
     grant_ask = equity.grant_ask if equity.grant_ask is not None else grants
     grant_stretch = equity.grant_stretch if equity.grant_stretch is not None else grants
     no_signing = Money.zero(offer.currency)
-    y1_target = _year1_before_signing(_with_comp(offer, base.ask, grant_ask, no_signing, "t"))
-    y1_stretch = _year1_before_signing(
-        _with_comp(offer, base.stretch, grant_stretch, no_signing, "s")
+    y1_target = _year1_before_signing(
+        _with_comp(offer, base.ask, grant_ask, no_signing, "t"), valuation
     )
-    signing = _signing_lever(offer, profile, rivals, (y1_target, y1_stretch))
+    y1_stretch = _year1_before_signing(
+        _with_comp(offer, base.stretch, grant_stretch, no_signing, "s"), valuation
+    )
+    signing = _signing_lever(offer, profile, rivals, (y1_target, y1_stretch), value.private)
     level = _level_lever(offer, profile, market.ladder(offer.company), market, when, table)
 
     label = offer.display_name
@@ -862,7 +924,7 @@ def plan_negotiation(
             f"No market band was found: {benchmark.why}. The plan rests on the "
             "competing offers and your profile."
         )
-    notes.extend(competing_notes(rivals, evaluation, leverage))
+    notes.extend(competing_notes(rivals, value, leverage))
     made_on = today or date.today()
     if profile is not None and profile.deadline is not None:
         if profile.deadline >= made_on:
@@ -885,6 +947,8 @@ def plan_negotiation(
         packages=packages,
         notes=tuple(notes),
         today=made_on,
+        valuation=valuation,
+        value=value,
     )
 
 

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from offerlab.money import Money, fmt_whole
 from offerlab.negotiate.band import percentile_label
+from offerlab.negotiate.equity import equity_per_year
 from offerlab.negotiate.plan import (
     MEASURES,
     Benchmark,
@@ -23,6 +24,7 @@ from offerlab.negotiate.plan import (
 )
 from offerlab.negotiate.scripts import environment, render_email, render_script
 from offerlab.offers import Component
+from offerlab.scenarios.valuation import valuation_json
 
 __all__ = ["plan_html", "plan_json", "plan_markdown"]
 
@@ -42,6 +44,11 @@ def _lever_json(lever: Lever | LevelLever, plan: NegotiationPlan) -> dict[str, A
         if lever.grant_ask is not None and lever.grant_stretch is not None:
             out.update(grant_ask=_num(lever.grant_ask), grant_stretch=_num(lever.grant_stretch))
         out["cites"] = lever.anchor.given.display_name if lever.anchor is not None else None
+        if lever.lever == "equity":
+            out.update(
+                grant_units_ask=lever.grant_units_ask,
+                grant_units_stretch=lever.grant_units_stretch,
+            )
     else:
         out.update(initial=lever.initial, ask=lever.ask, stretch=lever.stretch, cites=None)
     out.update(reason=lever.reason, script=render_script(lever, plan))
@@ -65,7 +72,7 @@ def _competing_json(c: CompetingOffer, plan: NegotiationPlan) -> dict[str, Any]:
         "annualized_total": _num(c.evaluation.annualized_total),
         "four_year_total": _num(c.evaluation.four_year_total),
         "base": _num(c.offer.base),
-        "equity_per_year": _num(c.annual_equity),
+        "equity_per_year": _num(equity_per_year(c.evaluation)),
         "overall": c.overall,
         "standing": c.describe(),
         "measures": dict(c.measures),
@@ -78,6 +85,9 @@ def _competing_json(c: CompetingOffer, plan: NegotiationPlan) -> dict[str, Any]:
         "restated_from": c.given.currency if c.rate is not None else None,
         "exchange_rate": c.rate.as_json() if c.rate is not None else None,
         "cited_on": cited_on,
+        "value": c.value.figures_json() if c.value is not None else None,
+        "equity_terms": [t.as_json() for t in c.terms],
+        "refresher_terms": c.refresher_terms,
     }
 
 
@@ -124,6 +134,10 @@ def plan_json(plan: NegotiationPlan) -> dict[str, Any]:
         "levers": [_lever_json(lever, plan) for lever in plan.levers],
         "email": render_email(plan),
         "notes": list(plan.notes),
+        "valuation": {
+            **valuation_json(plan.valuation, 4),
+            "offer": plan.value.figures_json() if plan.value is not None else None,
+        },
     }
 
 

@@ -4,6 +4,12 @@ Only a competing offer the plan may cite (like-for-like, not weaker overall) is 
 only where it is stronger: each lever carries its ``anchor``. A competing offer from the same
 company as the offer is named as the other offer from that company, never as "Google has
 offered me" to Google.
+
+A competing offer whose equity cannot be sold as it vests (options, units, private RSUs) is
+described the way recruiters expect: its cash in money (base, signing, Year-1 cash) and its
+equity in units and prices (``1,500 profit participation units at $800.00 a unit (4-year vest
+...; sellable at yearly tenders ...)``), never as one dollar figure, which would be a value the
+plan estimated, not a term of the offer.
 """
 
 from __future__ import annotations
@@ -14,21 +20,10 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from offerlab.money import Money, whole_units
+from offerlab.money import Money, money_words, whole_units
 from offerlab.negotiate.plan import MEASURES, CompetingOffer, LevelLever, Lever, NegotiationPlan
 
 __all__ = ["environment", "money_words", "render_email", "render_script"]
-
-#: Currency signs the scripts write before an amount; other currencies follow it with the code.
-SIGNS = {"USD": "$", "GBP": "£", "EUR": "€", "INR": "₹"}
-
-
-def money_words(value: Money | Decimal | int, currency: str) -> str:
-    """``$187,000``, ``£96,000`` or ``1,250,000 CHF``: an amount as a script says it."""
-    amount = value.amount if isinstance(value, Money) else Decimal(value)
-    text = f"{whole_units(amount):,}"
-    sign = SIGNS.get(currency)
-    return f"{sign}{text}" if sign else f"{text} {currency}"
 
 
 def _is_html(name: str | None) -> bool:
@@ -91,8 +86,28 @@ def _context(plan: NegotiationPlan) -> dict[str, Any]:
     def an_offer(c: CompetingOffer) -> str:
         return names[id(c)][1]
 
+    def equity_of(c: CompetingOffer) -> str:
+        """A competing offer's equity in units and prices, with its refreshers."""
+        words = "; and ".join(t.sentence() for t in c.terms) or "no equity"
+        if c.refresher_terms:
+            words += f", with {c.refresher_terms}"
+        return words
+
+    def cash_year1(c: CompetingOffer) -> Money:
+        """The money a competing offer pays in its first year (equity only when sold)."""
+        return c.evaluation.year(1).cash
+
     def worth(c: CompetingOffer) -> str:
-        """What a cited offer is worth, on the first measure where it is stronger."""
+        """What a cited offer is worth, on the first measure where it is stronger; for one
+        whose equity cannot be sold as it vests, its terms: cash in money, equity in units."""
+        if c.private:
+            parts = [f"a {money(c.offer.base)} base"]
+            if c.offer.bonus_target_pct:
+                parts.append(f"a {c.offer.bonus_target_pct.normalize():f}% target bonus")
+            if c.offer.signing is not None:
+                parts.append(f"a {money(c.offer.signing.total)} signing bonus")
+            parts.append(equity_of(c))
+            return f"with {', '.join(parts[:-1])} and {parts[-1]}"
         for key in MEASURES:
             if c.stronger_on(key):
                 figure = money(getattr(c.evaluation, key))
@@ -102,6 +117,16 @@ def _context(plan: NegotiationPlan) -> dict[str, Any]:
                     "four_year_total": f"worth {figure} over four years",
                 }[key]
         return ""
+
+    def grant_words(lever: Lever, stretch: bool = False) -> str:
+        """The grant asked for: ``176,125 ISOs ($1,409,000 over the $2.00 strike at the $10.00
+        preferred price)`` when the offer counts it in shares, else its value."""
+        amount = lever.grant_stretch if stretch else lever.grant_ask
+        units = lever.grant_units_stretch if stretch else lever.grant_units_ask
+        assert amount is not None
+        if units is None:
+            return money(amount)
+        return f"{units} ({money(amount)} {lever.grant_price_words})"
 
     closers = [
         lever
@@ -115,7 +140,7 @@ def _context(plan: NegotiationPlan) -> dict[str, Any]:
         elif lever.lever == "base":
             phrases.append(f"the base could go to {money(lever.stretch)}")
         elif lever.lever == "equity" and lever.grant_stretch is not None:
-            phrases.append(f"the grant could go to {money(lever.grant_stretch)}")
+            phrases.append(f"the grant could go to {grant_words(lever, stretch=True)}")
 
     label = query.describe() if query is not None else ""
     rate = plan.benchmark.rate
@@ -127,6 +152,9 @@ def _context(plan: NegotiationPlan) -> dict[str, Any]:
         "offer_of": offer_of,
         "an_offer": an_offer,
         "worth": worth,
+        "equity_of": equity_of,
+        "cash_year1": cash_year1,
+        "grant_words": grant_words,
         "sentence": _sentence,
         "offer": plan.offer,
         "closer_text": " and ".join(phrases),

@@ -25,7 +25,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from offerlab.money import Money
+from offerlab.money import Money, price_text
 from offerlab.offers.engine import Component, add_months, offer_year_of_month, refresher_value
 from offerlab.offers.model import EquityGrant, EquityKind, Liquidity, LiquidityField, Offer
 
@@ -36,6 +36,7 @@ __all__ = [
     "Lot",
     "Sale",
     "equity_flags",
+    "grant_liquidity",
     "grant_plans",
     "months_after",
     "resolve_liquidity",
@@ -180,6 +181,19 @@ class GrantPlan:
         return total.running_parts(through)
 
 
+def grant_liquidity(offer: Offer, grant: EquityGrant | None) -> LiquidityField:
+    """The liquidity a grant has (``grant`` None: the refreshers): its own, else the offer's,
+    else ``public`` for RSUs and refreshers and ``private`` for options and units."""
+    own = offer.refreshers.liquidity if grant is None and offer.refreshers else None
+    if grant is not None:
+        own = grant.liquidity
+    if own is not None:
+        return own
+    if offer.liquidity is not None:
+        return offer.liquidity
+    return "public" if grant is None or grant.kind == "rsu" else "private"
+
+
 def grant_plans(offer: Offer, horizon_years: int, exit_month: int | None = None) -> list[GrantPlan]:
     """Every grant of ``offer`` (initial grants, then each yearly refresher granted within
     ``horizon_years``) with its vests and resolved liquidity. ``exit_month`` supposes an exit
@@ -187,11 +201,8 @@ def grant_plans(offer: Offer, horizon_years: int, exit_month: int | None = None)
     horizon = 12 * horizon_years
     plans: list[GrantPlan] = []
 
-    def liquidity_of(own: LiquidityField, default: LiquidityField) -> LiquidityPlan:
-        chosen = (
-            own if own is not None else offer.liquidity if offer.liquidity is not None else default
-        )
-        plan = resolve_liquidity(chosen, offer.start_date, horizon)
+    def liquidity_of(grant: EquityGrant | None) -> LiquidityPlan:
+        plan = resolve_liquidity(grant_liquidity(offer, grant), offer.start_date, horizon)
         return plan if exit_month is None else plan.with_exit(exit_month)
 
     for index, grant in enumerate(offer.equity):
@@ -206,15 +217,13 @@ def grant_plans(offer: Offer, horizon_years: int, exit_month: int | None = None)
                 grant_month=offset,
                 vests=tuple(Lot(offset + e.month, e.fraction) for e in schedule.events),
                 value=offer.money(grant.valued_total),
-                liquidity=liquidity_of(
-                    grant.liquidity, "public" if grant.kind == "rsu" else "private"
-                ),
+                liquidity=liquidity_of(grant),
             )
         )
     refresher_schedule = offer.refresher_schedule()
     if offer.refreshers is not None and refresher_schedule is not None:
         value = refresher_value(offer)
-        liquidity = liquidity_of(offer.refreshers.liquidity, "public")
+        liquidity = liquidity_of(None)
         for grant_year in range(offer.refreshers.first_year, horizon_years + 1):
             offset = 12 * (grant_year - 1)
             plans.append(
@@ -343,12 +352,14 @@ def equity_flags(offer: Offer) -> list[EquityFlag]:
         price = grant.value_price
         assert price is not None
         fmv = grant.option_fmv
+        # Prices as written the same way whatever the input wrote (2, 2.0, 2.00 -> 2.00).
+        said_price, said_fmv, said_strike = (price_text(v) for v in (price, fmv, grant.strike))
         if fmv > price:
             flags.append(
                 EquityFlag(
                     f"{where}.fmv",
                     label,
-                    f"the 409A value {fmv:f} is above the price you assume ({price:f}): an "
+                    f"the 409A value {said_fmv} is above the price you assume ({said_price}): an "
                     "exercise before a sale is taxed on a spread larger than the shares are "
                     "worth to you",
                 )
@@ -358,7 +369,7 @@ def equity_flags(offer: Offer) -> list[EquityFlag]:
                 EquityFlag(
                     f"{where}.strike",
                     label,
-                    f"the strike {grant.strike:f} is below the 409A value at grant ({fmv:f}): "
+                    f"the strike {said_strike} is below the 409A value at grant ({said_fmv}): "
                     "options are normally granted at the 409A; an ISO granted below it does "
                     "not qualify (IRC 422(b)(4)) and a discounted NSO falls under section 409A. "
                     "Check the grant (or set fmv to the 409A of the grant date)",
@@ -369,8 +380,8 @@ def equity_flags(offer: Offer) -> list[EquityFlag]:
                 EquityFlag(
                     f"{where}.price",
                     label,
-                    f"under water: at {price:f} a share the options are worth nothing over the "
-                    f"strike {grant.strike:f}",
+                    f"under water: at {said_price} a share the options are worth nothing over "
+                    f"the strike {said_strike}",
                 )
             )
         if grant.option_type == "iso" and grant.exercise_window_days > 90:

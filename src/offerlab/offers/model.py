@@ -328,12 +328,12 @@ class EquityGrant(_Model):
     shares: Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT)] | None = Field(
         default=None, description="shares (options: the number of options; units: units)"
     )
-    price: Annotated[Decimal, Field(gt=0)] | None = Field(
+    price: Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT)] | None = Field(
         default=None,
         description="price per share used to size the grant; for options and private equity "
         "the value per share you assume (e.g. the last round's preferred price)",
     )
-    current_price: Annotated[Decimal, Field(gt=0)] | None = Field(
+    current_price: Annotated[Decimal, Field(gt=0, le=MAX_AMOUNT)] | None = Field(
         default=None, description="when given, vests are valued at this price per share"
     )
     strike: PricePerShare | None = Field(

@@ -275,7 +275,9 @@ def _prepare(
 @dataclass(frozen=True, slots=True)
 class CashDistribution:
     """Simulated cash of one offer: ``years`` (paths x years) of all cash received, and
-    ``equity`` (paths) the cash its equity turned into over the horizon."""
+    ``equity`` (paths) the cash its equity turned into over the horizon; ``private_years``
+    (paths x years) the part of ``years`` that its private grants (those not sold as they
+    vest) brought in, for the risk-adjusted value (:mod:`.valuation`)."""
 
     name: str
     currency: str
@@ -283,6 +285,7 @@ class CashDistribution:
     years: FloatArray
     equity: FloatArray
     paper_equity: float
+    private_years: FloatArray
 
     @property
     def total(self) -> FloatArray:
@@ -447,6 +450,7 @@ def _distribution(
     years = item.evaluation.horizon
     paths = ratios.shape[1]
     cash = np.repeat(item.fixed[None, :], paths, axis=0)  # paths x years
+    private = np.zeros_like(cash)
     for grant in item.grants:
         if not grant.private:
             cash += _paid(grant, grant.sales[0], ratios, years, None)
@@ -462,7 +466,8 @@ def _distribution(
             at_exit = None
             if multiples is not None and sold.exit_month is not None:
                 at_exit = (sold.exit_month, multiples[chosen])
-            cash[chosen] += _paid(grant, sold, sub, years, at_exit)
+            private[chosen] += _paid(grant, sold, sub, years, at_exit)
+    cash += private
     equity = cash.sum(axis=1) - item.fixed.sum()
     paper = sum(float(t[c].amount) for t in item.evaluation.years for c in EQUITY_COMPONENTS)
     return CashDistribution(
@@ -472,6 +477,7 @@ def _distribution(
         cash,
         np.maximum(equity, 0.0),
         paper,
+        private,
     )
 
 

@@ -13,7 +13,8 @@ and computes for well under a millisecond, less than a hand-off to a thread cost
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse
@@ -25,8 +26,8 @@ from offerlab.errors import InputError, Problem, ProblemsError
 from offerlab.market.levels import company_levels, map_level
 from offerlab.market.service import market_evidence
 from offerlab.offers import Offer, evaluate, offer_from_mapping, offer_json_schema
-from offerlab.offers.service import one_currency
-from offerlab.scenarios.service import price_model, simulate_stock
+from offerlab.scenarios.service import PrivateModel, price_model
+from offerlab.scenarios.valuation import ValuationMethod
 from offerlab.store.offer_repository import SavedOffer
 from offerlab.validation import validate_document
 from offerlab.web.api_models import (
@@ -48,7 +49,10 @@ from offerlab.web.documents import (
     all_warnings,
     compare_document,
     negotiate_document,
+    private_model,
+    risk_method,
     saved_json,
+    simulate_document,
     warnings_json,
 )
 from offerlab.web.paging import MAX_PAGE_SIZE, PAGE_SIZE, decode_cursor, encode_cursor
@@ -68,27 +72,67 @@ def _offer_body() -> dict[str, Any]:
     }
 
 
-class CompareBody(BaseModel):
-    """Offers to compare: saved ones by id, or offers given in full (or both)."""
+Percent = Annotated[float, Field(ge=0, le=100)]
+
+
+class RiskFields(BaseModel):
+    """How equity that cannot be sold as it vests (options, units, private RSUs) is valued,
+    as ``--risk-model``, ``--haircut``, ``--exit-by-year`` and ``--dilution`` say it: the
+    expected value under the private-company scenarios (the default: exits 5/10/10/10% in
+    years 1-4, 15% dilution every 24 months, volatility 60%, 20,000 paths, seed 7), or a
+    haircut of the paper value. Public equity is never discounted."""
 
     model_config = ConfigDict(extra="forbid")
+    risk_model: Literal["expected", "haircut"] | None = Field(
+        default=None, description="'expected' (the default) or 'haircut'"
+    )
+    haircut_pct: Decimal | None = Field(
+        default=None, ge=0, le=100, description="the haircut, %; implies risk_model 'haircut'"
+    )
+    exit_by_year_pct: list[Percent] | None = Field(
+        default=None, max_length=50, description="expected value: chance of an exit each year, %"
+    )
+    dilution_pct: float | None = Field(
+        default=None, ge=0, lt=100, description="expected value: dilution per round, %"
+    )
+
+    def method(self) -> ValuationMethod:
+        return risk_method(
+            self.risk_model, self.haircut_pct, self.exit_by_year_pct, self.dilution_pct
+        )
+
+
+class CompareBody(RiskFields):
+    """Offers to compare: saved ones by id, or offers given in full (or both), and how private
+    equity is valued."""
+
     ids: list[int] = Field(default_factory=list, max_length=20)
     offers: list[dict[str, Any]] = Field(default_factory=list, max_length=20)
     years: int = Field(default=4, ge=1, le=50)
 
 
-class NegotiateBody(BaseModel):
-    """The offer to negotiate (saved ``id`` or a full ``offer``) and any competing ones."""
+class NegotiateBody(RiskFields):
+    """The offer to negotiate (saved ``id`` or a full ``offer``), any competing ones, and how
+    private equity is measured against the other offers."""
 
-    model_config = ConfigDict(extra="forbid")
     id: int | None = None
     offer: dict[str, Any] | None = None
     competing_ids: list[int] = Field(default_factory=list, max_length=10)
     competing: list[dict[str, Any]] = Field(default_factory=list, max_length=10)
 
 
+class ExitOutcome(BaseModel):
+    """A value per share at the exit: a multiple of the price assumed, and its chance."""
+
+    model_config = ConfigDict(extra="forbid")
+    multiple: float = Field(ge=0, le=10_000)
+    pct: Percent
+
+
 class SimulateBody(BaseModel):
-    """Offers to simulate under stock-price paths (bounded so a request stays quick)."""
+    """Offers to simulate under stock-price paths (bounded so a request stays quick); offers
+    with options or equity that cannot be sold as it vests (or any private-company figure
+    given) get the private-company cash model, as ``offer simulate`` does."""
 
     model_config = ConfigDict(extra="forbid")
     ids: list[int] = Field(default_factory=list, max_length=10)
@@ -99,16 +143,46 @@ class SimulateBody(BaseModel):
     drift_pct: float = Field(default=0.0, gt=-100, le=1000)
     volatility_pct: float = Field(default=30.0, ge=0, le=300)
     correlation: float = Field(default=0.0, ge=0, le=1)
+    exit_by_year_pct: list[Percent] | None = Field(
+        default=None,
+        max_length=50,
+        description="private companies: the chance of an exit in each offer year, %",
+    )
+    exit_outcomes: list[ExitOutcome] | None = Field(
+        default=None,
+        max_length=50,
+        description="private companies: the value at the exit, as multiples with chances",
+    )
+    dilution_pct: float = Field(default=0.0, ge=0, lt=100, description="per funding round, %")
+    round_every_months: int = Field(default=24, ge=1, le=600)
+    private_drift_pct: float | None = Field(
+        default=None, gt=-100, le=1000, description="default: drift_pct"
+    )
+    private_volatility_pct: float = Field(default=60.0, ge=0, le=300)
+
+    def private(self) -> PrivateModel:
+        outcomes = self.exit_outcomes
+        return private_model(
+            PrivateModel(
+                exit_by_year_pct=None
+                if self.exit_by_year_pct is None
+                else tuple(self.exit_by_year_pct),
+                exit_outcomes_pct=None
+                if outcomes is None
+                else tuple((o.multiple, o.pct) for o in outcomes),
+                dilution_pct=self.dilution_pct,
+                round_every_months=self.round_every_months,
+                drift_pct=self.private_drift_pct,
+                volatility_pct=self.private_volatility_pct,
+                fallback_drift_pct=self.drift_pct,
+            )
+        )
 
 
 def simulate_offers(offers: list[Offer], body: SimulateBody) -> dict[str, Any]:
     """The ``offer simulate --json`` object for ``offers``."""
-    if not offers:
-        raise InputError("simulate needs at least one offer: give 'ids' or 'offers'")
-    one_currency(offers, [o.display_name for o in offers], "simulated together")
-    model = price_model(body.drift_pct, body.volatility_pct, body.correlation)
-    evaluations = [evaluate(offer, body.years) for offer in offers]
-    return to_object(simulate_stock(evaluations, body.paths, model, body.seed).as_json())
+    prices = price_model(body.drift_pct, body.volatility_pct, body.correlation)
+    return simulate_document(offers, body.years, body.paths, body.seed, prices, body.private())
 
 
 def _model_body(model: type[BaseModel]) -> dict[str, Any]:
@@ -225,7 +299,8 @@ def api_router() -> APIRouter:
         asked: CompareBody = _validated(CompareBody, body)
         chosen = [offers.get(i).offer for i in asked.ids] + _offers_from(asked.offers, "offers")
         warnings = all_warnings(chosen, asked.ids, "offers")
-        return {**compare_document(chosen, asked.years), "warnings": warnings}
+        document = compare_document(chosen, asked.years, asked.method())
+        return {**document, "warnings": warnings}
 
     @router.post(
         "/negotiate",
@@ -248,7 +323,8 @@ def api_router() -> APIRouter:
         source = f"offer {asked.id}" if asked.id is not None else "<body>.offer"
         warnings = warnings_json(offer, source)
         warnings += all_warnings(competing, asked.competing_ids, "competing")
-        return {**negotiate_document(store, offer, competing), "warnings": warnings}
+        plan = negotiate_document(store, offer, competing, asked.method())
+        return {**plan, "warnings": warnings}
 
     @router.post(
         "/simulate",
@@ -257,7 +333,8 @@ def api_router() -> APIRouter:
         responses=answers(SimulateOut),
     )
     def simulate_route(offers: Offers, body: JsonBody) -> dict[str, Any]:
-        """Stock-price scenarios: percentiles of each year's pay, P(first beats), break-even."""
+        """Stock-price scenarios: percentiles of each year's pay, P(first beats), break-even;
+        for private-company equity, the cash it turns into (``model`` 'cash')."""
         asked: SimulateBody = _validated(SimulateBody, body)
         chosen = [offers.get(i).offer for i in asked.ids] + _offers_from(asked.offers, "offers")
         warnings = all_warnings(chosen, asked.ids, "offers")

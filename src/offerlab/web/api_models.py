@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 __all__ = [
     "API_ERRORS",
     "BandsOut",
+    "CashSimulationOut",
+    "CompareOfferOut",
     "CompareOut",
     "ErrorBody",
     "EvaluateOut",
@@ -29,6 +31,7 @@ __all__ = [
     "OfferWarningOut",
     "SessionOut",
     "SimulateOut",
+    "StockSimulationOut",
     "StoredOffer",
     "answers",
     "error_body",
@@ -110,7 +113,9 @@ class OfferWarningOut(BaseModel):
 
 
 class YearOut(_Out):
-    """Gross pay in one offer year, by component."""
+    """Gross pay in one offer year, by component (equity at the price assumed as it vests:
+    paper value), ``total`` their sum; ``cash`` the money received in the year (equity only
+    when sold) and ``exercise_cost`` the strike of the options vesting in it."""
 
     year: int
     base: float
@@ -120,18 +125,38 @@ class YearOut(_Out):
     refresher: float
     other: float
     total: float
+    exercise_cost: float
+    cash: float
 
 
-class EvaluationOut(_Out):
-    """An offer by year and its totals (``offerlab offer show --json``)."""
+class EquityFlagOut(BaseModel):
+    """Something in an option grant to check (a 409A above the price assumed, ...)."""
+
+    model_config = ConfigDict(extra="forbid")
+    key: str = Field(description="the key path, e.g. `equity[0].fmv`")
+    grant: str
+    message: str
+
+
+class _OfferTotals(_Out):
+    """An offer's totals: ``cash_total`` the money received over the shown years, beside the
+    paper totals."""
 
     name: str
     currency: str
-    years: list[YearOut]
     year1_total: float
     four_year_total: float
+    cash_total: float
     annualized_total: float
     steady_state_total: float
+    flags: list[EquityFlagOut] | None = None
+
+
+class EvaluationOut(_OfferTotals):
+    """An offer by year and its totals (``offerlab offer show --json``): ``cash_total`` the
+    money received over the shown years, beside the paper totals."""
+
+    years: list[YearOut]
 
 
 class EvaluateOut(EvaluationOut):
@@ -160,15 +185,94 @@ class OfferPage(_Out):
     next: str | None
 
 
-class CompareOut(_Out):
-    """Offers side by side (``offerlab offer compare --json``)."""
+class CompareYearOut(YearOut):
+    """One offer year on paper (``total``), risk-adjusted (``risk_adjusted``: private equity
+    at its value by the method) and in cash (``cash``)."""
 
-    offers: list[EvaluationOut]
+    risk_adjusted: float
+
+
+class RiskAdjustedOut(BaseModel):
+    """What the method valued: whether some equity is private, its paper value and its value
+    by the method over the shown years, and (expected value) the chance it brings no cash."""
+
+    model_config = ConfigDict(extra="forbid")
+    private_equity: bool
+    private_paper_total: float
+    private_value_total: float
+    p_no_cash: float | None
+
+
+class RiskFiguresOut(RiskAdjustedOut):
+    """The risk-adjusted measures a negotiation plan compares offers on."""
+
+    year1_total: float
+    annualized_total: float
+    four_year_total: float
+    equity_per_year: float
+
+
+class GrantTermsOut(BaseModel):
+    """A grant in the words recruiters use (``text``) and its figures, prices per share."""
+
+    model_config = ConfigDict(extra="forbid")
+    grant: str
+    kind: Literal["rsu", "option", "unit"]
+    instrument: str = Field(description="ISOs, NSOs, RSUs, units (or the grant's own name)")
+    count: float | None = Field(description="shares, options or units")
+    value: float | None = Field(description="the grant in money, when given so")
+    price: float | None = Field(description="the value per share assumed")
+    strike: float | None
+    fmv: float | None = Field(description="options: the 409A value per share at grant")
+    option_type: Literal["iso", "nso"] | None
+    vesting: str
+    liquidity: str
+    public: bool = Field(description="sold as it vests")
+    expiry_years: int | None
+    exercise_window_days: int | None
+    early_exercise: bool | None
+    text: str
+
+
+class ValuationOut(_Out):
+    """How private equity was valued: ``method`` 'expected' (with its scenario: exit_by_year,
+    dilution, round_every_months, volatility, drift, paths, seed) or 'haircut' (with
+    haircut_pct), its ``name`` and the sentence that states it."""
+
+    method: Literal["expected", "haircut"]
+    name: str
+    description: str
+
+
+class CompareOfferOut(_OfferTotals):
+    """One offer of a comparison: the ``offer show --json`` object with its risk-adjusted
+    value by year and in total, what was valued, and its grants' terms."""
+
+    years: list[CompareYearOut]
+    risk_adjusted_total: float
+    risk_adjusted: RiskAdjustedOut
+    equity_terms: list[GrantTermsOut]
+    refresher_terms: str | None
+
+
+class CompareOut(_Out):
+    """Offers side by side (``offerlab offer compare --json``): paper value, risk-adjusted
+    value (the method under ``valuation``) and cash, by year and in total."""
+
+    offers: list[CompareOfferOut]
+    valuation: ValuationOut
     warnings: list[OfferWarningOut]
 
 
+class NegotiationValuationOut(ValuationOut):
+    """The method competing offers are measured by, and the offer's own figures by it."""
+
+    offer: RiskFiguresOut | None
+
+
 class NegotiateOut(_Out):
-    """The negotiation plan (``offerlab negotiate --json``)."""
+    """The negotiation plan (``offerlab negotiate --json``): each competing offer with its
+    risk-adjusted ``value`` and ``equity_terms``; ``valuation`` the method."""
 
     offer: str
     currency: str
@@ -178,6 +282,7 @@ class NegotiateOut(_Out):
     levers: list[dict[str, Any]]
     email: str
     notes: list[str]
+    valuation: NegotiationValuationOut
     warnings: list[OfferWarningOut]
 
 
@@ -201,8 +306,9 @@ class SimulatedOffer(_Out):
     years: list[YearSpread]
 
 
-class SimulateOut(_Out):
-    """Stock-price scenarios (``offerlab offer simulate --json``)."""
+class StockSimulationOut(_Out):
+    """Stock-price scenarios (``offerlab offer simulate --json``) of offers whose equity is
+    public."""
 
     offers: list[SimulatedOffer]
     p_first_beats: list[float | None]
@@ -214,6 +320,44 @@ class SimulateOut(_Out):
     seed: int
     model: str
     warnings: list[OfferWarningOut]
+
+
+class CashOffer(_Out):
+    """One offer under the cash model: the cash received each year and over the horizon, the
+    cash its equity turned into, its paper value and the chance it brought no cash."""
+
+    name: str
+    currency: str
+    private: bool
+    years: list[YearSpread]
+    cash_total: Spread
+    equity_cash: Spread
+    paper_equity: float
+    p_worth_nothing: float
+
+
+class CashSimulationOut(_Out):
+    """The private-company cash model (``offerlab offer simulate --json`` for offers with
+    options or equity that cannot be sold as it vests): ``private`` the scenario."""
+
+    model: Literal["cash"]
+    offers: list[CashOffer]
+    p_first_beats: list[float]
+    break_even: list[dict[str, Any]]
+    private: dict[str, Any]
+    drift: float
+    volatility: float
+    correlation: float
+    years: int
+    paths: int
+    seed: int
+    description: str
+    warnings: list[OfferWarningOut]
+
+
+class SimulateOut(RootModel[CashSimulationOut | StockSimulationOut]):
+    """Scenarios (``offerlab offer simulate --json``): the stock-price model for public
+    equity, or the cash model (``model`` 'cash') for private-company equity."""
 
 
 class EvidenceBandOut(_Out):

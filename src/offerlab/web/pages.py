@@ -8,6 +8,7 @@ form is read before, on the loop (:data:`~offerlab.web.deps.Form`).
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Annotated, Any, Literal
 import tomli_w
 from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from markupsafe import Markup
 from starlette.datastructures import FormData
 
 from offerlab.dates import today
@@ -32,18 +34,33 @@ from offerlab.offers import (
     parse_offer_text,
 )
 from offerlab.offers.fileformat import toml_ready
-from offerlab.offers.metrics import COMPONENTS, OfferEvaluation
 from offerlab.offers.service import offer_warnings
 from offerlab.prep.service import parse_date
 from offerlab.scenarios.aftertax import after_tax
 from offerlab.scenarios.career import project
-from offerlab.scenarios.service import price_model, simulate_stock
+from offerlab.scenarios.service import PrivateModel, price_model, simulate_offers, simulate_stock
+from offerlab.scenarios.simulate import Simulation
+from offerlab.scenarios.valuation import DEFAULT_EXPECTED_VALUE
 from offerlab.store import Store
 from offerlab.store.offer_repository import OfferName, OfferRepository, SavedOffer
 from offerlab.validation import clip, parse_document
 from offerlab.web.charts import compare_chart, fan_html, market_chart
 from offerlab.web.deps import AppStore, Form, Offers, market_records
-from offerlab.web.documents import MAX_PATHS, compare_document, negotiate_document
+from offerlab.web.documents import (
+    MAX_PATHS,
+    compare_document,
+    negotiate_document,
+    private_model,
+    risk_method,
+)
+from offerlab.web.offer_form import (
+    GRANT_FIELDS,
+    LIQUIDITY_FIELDS,
+    GrantForm,
+    grant_field,
+    grant_form,
+    offer_figures,
+)
 from offerlab.web.paging import PAGE_SIZE, PICK_LIMIT, decode_cursor, encode_cursor
 from offerlab.web.rendering import plotly_js, render_page, see_other
 
@@ -63,7 +80,8 @@ FIELDS: tuple[tuple[str, str, str, str], ...] = (
     ("bonus_target_pct", "Target bonus %", "text", "% of base, e.g. 15"),
 )
 _NUMBERS = {"base", "raise_pct", "bonus_target_pct"}
-_SECTIONS_HINT = """# Signing bonus, equity grants, refreshers and other items, as in an offer file:
+_SECTIONS_HINT = """# Signing bonus, more equity grants, refreshers and other items, as in an
+# offer file (a grant here comes after the one in the grant fields):
 # [signing]
 # amount = 50000
 #
@@ -80,20 +98,30 @@ def _is_id(text: str) -> bool:
 
 
 def _form_values(offer: Offer | None) -> tuple[dict[str, str], str]:
-    """The form's field values and its sections text for ``offer`` (blank for a new one)."""
+    """The form's field values and its sections text for ``offer`` (blank for a new one);
+    its first equity grant goes in the grant fields when they can hold it."""
     if offer is None:
         return {"currency": "USD"}, _SECTIONS_HINT
     data = offer.model_dump(mode="python", exclude_defaults=True)
     values = {key: str(data[key]) for key, *_ in FIELDS if data.get(key) is not None}
     values.setdefault("currency", offer.currency)
+    grant_values, rest = grant_form(offer)
+    values.update(grant_values)
+    if grant_values:
+        data["equity"] = [g.model_dump(mode="python", exclude_defaults=True) for g in rest]
+        if not data["equity"]:
+            del data["equity"]
     sections = {k: v for k, v in data.items() if k not in {key for key, *_ in FIELDS}}
     if not sections:
         return values, _SECTIONS_HINT
     return values, tomli_w.dumps(toml_ready(sections))
 
 
-def _document(fields: dict[str, str], sections: str) -> dict[str, Any]:
-    """The offer document a form describes; sections TOML that does not parse is a problem."""
+def _document(
+    fields: dict[str, str], sections: str, grant: GrantForm | None = None
+) -> dict[str, Any]:
+    """The offer document a form describes (the grant fields, when filled, are its first
+    equity grant); sections TOML that does not parse is a problem."""
     data: dict[str, Any] = {}
     for key, *_ in FIELDS:
         text = fields.get(key, "").strip()
@@ -115,17 +143,26 @@ def _document(fields: dict[str, str], sections: str) -> dict[str, Any]:
                 "invalid offer",
             )
         data[key] = value
+    if grant is not None and grant.given:
+        more = data.get("equity", [])
+        data["equity"] = [grant.grant(), *(more if isinstance(more, list) else [more])]
     return data
 
 
-def _field_errors(error: ProblemsError) -> tuple[dict[str, list[str]], list[str]]:
-    """Problems by form field (the top-level key), the rest for the sections box."""
+def _field_errors(
+    error: ProblemsError, grant_given: bool = False
+) -> tuple[dict[str, list[str]], list[str]]:
+    """Problems by form field (the top-level key, or a grant field when the grant fields gave
+    ``equity[0]``), the rest for the sections box."""
     simple = {key for key, *_ in FIELDS}
     by_field: dict[str, list[str]] = {}
     for problem in error.problems:
         top = problem.location.split(".", 1)[0].split("[", 1)[0]
         text = problem.message + (f" (expected {problem.expected})" if problem.expected else "")
-        if top in simple:
+        field = grant_field(problem.location) if grant_given else None
+        if field is not None:
+            by_field.setdefault(field, []).append(text)
+        elif top in simple:
             by_field.setdefault(top, []).append(text)
         else:
             where = f"{problem.location}: " if problem.location else ""
@@ -133,15 +170,12 @@ def _field_errors(error: ProblemsError) -> tuple[dict[str, list[str]], list[str]
     return by_field, [str(p) for p in error.problems]
 
 
-def _table(evaluation: OfferEvaluation) -> dict[str, Any]:
-    shown = evaluation.shown()
-    years = [t.year for t in evaluation.years]
-    rows = []
-    for component in COMPONENTS:
-        values = [shown[y][component.value] for y in years]
-        if any(values):
-            rows.append((component.value, values))
-    return {"years": years, "rows": rows, "totals": [shown[y]["total"] for y in years]}
+#: What the offer form's template lays out: the simple fields, the grant's and its liquidity's.
+_FORM_FIELDS: dict[str, Any] = {
+    "fields": FIELDS,
+    "grant_fields": GRANT_FIELDS,
+    "liquidity_fields": LIQUIDITY_FIELDS,
+}
 
 
 def market_bands(
@@ -160,6 +194,55 @@ def market_bands(
         )
         for item in found
     ]
+
+
+#: The compare page's names of the risk options (its query fields).
+_PAGE_RISK_NAMES = {"--risk-model": "risk", "--haircut": "haircut"}
+#: The scenarios page's names of the private-company model's options.
+_PAGE_PRIVATE_NAMES = {
+    "--exit-by-year": "exits",
+    "--dilution": "dilution",
+    "--private-volatility": "private_volatility",
+    "--drift": "drift",
+}
+
+
+def _percent(text: str, name: str) -> Decimal | None:
+    """A percent typed in a query field (None when blank); not a number is a located problem."""
+    cleaned = text.strip().rstrip("%").strip()
+    if not cleaned:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite():
+        raise ProblemsError(
+            [Problem("<query>", name, f"{clip(text)!r} is not a number", "a percent, e.g. 40")],
+            "invalid query",
+        )
+    return value
+
+
+def _percents(text: str, name: str) -> tuple[float, ...] | None:
+    """``5,10,10,10`` typed in a query field as percents (None when blank); a part that is
+    not a number is a located problem."""
+    parts = [part.strip().rstrip("%") for part in text.split(",") if part.strip()]
+    if not parts:
+        return None
+    values: list[float] = []
+    for part in parts:
+        try:
+            value = float(part)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            raise ProblemsError(
+                [Problem("<query>", name, f"{clip(part)!r} is not a percent", "e.g. 5,10,10,10")],
+                "invalid query",
+            )
+        values.append(value)
+    return tuple(values)
 
 
 def market_sources(
@@ -247,35 +330,40 @@ def page_router() -> APIRouter:
             values=values,
             sections=sections,
             errors={},
-            fields=FIELDS,
+            **_FORM_FIELDS,
         )
 
-    def _submitted(form: FormData) -> tuple[dict[str, str], str]:
+    def _submitted(form: FormData) -> tuple[dict[str, str], str, GrantForm]:
         fields = {key: str(form.get(key, "")) for key, *_ in FIELDS}
-        return fields, str(form.get("sections", ""))
+        return fields, str(form.get("sections", "")), GrantForm.submitted(form)
 
     def _invalid(
-        request: Request, saved: Any, fields: dict[str, str], sections: str, error: ProblemsError
+        request: Request,
+        saved: Any,
+        fields: dict[str, str],
+        sections: str,
+        grant: GrantForm,
+        error: ProblemsError,
     ) -> HTMLResponse:
-        errors, _ = _field_errors(error)
+        errors, _ = _field_errors(error, grant.given)
         return render_page(
             request,
             "form.html",
             422,
             saved=saved,
-            values=fields,
+            values={**fields, **grant.values},
             sections=sections,
             errors=errors,
-            fields=FIELDS,
+            **_FORM_FIELDS,
         )
 
     @router.post("/offers/new", response_class=HTMLResponse)
     def create_offer(request: Request, offers: Offers, form: Form) -> Response:
-        fields, sections = _submitted(form)
+        fields, sections, grant = _submitted(form)
         try:
-            offer = offer_from_mapping(_document(fields, sections), "form")
+            offer = offer_from_mapping(_document(fields, sections, grant), "form")
         except ProblemsError as error:
-            return _invalid(request, None, fields, sections, error)
+            return _invalid(request, None, fields, sections, grant, error)
         saved = offers.add(offer)
         return see_other(request, f"/offers/{saved.id}")
 
@@ -306,21 +394,21 @@ def page_router() -> APIRouter:
             saved=saved,
             warnings=offer_warnings(saved.offer),
             evaluation=evaluation,
-            table=_table(evaluation),
+            table=offer_figures(evaluation),
             values=values,
             sections=sections,
             errors={},
-            fields=FIELDS,
+            **_FORM_FIELDS,
         )
 
     @router.post("/offers/{offer_id}", response_class=HTMLResponse)
     def edit_offer(request: Request, repo: Offers, offer_id: int, form: Form) -> Response:
         saved = repo.get(offer_id)
-        fields, sections = _submitted(form)
+        fields, sections, grant = _submitted(form)
         try:
-            offer = offer_from_mapping(_document(fields, sections), "form")
+            offer = offer_from_mapping(_document(fields, sections, grant), "form")
         except ProblemsError as error:
-            return _invalid(request, saved, fields, sections, error)
+            return _invalid(request, saved, fields, sections, grant, error)
         repo.replace(offer_id, offer)
         return see_other(request, f"/offers/{offer_id}")
 
@@ -343,6 +431,8 @@ def page_router() -> APIRouter:
         request: Request,
         repo: Offers,
         ids: list[str] = Query(default_factory=list),  # noqa: B008
+        risk: Annotated[Literal["", "expected", "haircut"], Query()] = "",
+        haircut: Annotated[str, Query(max_length=20)] = "",
     ) -> HTMLResponse:
         numbers: list[int] = []
         for text in ids:
@@ -354,15 +444,27 @@ def page_router() -> APIRouter:
         if len(numbers) < 2:
             raise InputError("compare needs at least two offers: tick two or more on /offers")
         saved = [repo.get(i) for i in numbers]
-        data = compare_document([s.offer for s in saved], 4)
+        problem = ""
+        try:
+            asked = _percent(haircut, "haircut")
+            method = risk_method(risk or None, asked, None, None, "<query>", _PAGE_RISK_NAMES)
+        except ProblemsError as error:
+            # The comparison still shows, by the default method, with what was wrong.
+            problem = "; ".join(p.message for p in error.problems)
+            method = DEFAULT_EXPECTED_VALUE
+        data = compare_document([s.offer for s in saved], 4, method)
         return render_page(
             request,
             "compare.html",
+            200 if not problem else 422,
             saved=saved,
             data=data,
             chart=compare_chart(data),
             offers=_pickable(repo, saved),
             chosen=set(numbers),
+            risk=risk,
+            haircut=haircut,
+            risk_problem=problem,
         )
 
     @router.get("/offers/{offer_id}/negotiate", response_class=HTMLResponse)
@@ -474,6 +576,9 @@ def page_router() -> APIRouter:
         drift: Annotated[float, Query(gt=-100, le=1000)] = 0.0,
         paths: Annotated[int, Query(ge=100, le=MAX_PATHS)] = 2000,
         seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 7,
+        exits: Annotated[str, Query(max_length=200)] = "5,10,10,10",
+        dilution: Annotated[float, Query(ge=0, lt=100)] = 15.0,
+        private_volatility: Annotated[float, Query(ge=0, le=300)] = 60.0,
     ) -> HTMLResponse:
         saved = offers.get(offer_id)
         evaluation = evaluate(saved.offer)
@@ -484,8 +589,26 @@ def page_router() -> APIRouter:
         except OfferlabError as error:
             tax_problem = error.message
         model = price_model(drift, volatility)
-        simulation = simulate_stock([evaluation], paths, model, seed)
-        fan = fan_html(simulation)
+        private = evaluation.has_unsold_equity
+        fan: Markup | str = ""
+        if private:
+            # Equity that cannot be sold as it vests: the cash it turns into, by the
+            # private-company model (a located 422 when a figure is not valid).
+            scenario = private_model(
+                PrivateModel(
+                    exit_by_year_pct=_percents(exits, "exits"),
+                    dilution_pct=dilution,
+                    volatility_pct=private_volatility,
+                    fallback_drift_pct=drift,
+                ),
+                "<query>",
+                _PAGE_PRIVATE_NAMES,
+            )
+            simulation = simulate_offers([saved.offer], 4, paths, seed, model, scenario)
+        else:
+            simulation = simulate_stock([evaluation], paths, model, seed)
+        if isinstance(simulation, Simulation):
+            fan = fan_html(simulation)
         career = project(saved.offer, 10).as_json()
         return render_page(
             request,
@@ -499,7 +622,11 @@ def page_router() -> APIRouter:
             seed=seed,
             taxed=taxed,
             tax_problem=tax_problem,
-            simulation=simulation.as_json(),
+            simulation=to_object(simulation.as_json()),
+            private=private,
+            exits=exits,
+            dilution=dilution,
+            private_volatility=private_volatility,
             fan=fan,
             career=career,
         )
