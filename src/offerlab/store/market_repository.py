@@ -24,7 +24,6 @@ from offerlab.market.importer import ImportPlan, ProgressFn
 from offerlab.market.normalize import (
     Location,
     canonical_company,
-    location_matches,
     normalize_level,
     parse_location,
     specialty,
@@ -34,6 +33,7 @@ from offerlab.market.ports import RecordQuery, RecordSummary, SourceInfo
 from offerlab.market.records import MarketRecord
 from offerlab.store import record_import
 from offerlab.store.backends import FLOAT_COLUMNS, Where
+from offerlab.store.cells import CellKey, cells_computed, matching_locations
 from offerlab.store.engine import Store
 from offerlab.store.models import Source
 
@@ -204,6 +204,9 @@ class MarketRepository:
                 if progress is not None:
                     progress("normalising", 0.5)
                 self._update_maps(source_id)
+                if progress is not None:
+                    progress("computing bands", 0.75)
+                records.refresh_cells(self._touched_companies())
                 if hashing is not None:
                     digest = hashing.result()
                     seen = conn.execute(
@@ -232,6 +235,37 @@ class MarketRepository:
         info = self.source_by_hash(digest)
         assert info is not None
         return ImportResult(info, False, read, added, duplicates, skipped)
+
+    def _touched_companies(self) -> list[str]:
+        """The companies (canonical names) of the rows this import staged."""
+        rows = self.records.staging().execute("SELECT DISTINCT company_raw FROM records")
+        return sorted({canonical_company(r[0]) for r in rows.fetchall() if r[0] is not None})
+
+    def refresh_cells(self) -> int:
+        """Recompute every market cell from the records, in one transaction (a store whose
+        records came before the cells did, or a bulk load outside :meth:`import_file`); the
+        cells written. A store that keeps no cells (the DuckDB file) writes none."""
+        records = self.records
+        with self.store.engine.begin() as conn:
+            records.begin(conn)
+            try:
+                written = records.refresh_cells(None)
+                records.commit()
+            except BaseException:
+                records.rollback()
+                raise
+        return written
+
+    def ensure_cells(self) -> int | None:
+        """Compute the market cells of a store that keeps them (records in the SQL database),
+        has records and never computed them (records imported before migration ``0006``); the
+        cells written, or None when there was nothing to do."""
+        if not self.records.keeps_cells:
+            return None
+        with self.store.engine.connect() as conn:
+            if cells_computed(conn) or self.count() == 0:
+                return None
+        return self.refresh_cells()
 
     def _drop_orphans(self) -> None:
         keep = [s.id for s in self.sources()]
@@ -351,11 +385,7 @@ class MarketRepository:
         rows = self.records.rows(
             "SELECT location_raw, city, region, country, metro FROM location_norm"
         )
-        return sorted(
-            raw
-            for raw, city, region, country, metro in rows
-            if location_matches(Location(raw, city, region, country, metro), query)
-        )
+        return matching_locations(rows, query)
 
     def where(self, query: RecordQuery) -> Where | None:
         """The SQL (joins and condition over ``records r``) for ``query``; None: nothing matches.
@@ -484,11 +514,38 @@ class MarketRepository:
     def summary(
         self, query: RecordQuery, as_of: date | None = None, rate: float = 0.0
     ) -> RecordSummary | None:
-        """Counts and percentiles of the matching records (restated to ``as_of`` at ``rate``)."""
+        """Counts and percentiles of the matching records (restated to ``as_of`` at ``rate``).
+
+        From the precomputed cell when one holds exactly the records ``query`` selects (see
+        :mod:`offerlab.store.cells`), else over the records.
+        """
+        if as_of is None:
+            key = self._cell_key(query)
+            if key is not None:
+                answer = self.records.cell_summary(key)
+                if answer is not None:
+                    return answer.summary
         found = self.where(query)
         if found is None:
             return None
         return self.records.summary(found, as_of, rate)
+
+    def _cell_key(self, query: RecordQuery) -> CellKey | None:
+        """``query`` as the cells are keyed, resolving names as :meth:`where` does; None for a
+        query the cells do not cover (no company, a title, sources)."""
+        if query.company is None or query.title is not None or query.sources:
+            return None
+        company = canonical_company(query.company)
+        level = ""
+        if query.level is not None:
+            level = _safe(normalize_level, company, query.level) or query.level.strip()
+        special = ""
+        if query.tag is not None:
+            special = _safe(specialty, query.tag, None) or query.tag.strip()
+        if (query.level is not None and not level) or (query.tag is not None and not special):
+            return None  # blank: "" is the key of every level or specialty
+        currency = query.currency.strip().upper() if query.currency is not None else None
+        return CellKey(company, level, special, query.location, currency, query.since, query.until)
 
     def yearly_totals(self, query: RecordQuery) -> dict[int, tuple[int, float]]:
         """Per calendar year of the matching records: (records, median total)."""
