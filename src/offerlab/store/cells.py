@@ -54,6 +54,7 @@ from offerlab.market.normalize import Location, location_matches
 from offerlab.market.ports import RecordSummary
 from offerlab.market.stats import COMPONENTS, PERCENTILES
 from offerlab.store.cell_models import CELL_COMPONENT_COLUMNS
+from offerlab.store.database import read_engine
 
 __all__ = [
     "CELL_COLUMNS",
@@ -588,7 +589,7 @@ class CellReader:
     """
 
     def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+        self.engine = read_engine(engine)
         self._lock = threading.Lock()
         self._generation: int | None = None
         self._digests: dict[str, str] = {}

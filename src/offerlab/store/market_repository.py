@@ -107,7 +107,7 @@ class MarketRepository:
 
     def sources(self) -> list[SourceInfo]:
         """Every imported source, oldest first."""
-        with self.store.engine.connect() as conn:
+        with self.store.reader.connect() as conn:
             rows = conn.execute(select(Source.__table__).order_by(Source.id)).all()
         return [_source_info(r) for r in rows]
 
