@@ -215,6 +215,7 @@ def test_an_import_refreshes_the_companies_it_touches(pg_url: str, tmp_path: Pat
                     "SELECT * FROM market_cells WHERE company = 'Microsoft' ORDER BY 1, 2, 3, 4, 5"
                 )
             ).all()
+        band(MarketRepository(reading), company="Amazon", location="Seattle metro")  # remembered
         writer.import_file(write_csv(tmp_path / "b.csv", _rows(60, 5, ("Amazon",)), HEADER))
         # Another process's import: this one's remembered places are a generation old.
         after = reader.summary(query)
@@ -232,6 +233,12 @@ def test_an_import_refreshes_the_companies_it_touches(pg_url: str, tmp_path: Pat
             generation = conn.execute(text("SELECT generation FROM market_cell_state")).scalar()
         assert again == microsoft
         assert generation == 2
+        # A bands answer names its sources as of the cells it was read from, also when the
+        # reading process remembered the sources of the generation before.
+        first = band(MarketRepository(reading), company="Microsoft", location="Redmond")
+        assert [s["name"] for s in first.sources] == ["a.csv"]
+        both = band(MarketRepository(reading), company="Amazon", location="Seattle metro")
+        assert [s["name"] for s in both.sources] == ["a.csv", "b.csv"]
 
 
 @pytest.mark.postgres

@@ -574,12 +574,16 @@ class CellKey:
 
 @dataclass(frozen=True, slots=True)
 class CellAnswer:
-    """The cells' answer to a query: the summary, or None when no record matches."""
+    """The cells' answer to a query: the summary, or None when no record matches; and the
+    generation of the cells it was read from."""
 
     summary: RecordSummary | None
+    generation: int
 
 
-_NOTHING: Final = "\x00nothing"  # a --location that names no reported location
+#: The place of a --location that names no reported location: no place key looks like it
+#: (keys are hex digits).
+_NOTHING: Final = "-nothing-"
 
 
 class CellReader:
@@ -595,6 +599,21 @@ class CellReader:
         self._digests: dict[str, str] = {}
         self._locations: list[tuple[str, str | None, str | None, str | None, str | None]] = []
         self._resolved: OrderedDict[str, str | None] = OrderedDict()
+        self._sources: tuple[int, list[Any]] | None = None
+
+    def sources_of(self, generation: int) -> list[Any] | None:
+        """The sources remembered for ``generation`` (None: none remembered for it)."""
+        with self._lock:
+            if self._sources is not None and self._sources[0] == generation:
+                return list(self._sources[1])
+        return None
+
+    def remember_sources(self, generation: int, sources: list[Any]) -> None:
+        """Remember the sources as they were at ``generation``: an import adds its source and
+        raises the generation in one transaction, so they are the sources of every cell of
+        that generation."""
+        with self._lock:
+            self._sources = (generation, list(sources))
 
     def forget(self) -> None:
         """Drop what this process remembers (the cells changed)."""
@@ -659,8 +678,8 @@ class CellReader:
                     found = self._place(key.location)
                     if found is None:
                         return None
-                    if found == _NOTHING:
-                        return CellAnswer(None)
+                    # Nothing reported there: no cell has that key, and the read below
+                    # still checks that this was so at the current generation.
                     place = found
                 params: dict[str, Any] = {
                     "company": key.company,
@@ -690,13 +709,13 @@ class CellReader:
                     continue
                 cells = [dict(zip(CELL_COLUMNS, r[1:], strict=True)) for r in rows]
                 cells = [c for c in cells if c["company"] is not None]
-                return _answer(cells, key)
+                return _answer(cells, key, generation)
         return None
 
 
-def _answer(cells: list[dict[str, Any]], key: CellKey) -> CellAnswer | None:
+def _answer(cells: list[dict[str, Any]], key: CellKey, generation: int) -> CellAnswer | None:
     if not cells:
-        return CellAnswer(None)
+        return CellAnswer(None, generation)
     if len(cells) > 1:
         return None  # several currencies: the records say which (an error for a band)
     cell = cells[0]
@@ -721,7 +740,8 @@ def _answer(cells: list[dict[str, Any]], key: CellKey) -> CellAnswer | None:
             first_date=first,
             last_date=last,
             median_date=_day(cell["median_date"]),
-        )
+        ),
+        generation,
     )
 
 

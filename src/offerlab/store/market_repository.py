@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 from numpy.typing import NDArray
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 
 from offerlab.errors import InputError, OfferlabError, Problem, ProblemsError
 from offerlab.market import importer
@@ -32,7 +32,7 @@ from offerlab.market.normalize import (
 from offerlab.market.ports import RecordQuery, RecordSummary, SourceInfo
 from offerlab.market.records import MarketRecord
 from offerlab.store import record_import
-from offerlab.store.backends import FLOAT_COLUMNS, Where
+from offerlab.store.backends import FLOAT_COLUMNS, SqlRecords, Where
 from offerlab.store.cells import CellKey, cells_computed, matching_locations
 from offerlab.store.engine import Store
 from offerlab.store.models import Source
@@ -102,14 +102,38 @@ class MarketRepository:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.records = store.records
+        #: The generations of the cells this repository's summaries were read from, and
+        #: whether any was read from the records instead (see :meth:`sources`).
+        self._generations: set[int] = set()
+        self._from_records = False
 
     # --- sources ---------------------------------------------------------------------------
 
     def sources(self) -> list[SourceInfo]:
-        """Every imported source, oldest first."""
+        """Every imported source, oldest first.
+
+        When every summary this repository gave came from cells of one generation, the
+        sources remembered for that generation (a bands query then costs one read, not two).
+        """
+        cells = self.records.cells if isinstance(self.records, SqlRecords) else None
+        if cells is not None and not self._from_records and len(self._generations) == 1:
+            remembered = cells.sources_of(next(iter(self._generations)))
+            if remembered is not None:
+                return remembered
+        generation = None
         with self.store.reader.connect() as conn:
+            if cells is not None:
+                # Read first: the sources read next are those of this generation or more (an
+                # import commits its source and a new generation together), and a source the
+                # generation's cells do not name is never listed by them.
+                generation = conn.execute(
+                    text("SELECT generation FROM market_cell_state WHERE id = 1")
+                ).scalar()
             rows = conn.execute(select(Source.__table__).order_by(Source.id)).all()
-        return [_source_info(r) for r in rows]
+        found = [_source_info(r) for r in rows]
+        if cells is not None and generation is not None:
+            cells.remember_sources(int(generation), found)
+        return found
 
     def source_by_hash(self, digest: str) -> SourceInfo | None:
         with self.store.engine.connect() as conn:
@@ -524,7 +548,9 @@ class MarketRepository:
             if key is not None:
                 answer = self.records.cell_summary(key)
                 if answer is not None:
+                    self._generations.add(answer.generation)
                     return answer.summary
+        self._from_records = True
         found = self.where(query)
         if found is None:
             return None
