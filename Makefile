@@ -29,9 +29,11 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed
 	OFFERLAB_HOME=$${OFFERLAB_HOME:-$(DEMO_HOME)} bash scripts/demo.sh $(BIN)/offerlab
 
+# Lint, format, and the import graph: the layers' arrows one way, no cycle (docs/architecture.md).
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/python scripts/check_imports.py
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy

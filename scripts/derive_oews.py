@@ -21,20 +21,15 @@ from __future__ import annotations
 
 import argparse
 import json
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from offerlab.market.oews import CROSS_INDUSTRY, OewsEstimate, parse_oews
+from offerlab.market.oews import oews_document, parse_oews
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
 INPUT = "bls_oews_may2025_tech.csv"
 OUTPUT = ROOT / "src" / "offerlab" / "data" / "market" / "oews_may2025_tech.json"
-ALL_OCCUPATIONS = "00-0000"
-COLUMNS = ["area", "occ", "tot_emp", "emp_prse", "a_mean", "mean_prse", "p10", "p25", "p50"]
-COLUMNS += ["p75", "p90"]
-
 HEAD: dict[str, Any] = {
     "source": "BLS OEWS May 2025",
     "title": "Occupational Employment and Wage Statistics, May 2025 estimates (release 2025A01)",
@@ -64,61 +59,11 @@ HEAD: dict[str, Any] = {
 }
 
 
-def _cell(value: Decimal | None, key: str, estimate: OewsEstimate) -> Any:
-    if key in estimate.top_coded:
-        return "#"
-    if key in estimate.not_released:
-        return "*"
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else str(value)
-
-
-def _plain(value: Decimal | None) -> Any:
-    if value is None:
-        return "*"
-    return int(value) if value == value.to_integral_value() else str(value)
-
-
 def derive(path: Path) -> dict[str, Any]:
     """The shipped document from the BLS file at ``path``."""
-    parsed = parse_oews(path)
-    kept = sorted(
-        (
-            e
-            for e in parsed.estimates
-            if e.naics == CROSS_INDUSTRY and e.occ_code != ALL_OCCUPATIONS
-        ),
-        key=lambda e: (e.area, e.occ_code),
-    )
-    areas = {e.area: [e.area_title, e.area_type] for e in kept}
-    occupations = {e.occ_code: e.occ_title for e in sorted(kept, key=lambda e: e.occ_code)}
-    rows = [
-        [
-            e.area,
-            e.occ_code,
-            _plain(Decimal(e.employment) if e.employment is not None else None),
-            _plain(e.employment_rse_pct),
-            _cell(e.mean, "mean", e),
-            _plain(e.mean_rse_pct),
-            *(_cell(e.wages[k], k, e) for k in ("p10", "p25", "p50", "p75", "p90")),
-        ]
-        for e in kept
-    ]
-    return {
-        **HEAD,
-        "file": path.name,
-        "rows_read": parsed.rows_read,
-        "method": (
-            f"the {len(rows):,} cross-industry estimates (NAICS {CROSS_INDUSTRY}) of "
-            f"{len(occupations)} occupations in {len(areas)} areas, as published; "
-            "by scripts/derive_oews.py"
-        ),
-        "areas": dict(sorted(areas.items())),
-        "occupations": occupations,
-        "columns": COLUMNS,
-        "rows": rows,
-    }
+    document = oews_document(parse_oews(path), HEAD, path.name)
+    document["method"] += "; by scripts/derive_oews.py"
+    return document
 
 
 def render(document: dict[str, Any]) -> str:

@@ -30,6 +30,12 @@ PROFILE = str(EXAMPLES / "profiles" / "alex.toml")
 PROMOTIONS = str(EXAMPLES / "promotions" / "msft-62-two-launches.toml")
 
 
+@pytest.fixture(autouse=True)
+def _fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Answers as of "today" (market bands' ages and restatements) are pinned to one day."""
+    monkeypatch.setenv("OFFERLAB_TODAY", "2026-12-03")
+
+
 def example(name: str) -> str:
     return str(EXAMPLES / name)
 

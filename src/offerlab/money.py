@@ -174,10 +174,6 @@ class Money:
             return zero
         return cls(Decimal(0), currency)
 
-    @classmethod
-    def of(cls, value: str | int | Decimal, currency: str = "USD") -> Money:
-        return cls(D(value), currency)
-
     def _same(self, other: Money, operation: str) -> None:
         if not isinstance(other, Money):
             raise TypeError(f"cannot {operation} Money and {type(other).__name__}")

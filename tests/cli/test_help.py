@@ -14,17 +14,29 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from offerlab.cli import app
+from offerlab.cli.lazy import LAZY_COMMANDS, LazyGroup
 
 runner = CliRunner()
 
 
 def _commands(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
     yield path
+    if isinstance(command, LazyGroup):
+        for name in LAZY_COMMANDS:
+            command.load(name)
     for name, sub in (getattr(command, "commands", None) or {}).items():
         yield from _commands(sub, (*path, name))
 
 
 COMMANDS = list(_commands(get_command(app)))
+
+
+@pytest.mark.parametrize("name", list(LAZY_COMMANDS))
+def test_the_roots_help_line_is_the_commands_own(name: str) -> None:
+    """The root lists its commands without importing them: from lines that must be theirs."""
+    loaded = LAZY_COMMANDS[name].load(name)
+    assert loaded.help is not None
+    assert " ".join(loaded.help.split()).startswith(LAZY_COMMANDS[name].help)
 
 
 def test_every_command_group_is_walked() -> None:

@@ -123,7 +123,9 @@ def test_cli_says_how_many_when_below_k(home: Path, tmp_path: Path) -> None:
     code, out, _ = cli("market", "bands", "--company", "Microsoft", "--level", "62")
     assert code == 0
     assert "only 3 records match" in out
-    assert "p50" not in out
+    # The imported file's band is not shown (3 < 5); the other sources' are, each named.
+    assert "only 3 imported records in USD match; a band needs at least 5" in " ".join(out.split())
+    assert "a.csv" not in out
 
 
 def test_as_of_restates_with_a_given_rate(repo: MarketRepository, tmp_path: Path) -> None:

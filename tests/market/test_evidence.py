@@ -86,7 +86,7 @@ def test_official_statistics_are_graded_by_their_standard_error_not_n():
 def test_the_reason_names_what_holds_the_grade_down():
     grade = grade_confidence(n=40, age_years=Decimal("5.7"), match="exact")
     assert grade.confidence == "low"
-    assert grade.why == "low: 5.7 years old (over 2)"
+    assert grade.why == "low: 5.7 years old, over 2"
 
 
 def test_age_is_measured_from_the_data_date_to_the_as_of_date():

@@ -74,7 +74,7 @@ def test_a_microsoft_62_redmond_ml_offer_starting_2027_shows_every_source(real_c
     assert records.total is not None
     assert records.total.p50 == _cents(_cents(np.percentile(totals, 50)) * factor)
     assert records.confidence == "low"  # data 7 years old
-    assert records.grade.why == "low: 7.0 years old (over 2)"
+    assert records.grade.why == "low: 7.0 years old, over 2"
 
     # OEWS: as published, Seattle-Tacoma-Bellevue Software Developers, May 2025.
     frame = pd.read_csv(oews_csv, dtype=str, keep_default_na=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
+from offerlab.market.evidence import MarketEvidence
 from offerlab.negotiate import BandLookup, BandQuery, LevelStats, MarketBand, Percentiles
 
 
@@ -79,9 +80,11 @@ class FakeMarket:
         *,
         location_band: bool = False,
         places: Mapping[tuple[str, str, str | None], MarketBand] | None = None,
+        evidence: MarketEvidence | None = None,
     ) -> None:
         self.location_band = location_band
         self.places = dict(places or {})
+        self.given_evidence = evidence
         self.queries: list[BandQuery] = []
 
     def band(self, query: BandQuery) -> BandLookup:
@@ -100,6 +103,9 @@ class FakeMarket:
 
     def ladder(self, company: str) -> Sequence[LevelStats]:
         return LADDER if company == "Microsoft" else ()
+
+    def evidence(self, query: BandQuery) -> MarketEvidence | None:
+        return self.given_evidence
 
     def equivalent_level(self, company: str, level: str, to_company: str) -> str | None:
         return {("Google", "L5"): "63", ("Google", "L4"): "61"}.get((company, level))

@@ -114,6 +114,26 @@ def test_signing_covers_forfeited_equity_against_staying() -> None:
     assert "forfeits 70,000" in signing.reason
 
 
+def test_a_current_base_alone_stands_for_current_pay() -> None:
+    """``current_base`` (documented in the profile) counts when ``current_total`` is absent:
+    the total is at least the base, so a Year-1 gap to it is a gap to current pay."""
+    high = Decimal(1_000_000)
+    with_base = lever(
+        plan_negotiation(microsoft(), FakeMarket(), profile=Profile(current_base=high)),
+        "signing",
+    )
+    with_total = lever(
+        plan_negotiation(microsoft(), FakeMarket(), profile=Profile(current_total=high)),
+        "signing",
+    )
+    assert with_base.ask == with_total.ask > usd(0)
+    assert with_base.driver == "current"
+    both = Profile(current_base=high, current_total=Decimal(1))
+    assert lever(plan_negotiation(microsoft(), FakeMarket(), profile=both), "signing").ask < (
+        with_total.ask
+    )
+
+
 def test_signing_covers_the_year1_gap_to_the_competing_offer() -> None:
     plan = plan_negotiation(microsoft(), FakeMarket(), competing=[google()])
     signing = lever(plan, "signing")

@@ -149,3 +149,9 @@ def test_downgrade_to_the_market_store_and_back(store: Store):
     upgrade(store.engine)
     assert current_revision(store.engine) == head_revision()
     assert "prep_reviews" in set(inspect(store.engine).get_table_names())
+
+
+def test_the_shipped_head_read_from_file_names_is_alembics() -> None:
+    from offerlab.store.database import shipped_head
+
+    assert shipped_head() == head_revision()

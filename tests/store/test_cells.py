@@ -4,6 +4,7 @@ queries the cells cannot answer exactly read the records."""
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Iterator
 from datetime import date
@@ -24,7 +25,8 @@ from offerlab.market.ports import RecordQuery, RecordSummary
 from offerlab.market.stats import COMPONENTS, PERCENTILES
 from offerlab.store import MarketRepository, Store
 from offerlab.store.cell_models import MarketCell
-from offerlab.store.cells import _percentile_sql, members_digest, places_of
+from offerlab.store.cell_refresh import _percentile_sql
+from offerlab.store.cells import members_digest, places_of
 from offerlab.store.models import Base
 from tests.market.helpers import write_csv
 
@@ -359,3 +361,38 @@ def test_db_upgrade_computes_cells_a_store_never_had(pg_url: str, tmp_path: Path
     assert "market cells over the stored records" in result.output
     again = CliRunner().invoke(app, ["--db", pg_url, "db", "upgrade"])
     assert "market cells" not in again.output
+
+
+@pytest.mark.postgres
+def test_community_reports_stay_out_of_the_cells(pg_url: str, tmp_path: Path) -> None:
+    offers = [
+        {
+            "id": 100 + i,
+            "date": f"2025-0{1 + i % 9}-10",
+            "location": "Bengaluru",
+            "company": "Microsoft",
+            "role": "SDE 2",
+            "yoe": 3 + i % 4,
+            "base": 30 + i,
+            "total": 50 + i,
+        }
+        for i in range(8)
+    ]
+    community = tmp_path / "offers.json"
+    community.write_text(json.dumps(offers), encoding="utf-8")
+    with Store(pg_url) as store:
+        repo = MarketRepository(store)
+        repo.import_file(write_csv(tmp_path / "a.csv", _rows(60, 9, ("Microsoft",)), HEADER))
+        repo.import_file(community)
+        with store.engine.connect() as conn:
+            inr = conn.execute(
+                text("SELECT count(*) FROM market_cells WHERE currency = 'INR'")
+            ).scalar()
+        assert inr == 0
+        query = RecordQuery(company="Microsoft")
+        key = repo._cell_key(query)
+        assert key is not None
+        hit = repo.records.cell_summary(key)
+        assert hit is not None
+        assert hit.summary == _raw(repo, query)
+        assert len(repo.community_offers("Microsoft")) == 8

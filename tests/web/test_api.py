@@ -325,7 +325,7 @@ def test_api_docs_use_the_vendored_swagger_ui(client: TestClient):
 def test_offers_are_listed_a_page_at_a_time_with_an_opaque_cursor(
     client: TestClient, google, amazon
 ):
-    from offerlab.web.api import MAX_PAGE_SIZE, PAGE_SIZE
+    from offerlab.web.paging import MAX_PAGE_SIZE, PAGE_SIZE
 
     ids = []
     for i in range(PAGE_SIZE + 7):

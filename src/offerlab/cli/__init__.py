@@ -1,45 +1,33 @@
-"""The ``offerlab`` command line: one Typer app, one module per command group."""
+"""The ``offerlab`` command line: one Typer app, one module per command group, each imported
+only when one of its commands runs (:mod:`offerlab.cli.lazy`).
+
+Exports :data:`app` (the Typer app) and :func:`main` (the console script).
+"""
 
 from __future__ import annotations
 
-from importlib.metadata import version
 from typing import Annotated
 
 import typer
 
-from offerlab.cli.career import career_app
-from offerlab.cli.common import OfferlabGroup
-from offerlab.cli.db import db_app
-from offerlab.cli.market import market_app
-from offerlab.cli.negotiate import negotiate
-from offerlab.cli.offer import offer_app
-from offerlab.cli.prep import prep_app
-from offerlab.cli.serve import serve
-from offerlab.cli.users import users_app
+from offerlab import __version__
+from offerlab.cli.lazy import LazyGroup
 
 __all__ = ["app", "main"]
 
 app = typer.Typer(
     name="offerlab",
-    cls=OfferlabGroup,
+    cls=LazyGroup,
     help="Understand, benchmark and negotiate a tech job offer, on your own machine.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-app.add_typer(offer_app, name="offer")
-app.add_typer(market_app, name="market")
-app.add_typer(db_app, name="db")
-app.command("negotiate")(negotiate)
-app.add_typer(career_app, name="career")
-app.add_typer(prep_app, name="prep")
-app.command("serve")(serve)
-app.add_typer(users_app, name="users")
 
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"offerlab {version('offerlab')}")
+        typer.echo(f"offerlab {__version__}")
         raise typer.Exit()
 
 

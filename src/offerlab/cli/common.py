@@ -10,7 +10,7 @@ import typing
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console, Group, RenderableType
@@ -24,6 +24,8 @@ from offerlab.money import Money, to_cents
 
 __all__ = [
     "OfferlabGroup",
+    "RateOption",
+    "RatesOption",
     "amount_table",
     "between",
     "console",
@@ -148,6 +150,20 @@ def tidy_help(command: Any) -> None:
             param.show_default = False
     for sub in getattr(command, "commands", {}).values():
         tidy_help(sub)
+
+
+RatesOption = Annotated[
+    Path | None,
+    typer.Option("--rates", help="Exchange rates file (TOML/JSON) replacing the shipped table."),
+]
+RateOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--rate",
+        metavar="FROM:TO=VALUE",
+        help="A rate, optionally dated FROM:TO=VALUE@YYYY-MM-DD, e.g. GBP:USD=1.27 (repeat).",
+    ),
+]
 
 
 def between(low: int | float, high: int | float | None, option: str) -> Callable[[Any], Any]:

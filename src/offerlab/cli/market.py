@@ -10,10 +10,17 @@ import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from offerlab.cli.common import between, console, err_console, print_json
+from offerlab.cli.common import (
+    RateOption,
+    RatesOption,
+    between,
+    console,
+    err_console,
+    print_json,
+)
 from offerlab.cli.db import DbOption, resolve_db
 from offerlab.cli.market_reference import register as register_reference
-from offerlab.cli.offer import RateOption, RatesOption
+from offerlab.dates import today
 from offerlab.errors import InputError
 from offerlab.market.records import FORMATS
 from offerlab.money import fmt_whole
@@ -21,6 +28,7 @@ from offerlab.scenarios.currency import load_table
 
 if TYPE_CHECKING:
     from offerlab.market.bands import Band
+    from offerlab.market.evidence import MarketEvidence, Spread
 
 __all__ = ["market_app"]
 
@@ -104,6 +112,7 @@ def import_command(
                 "added": result.added,
                 "duplicates": result.duplicates,
                 "skipped": result.skipped,
+                "report": result.report,
             }
         )
         return
@@ -113,12 +122,16 @@ def import_command(
             f"(#{result.source.id}, {result.source.imported_at:%Y-%m-%d %H:%M} UTC); nothing added"
         )
         return
+    what = "official estimates stored" if result.source.format == "oews" else "records added"
     console.print(
-        f"{file}: {result.added:,} records added from {result.read:,} rows "
+        f"{file}: {result.added:,} {what} from {result.read:,} rows "
         f"({result.source.format}; {result.duplicates:,} already in the store, "
         f"{len(result.skipped):,} bad rows skipped) as source {result.source.name!r} "
         f"(#{result.source.id})"
     )
+    for key, value in result.report.items():
+        shown = f"{value:,}" if isinstance(value, int) else str(value)
+        console.print(f"  {key.replace('_', ' ')}: {shown}", markup=False)
     for problem in result.skipped:
         err_console.print(f"  skipped {problem}", markup=False)
 
@@ -127,8 +140,13 @@ def import_command(
 def bands_command(
     ctx: typer.Context,
     company: Annotated[
-        str, typer.Option("--company", metavar="NAME", help="Company, any spelling.")
-    ],
+        str | None,
+        typer.Option(
+            "--company",
+            metavar="NAME",
+            help="Company, any spelling (without it: official statistics for --title only).",
+        ),
+    ] = None,
     level: Annotated[
         str | None, typer.Option("--level", metavar="LEVEL", help="Level (62, L62, SDE II).")
     ] = None,
@@ -180,17 +198,21 @@ def bands_command(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Pay bands (p10-p90 of base, stock, bonus, total) over matching records."""
+    """Pay bands: the records band (p10-p90 of base, stock, bonus, total) and beside it every
+    source's band for the same filters (records, community reports, H-1B filings, official
+    statistics, the guides), each with its age and confidence, and the headline."""
     since_day = _date(since, "--since")
     as_of_day = _date(as_of, "--as-of")
     if growth is not None and as_of_day is None:
         raise InputError("--growth applies to --as-of; give --as-of DATE too")
-    from offerlab.market.service import band
-    from offerlab.store import MarketRepository, Store
+    if company is None and (level is not None or source):
+        raise InputError("--level and --source need --company (levels are per company)")
+    from offerlab.cli.compose import open_market_records
+    from offerlab.market.service import market_evidence
 
-    with Store(resolve_db(ctx, db)) as store:
-        result = band(
-            MarketRepository(store),
+    with open_market_records(resolve_db(ctx, db)) as records:
+        result = market_evidence(
+            records,
             company=company,
             level=level,
             title=title,
@@ -203,11 +225,69 @@ def bands_command(
             currency=currency,
             min_n=min_n,
             rates=load_table(rates, rate) if rates is not None or rate else None,
+            today=today(),
         )
     if as_json:
         print_json(result.as_json())
         return
-    _print_band(result)
+    if result.band is not None:
+        _print_band(result.band)
+    elif result.message:
+        console.print(f"company records: {result.message}", markup=False)
+    _print_evidence(result.evidence)
+
+
+def _spread_cells(spread: Spread | None) -> list[str]:
+    from offerlab.market.evidence import PERCENTILE_KEYS
+
+    if spread is None:
+        return ["-"] * len(PERCENTILE_KEYS)
+    if not spread.has_percentiles and (spread.low is not None or spread.high is not None):
+        stated = f"{fmt_whole(spread.low)}-{fmt_whole(spread.high)}" if spread.high else ""
+        return ["", "", f"stated {stated or fmt_whole(spread.low) + '+'}", "", ""]
+    cells = []
+    for key in PERCENTILE_KEYS:
+        value = spread.percentile(key)
+        shown = fmt_whole(value)
+        cells.append(f">= {shown}" if key in spread.at_least else shown)
+    return cells
+
+
+def _print_evidence(answer: MarketEvidence) -> None:
+    from offerlab.market.evidence import PERCENTILE_KEYS
+
+    table = Table(title=f"Every source as of {answer.as_of.isoformat()}, yearly pay")
+    for column in ("#", "source", "n", "age", "confidence", "pay"):
+        table.add_column(column, overflow="fold")
+    for key in PERCENTILE_KEYS:
+        table.add_column(key, justify="right")
+    for i, item in enumerate(answer.bands):
+        age = f"{item.age_years} y"
+        if item.restated is not None:
+            age += f" (restated {item.restated.rate_pct}%/y)"
+        lead = "*" if i == answer.headline else str(i)
+        n = "-" if item.n is None else f"{item.n:,}"
+        for part, spread in (("base", item.base), ("total", item.total)):
+            if spread is None:
+                continue
+            table.add_row(
+                lead,
+                f"{item.source} ({item.kind})",
+                n,
+                age,
+                item.confidence,
+                f"{part}, {item.currency}",
+                *_spread_cells(spread),
+            )
+            lead = n = age = ""
+    console.print(table)
+    console.print(f"headline: {answer.why}", markup=False)
+    for i, item in enumerate(answer.bands):
+        console.print(f"  {i}: {item.label}; confidence {item.grade.why}", markup=False)
+        for note in item.notes:
+            console.print(f"     {note}", markup=False)
+    for note in answer.notes:
+        console.print(f"note: {note}", markup=False)
 
 
 def _print_band(result: Band) -> None:

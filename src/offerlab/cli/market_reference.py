@@ -7,7 +7,7 @@ it calls :func:`register` to add these commands. Every command takes ``--json``.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -16,12 +16,14 @@ from offerlab.cli.common import console, print_json
 from offerlab.cli.db import DbOption, resolve_db
 from offerlab.encoding import to_object
 from offerlab.errors import InputError
-from offerlab.market.audit import Finding, audit
 from offerlab.market.bundled import level_medians_2022
 from offerlab.market.levels import LevelMapping, company_levels, map_level
 from offerlab.market.normalize import canonical_company, specialty
 from offerlab.market.sources import Source, sources
 from offerlab.money import fmt_whole
+
+if TYPE_CHECKING:
+    from offerlab.market.findings import Finding
 
 __all__ = ["register"]
 
@@ -121,6 +123,9 @@ def audit_command(
     as_json: JsonOption = False,
 ) -> None:
     """Report where a source contradicts itself or the measured data, stated beside computed."""
+    # The audits (and the official statistics they read) load for this command only.
+    from offerlab.market.audit import audit
+
     findings = audit(source)
     if as_json:
         counts: dict[str, int] = {}

@@ -155,6 +155,21 @@ def _print_plan(plan: NegotiationPlan) -> None:
         console.print(Padding(Text(f"Band: {benchmark['why']}."), (0, 0, 0, 2)))
     else:
         console.print(Padding(Text(f"No market band: {benchmark['why']}."), (0, 0, 0, 2)))
+    if benchmark.get("confidence"):
+        trust = (
+            f"Confidence {benchmark['confidence_why']}; the data is "
+            f"{benchmark['age_years']} years old at {data['as_of']}"
+        )
+        if benchmark.get("restated"):
+            trust += f", {benchmark['restated']}"
+        if benchmark["confidence"] == "low":
+            trust += ". A rough guide: above its p90 alone does not show the offer is high"
+        console.print(Padding(Text(trust + "."), (0, 0, 0, 2)))
+        sources = "; ".join(
+            f"{s['source']} ({s['kind']}, {s['confidence']}, {s['age_years']} y)"
+            for s in benchmark["sources"]
+        )
+        console.print(Padding(Text(f"Every source: {sources}."), (0, 0, 0, 2)))
 
     if data["competing"]:
         table = Table(title="Competing offers", title_justify="left")

@@ -13,6 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from offerlab.cli.common import (
+    RateOption,
+    RatesOption,
     amount_table,
     between,
     console,
@@ -38,15 +40,17 @@ from offerlab.offers.equity import equity_flags
 from offerlab.offers.metrics import COMPONENTS
 from offerlab.offers.model import MAX_AMOUNT, EquityGrant, Offer
 from offerlab.offers.service import one_currency, restate
-from offerlab.scenarios.aftertax import AfterTax, after_tax
-from offerlab.scenarios.currency import Rate, RatesTable, load_table
-from offerlab.scenarios.equity_tax import EXERCISE_STRATEGIES, ExerciseStrategy
-from offerlab.scenarios.places import load_adjustments, mixed_adjustment_warning
-from offerlab.scenarios.tax import Filing
+from offerlab.scenarios.currency import load_table
 
 if TYPE_CHECKING:
+    # The tax tables, the location indexes and the simulations load only in the commands
+    # and with the options that use them (`offer show` without --after-tax needs none).
+    from offerlab.scenarios.aftertax import AfterTax
+    from offerlab.scenarios.currency import Rate
+    from offerlab.scenarios.equity_tax import ExerciseStrategy
     from offerlab.scenarios.private import CashSimulation
     from offerlab.scenarios.simulate import Simulation
+    from offerlab.scenarios.tax import Filing
 
 __all__ = ["offer_app"]
 
@@ -104,19 +108,6 @@ FmvOption = Annotated[
         "fmv). Implies --after-tax.",
     ),
 ]
-RatesOption = Annotated[
-    Path | None,
-    typer.Option("--rates", help="Exchange rates file (TOML/JSON) replacing the shipped table."),
-]
-RateOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--rate",
-        metavar="FROM:TO=VALUE",
-        help="A rate, optionally dated FROM:TO=VALUE@YYYY-MM-DD, e.g. GBP:USD=1.27 (repeat).",
-    ),
-]
-
 #: Tax lines shown only in years where there is some (AMT, net investment income tax).
 _WHEN_ANY = frozenset({"federal_amt", "net_investment_income_tax"})
 
@@ -163,6 +154,10 @@ def show(
     evaluation = evaluate(offers[0], years)
     taxed: AfterTax | None = None
     if taxing:
+        # The tax tables load only when the taxes are asked for.
+        from offerlab.scenarios.aftertax import after_tax
+        from offerlab.scenarios.currency import RatesTable
+
         table = load_table(rates, rate) if rates is not None or rate else RatesTable.bundled()
         taxed = after_tax(
             evaluation, residence, _filing(filing), tax_year, table, strategy, fmv_at_exercise
@@ -200,8 +195,12 @@ def _after_tax_asked(after: bool, *implying: object) -> bool:
 
 
 def _strategy(text: str | None) -> ExerciseStrategy:
+    if text is None:
+        return "at-liquidity"
+    from offerlab.scenarios.equity_tax import EXERCISE_STRATEGIES
+
     for strategy in EXERCISE_STRATEGIES:
-        if (text is None and strategy == "at-liquidity") or text == strategy:
+        if text == strategy:
             return strategy
     raise InputError(
         f"--exercise {text!r} is not an exercise strategy; expected one of "
@@ -456,6 +455,10 @@ def compare_offers(
     tax_year: TaxYearOption = None,
 ) -> None:
     """Compare offers side by side, with deltas against the first one."""
+    from offerlab.scenarios.aftertax import after_tax
+    from offerlab.scenarios.currency import RatesTable
+    from offerlab.scenarios.places import load_adjustments, mixed_adjustment_warning
+
     if len(files) < 2:
         raise InputError("compare needs at least two offer files")
     taxing = _after_tax_asked(after, residence, filing, tax_year)

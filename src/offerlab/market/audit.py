@@ -22,12 +22,11 @@ All amounts are yearly USD :class:`~decimal.Decimal`.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
 
+from offerlab.market.audit_oews import oews_findings as measured_against_oews
 from offerlab.market.bundled import BundledBand, bundled_band, bundled_meta
+from offerlab.market.findings import Figure, Finding, Severity, stated_tolerance
 from offerlab.market.sources import (
     GuideBand,
     GuidePackage,
@@ -41,33 +40,7 @@ from offerlab.offers import EquityGrant, Offer, SigningBonus, evaluate
 
 __all__ = ["Figure", "Finding", "Severity", "audit", "package_totals"]
 
-Severity = Literal["contradiction", "disagrees-with-data", "agrees-with-data", "cannot-check"]
 _HUNDRED = Decimal(100)
-
-
-@dataclass(frozen=True, slots=True)
-class Figure:
-    """One figure of a finding: what it is, its value (None if none can be given), as stated."""
-
-    label: str
-    value: Decimal | None
-    text: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """A place where a source contradicts itself or the data, or cannot be checked."""
-
-    source: str
-    check: str
-    severity: Severity
-    subject: str
-    message: str
-    stated: tuple[Figure, ...]
-    computed: tuple[Figure, ...]
-    #: The outside data the finding was measured on, named (e.g. BLS OEWS); None for checks of
-    #: a source against itself or the bundled records.
-    evidence: str | None = None
 
 
 def _k(value: Decimal) -> str:
@@ -76,21 +49,8 @@ def _k(value: Decimal) -> str:
     return f"${thousands:f}K"
 
 
-_NUMBER = re.compile(r"([\d,]+)(?:\.(\d+))?\s*([kKmM]?)")
-
-
-def _tolerance(text: str) -> Decimal:
-    """Half a unit of the last digit the stated text gives ("$416.3K" -> 50, "~$388K" -> 500)."""
-    match = _NUMBER.search(text.replace(" ", ""))
-    if match is None:
-        return Decimal("0.5")
-    unit = {"k": Decimal(1000), "m": Decimal(1_000_000)}.get(match.group(3).lower(), Decimal(1))
-    decimals = len(match.group(2) or "")
-    return unit / (Decimal(10) ** decimals) / 2
-
-
 def _close(stated: Decimal, computed: Decimal, text: str) -> bool:
-    return abs(stated - computed) <= _tolerance(text)
+    return abs(stated - computed) <= stated_tolerance(text)
 
 
 # --- worked packages ---------------------------------------------------------------------------
@@ -325,8 +285,8 @@ def _row_findings(guide: SeedGuide) -> list[Finding]:
             continue
 
         def fits(low_high: tuple[Decimal, Decimal], total: Range = total) -> bool:
-            low_ok = total.low >= low_high[0] - _tolerance(total.text)
-            high_ok = total.open_high or total.high <= low_high[1] + _tolerance(total.text)
+            low_ok = total.low >= low_high[0] - stated_tolerance(total.text)
+            high_ok = total.open_high or total.high <= low_high[1] + stated_tolerance(total.text)
             return low_ok and high_ok
 
         if not any(fits(b) for b in bounds.values()):
@@ -569,10 +529,7 @@ def _records_findings() -> list[Finding]:
 
 def oews_findings(guide: SeedGuide) -> list[Finding]:
     """The findings official statistics can test (:mod:`offerlab.market.audit_oews`)."""
-    # Imported here: audit_oews builds on this module's Finding and Figure.
-    from offerlab.market.audit_oews import oews_findings as measured
-
-    return measured(guide)
+    return measured_against_oews(guide)
 
 
 def audit(source: str | None = None) -> list[Finding]:

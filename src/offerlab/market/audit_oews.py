@@ -28,7 +28,7 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Final
 
-from offerlab.market.audit import Figure, Finding, _tolerance
+from offerlab.market.findings import Figure, Finding, stated_tolerance
 from offerlab.market.oews import (
     OewsEstimate,
     OewsTable,
@@ -88,7 +88,7 @@ def _at(position: str) -> str:
 
 
 def _within(value: Decimal, claim: LocationClaim) -> bool:
-    tolerance = _tolerance(claim.text)
+    tolerance = stated_tolerance(claim.text)
     return claim.low_pct - tolerance <= value <= claim.high_pct + tolerance
 
 

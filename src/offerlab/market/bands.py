@@ -17,18 +17,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any, Final, Literal
-
-import numpy as np
-from numpy.typing import NDArray
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from offerlab.errors import InputError, NotFoundError, OfferlabError
 from offerlab.market import bundled
 from offerlab.market.normalize import canonical_company, level_order, normalize_level, specialty
 from offerlab.market.ports import MarketRecords, RecordQuery
-from offerlab.market.stats import COMPONENTS, PERCENTILES, ComponentBand, LevelStats, Percentiles
+from offerlab.market.stats import COMPONENTS, ComponentBand, LevelStats, Percentiles
 from offerlab.money import CURRENCIES, to_cents
 from offerlab.scenarios.currency import Rate, RatesTable
+
+if TYPE_CHECKING:
+    pass
 
 __all__ = [
     "DEFAULT_MIN_N",
@@ -37,7 +37,6 @@ __all__ = [
     "band",
     "growth_rate",
     "level_stats",
-    "percentiles",
     "restate_band",
 ]
 
@@ -121,11 +120,6 @@ def _cents(value: float) -> Decimal:
     return to_cents(Decimal(repr(float(value))))
 
 
-def percentiles(values: NDArray[np.float64]) -> Percentiles:
-    """p10..p90 of ``values`` (NumPy linear interpolation), in cents."""
-    return Percentiles(*(_cents(v) for v in np.percentile(values, PERCENTILES)))
-
-
 def growth_rate(
     repo: MarketRecords, query: RecordQuery, given_pct: float | None = None
 ) -> GrowthRate:
@@ -138,6 +132,8 @@ def growth_rate(
     medians mix juniors and seniors differently each year.) Without a company, or when no
     level has two such years, one line through all the records' medians.
     """
+    import numpy as np  # loads only to compute, not for a band read as it is stored
+
     if given_pct is not None:
         if not -50 < given_pct < 100:
             raise InputError(f"--growth {given_pct}: expected a yearly percentage such as 5")
@@ -197,6 +193,8 @@ def growth_rate(
 def _fit(yearly: Mapping[int, tuple[int, float]]) -> tuple[float, int, dict[int, float]] | None:
     """(log-linear slope of the yearly medians, records behind them, the medians), or None
     with fewer than two years of :data:`GROWTH_MIN_PER_YEAR` records."""
+    import numpy as np  # loads only to compute, not for a band read as it is stored
+
     points = {y: m for y, (n, m) in yearly.items() if n >= GROWTH_MIN_PER_YEAR}
     if len(points) < 2:
         return None

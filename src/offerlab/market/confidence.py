@@ -79,15 +79,15 @@ def _sample(n: int | None, rse_pct: Decimal | None) -> tuple[FactorGrade, str]:
         if rse_pct <= RSE_GOOD_PCT:
             return "good", f"relative standard error {rse_pct}%"
         if rse_pct <= RSE_FAIR_PCT:
-            return "fair", f"relative standard error {rse_pct}% (over {RSE_GOOD_PCT}%)"
-        return "poor", f"relative standard error {rse_pct}% (over {RSE_FAIR_PCT}%)"
+            return "fair", f"relative standard error {rse_pct}%, over {RSE_GOOD_PCT}%"
+        return "poor", f"relative standard error {rse_pct}%, over {RSE_FAIR_PCT}%"
     if n is None:
         return "poor", "sample size not stated"
     if n >= N_GOOD:
         return "good", f"n = {n:,}"
     if n >= N_FAIR:
-        return "fair", f"n = {n:,} (under {N_GOOD})"
-    return "poor", f"n = {n:,} (under {N_FAIR})"
+        return "fair", f"n = {n:,}, under {N_GOOD}"
+    return "poor", f"n = {n:,}, under {N_FAIR}"
 
 
 def _age(age_years: Decimal) -> tuple[FactorGrade, str]:
@@ -95,8 +95,8 @@ def _age(age_years: Decimal) -> tuple[FactorGrade, str]:
     if age_years <= AGE_GOOD_YEARS:
         return "good", shown
     if age_years <= AGE_FAIR_YEARS:
-        return "fair", f"{shown} (over {AGE_GOOD_YEARS})"
-    return "poor", f"{shown} (over {AGE_FAIR_YEARS})"
+        return "fair", f"{shown}, over {AGE_GOOD_YEARS}"
+    return "poor", f"{shown}, over {AGE_FAIR_YEARS}"
 
 
 _FIT: Final[dict[Match, tuple[FactorGrade, str]]] = {

@@ -20,8 +20,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Final, Literal
 
-import numpy as np
-
 from offerlab.dates import DAYS_PER_YEAR
 from offerlab.errors import InputError
 from offerlab.market.confidence import Confidence, ConfidenceGrade, Match, grade_confidence
@@ -141,6 +139,10 @@ def spread_of(values: Sequence[Decimal]) -> Spread:
     """p10..p90 of ``values`` (NumPy's linear interpolation, as every band of offerlab), in
     cents, with ``n``; the values are yearly amounts of one currency. Floats are used inside
     the computation only."""
+    # NumPy loads only where percentiles are computed from values (the bundled and official
+    # bands come computed): a command answering from them does not pay for it.
+    import numpy as np
+
     points = np.percentile(np.array([float(v) for v in values], dtype=np.float64), PERCENTILES)
     p10, p25, p50, p75, p90 = (to_cents(Decimal(repr(float(p)))) for p in points)
     return Spread(p10=p10, p25=p25, p50=p50, p75=p75, p90=p90, n=len(values))

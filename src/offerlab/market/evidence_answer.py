@@ -46,7 +46,7 @@ from offerlab.market.normalize import (
     normalize_level,
     specialty,
 )
-from offerlab.market.oews import oews_bands
+from offerlab.market.oews import OewsTable, oews_bands
 from offerlab.market.restate import GrowthIndex, measured_index, restate
 from offerlab.market.stats import ComponentBand
 from offerlab.scenarios.currency import RatesTable
@@ -153,9 +153,16 @@ def answer_evidence(
     filings: Iterable[WageFiling] = (),
     rates: RatesTable | None = None,
     index: GrowthIndex | None = None,
+    official: OewsTable | None = None,
+    extra_notes: Sequence[str] = (),
+    bundled: bool = True,
 ) -> MarketEvidence:
-    """Every source's band for ``query``, restated and converted as the module says."""
-    notes: list[str] = []
+    """Every source's band for ``query``, restated and converted as the module says.
+
+    ``official``: the OEWS table to answer from (default: the shipped one); ``bundled``: fall
+    back to the bundled levels.fyi band when ``records`` is empty; ``extra_notes`` come first
+    in the answer's notes."""
+    notes: list[str] = list(extra_notes)
     bands: list[EvidenceBand] = list(records)
     if query.company is not None and query.level is not None:
         company = canonical_company(query.company)
@@ -164,7 +171,7 @@ def answer_evidence(
                 f"{query.level!r} is not a level the rules place on {company}'s ladder: "
                 "it is matched only as a role as written (community reports)"
             )
-    if not bands:
+    if not bands and bundled:
         found = bundled_evidence(query)
         if found is not None:
             bands.append(found)
@@ -199,18 +206,19 @@ def answer_evidence(
                 if filed is not None:
                     bands.append(filed)
     try:
-        official = oews_bands(
+        statistics = oews_bands(
             title=query.title,
             tag=query.tag,
             location=query.location,
             as_of=query.as_of,
             names_company=query.company is not None,
+            table=official,
         )
     except InputError as error:
         notes.append(f"official statistics: {error.message}")
     else:
-        bands.extend(official.bands)
-        notes.extend(official.notes)
+        bands.extend(statistics.bands)
+        notes.extend(statistics.notes)
     if query.company is not None:
         country = country_of(query.location) if query.location else None
         if country in (None, "United States"):

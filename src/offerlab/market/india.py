@@ -43,10 +43,12 @@ from offerlab.market.evidence import EvidenceBand, evidence_band, spread_of
 from offerlab.market.normalize import (
     Location,
     canonical_company,
+    country_of,
     location_matches,
     normalize_level,
     parse_location,
 )
+from offerlab.market.records import MarketRecord
 from offerlab.validation import parse_document
 
 __all__ = [
@@ -57,6 +59,7 @@ __all__ = [
     "IndiaParse",
     "community_band",
     "is_india_offers",
+    "offer_from_record",
     "parse_india",
     "parse_india_text",
     "role_levels",
@@ -378,6 +381,30 @@ def parse_india(path: str | Path) -> IndiaParse:
     return parse_india_text(text, str(file))
 
 
+def offer_from_record(record: MarketRecord) -> CommunityOffer:
+    """A stored community record (imported from this format) as the offer it was: the role is
+    its ``level_raw``; ``item``/``line`` are not kept by the store (0)."""
+    role = record.level_raw or record.title_raw or ""
+    if record.reported_on is None:
+        raise ValueError(f"a community record of {record.company_raw} has no date")
+    return CommunityOffer(
+        item=0,
+        line=0,
+        external_id=record.external_id or "",
+        reported_on=record.reported_on,
+        company_raw=record.company_raw,
+        company=record.company,
+        role=role,
+        levels=role_levels(record.company, role),
+        location=record.location,
+        years_experience=record.years_experience,
+        years_at_least=False,
+        base=record.base,
+        total=record.total,
+        currency=record.currency,
+    )
+
+
 # --- bands -------------------------------------------------------------------------------------
 
 
@@ -392,6 +419,18 @@ def _level_matches(offer: CommunityOffer, level: str | None) -> tuple[bool, bool
     if placed is not None and placed in offer.levels:
         return True, offer.levels == (placed,)
     return False, False
+
+
+def _in_place(place: Location, query: str) -> bool:
+    """Whether an offer's place lies in the place asked. Posters write a city alone
+    ("Bengaluru"), so a query that names its country too ("Bengaluru, India") matches the city
+    when the city's own country (its metro's) is the one named."""
+    if location_matches(place, query):
+        return True
+    asked = parse_location(query)
+    if place.country is not None or asked.city is None or asked.country is None:
+        return False
+    return location_matches(place, asked.city) and country_of(place.raw) == asked.country
 
 
 def _median_date(days: Sequence[date]) -> date:
@@ -430,7 +469,7 @@ def community_band(
     where = "every place"
     chosen = matched
     if location:
-        here = [(o, e) for o, e in matched if location_matches(o.location, location)]
+        here = [(o, e) for o, e in matched if _in_place(o.location, location)]
         if len(here) >= min_n:
             chosen, where = here, location
         else:

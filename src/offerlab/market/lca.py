@@ -36,15 +36,18 @@ from offerlab.errors import Problem, ProblemsError
 from offerlab.market.evidence import EvidenceBand, evidence_band, spread_of
 from offerlab.market.normalize import Location, canonical_company, location_matches, parse_location
 from offerlab.market.oews import occupation_for
+from offerlab.market.records import MarketRecord
 from offerlab.market.tables import check_columns, read_table, rows_of
 
 __all__ = [
     "LAYOUT",
+    "LEVEL_PREFIX",
     "REQUIRED_COLUMNS",
     "SOURCE",
     "UNIT_FACTORS",
     "LcaParse",
     "WageFiling",
+    "filing_from_record",
     "lca_band",
     "parse_lca",
 ]
@@ -246,6 +249,34 @@ def parse_lca(path: str | Path) -> LcaParse:
             f"{'s' if len(problems) != 1 else ''}; nothing was read",
         )
     return LcaParse(tuple(filings), len(table.rows), statuses, part_time, table.kind)
+
+
+#: How a filing's prevailing-wage level is kept in a stored record's ``level_raw`` (it is not
+#: a company level, so it must not be read as one); the importer writes it so.
+LEVEL_PREFIX: Final = "wage level "
+
+
+def filing_from_record(record: MarketRecord) -> WageFiling:
+    """A stored filing (imported from this format) as it was: the SOC code is the record's
+    ``tag_raw``, the wage its base."""
+    if record.base is None or record.reported_on is None:
+        raise ValueError(f"a filing of {record.company_raw} has no wage or date")
+    level = record.level_raw or ""
+    return WageFiling(
+        line=0,
+        case_number=record.external_id or "",
+        received_on=record.reported_on,
+        employer_raw=record.company_raw,
+        company=record.company,
+        job_title=record.title_raw or "",
+        soc_code=record.tag_raw or "",
+        worksite=record.location,
+        wage_level=level.removeprefix(LEVEL_PREFIX),
+        wage=record.base,
+        wage_to=None,
+        unit="year",
+        currency=record.currency,
+    )
 
 
 def lca_band(

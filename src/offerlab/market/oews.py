@@ -42,6 +42,7 @@ from offerlab.market.tables import Table, check_columns, read_table, rows_of
 
 __all__ = [
     "CROSS_INDUSTRY",
+    "DOCUMENT_COLUMNS",
     "LAYOUT",
     "OEWS_FILE",
     "REQUIRED_COLUMNS",
@@ -55,7 +56,9 @@ __all__ = [
     "areas_for",
     "occupation_for",
     "oews_bands",
+    "oews_document",
     "parse_oews",
+    "release_of",
     "shipped_table",
 ]
 
@@ -283,6 +286,98 @@ def parse_oews(path: str | Path, top_code: Decimal | None = None) -> OewsParse:
     )
 
 
+# --- derived documents (the shipped table, and imported files) ----------------------------------
+
+#: The columns of a derived document's rows.
+DOCUMENT_COLUMNS: Final = (
+    "area",
+    "occ",
+    "tot_emp",
+    "emp_prse",
+    "a_mean",
+    "mean_prse",
+    "p10",
+    "p25",
+    "p50",
+    "p75",
+    "p90",
+)
+ALL_OCCUPATIONS: Final = "00-0000"
+_MAY: Final = re.compile(r"(?:^|[^0-9])(?:m_?|may[ _-]?)(20\d\d)(?:[^0-9]|$)", re.IGNORECASE)
+_OESM: Final = re.compile(r"oesm(\d\d)", re.IGNORECASE)
+
+
+def release_of(*names: str) -> tuple[str, date] | None:
+    """The May release a file's name (or a source name) says it is: ``all_data_M_2025.xlsx``,
+    ``oesm25all``, ``BLS OEWS May 2025`` -> ("May 2025", 2025-05-12: the pay period that
+    includes 12 May is the survey's reference). None when no name says."""
+    for name in names:
+        found = _MAY.search(name)
+        year = int(found.group(1)) if found else None
+        if year is None and (short := _OESM.search(name)):
+            year = 2000 + int(short.group(1))
+        if year is not None:
+            return f"May {year}", date(year, 5, 12)
+    return None
+
+
+def _cell_out(value: Decimal | None, key: str, estimate: OewsEstimate) -> Any:
+    if key in estimate.top_coded:
+        return _TOP_CODED
+    if key in estimate.not_released:
+        return "*"
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else str(value)
+
+
+def _plain_out(value: Decimal | None) -> Any:
+    if value is None:
+        return "*"
+    return int(value) if value == value.to_integral_value() else str(value)
+
+
+def oews_document(parsed: OewsParse, head: Mapping[str, Any], file: str) -> dict[str, Any]:
+    """The derived document of a parsed file: ``head`` (source, title, release_label,
+    reference_date, published, attribution, ...) and every cross-industry estimate but All
+    Occupations, as published, sorted by area and occupation."""
+    kept = sorted(
+        (
+            e
+            for e in parsed.estimates
+            if e.naics == CROSS_INDUSTRY and e.occ_code != ALL_OCCUPATIONS
+        ),
+        key=lambda e: (e.area, e.occ_code),
+    )
+    areas = {e.area: [e.area_title, e.area_type] for e in kept}
+    occupations = {e.occ_code: e.occ_title for e in sorted(kept, key=lambda e: e.occ_code)}
+    rows = [
+        [
+            e.area,
+            e.occ_code,
+            _plain_out(Decimal(e.employment) if e.employment is not None else None),
+            _plain_out(e.employment_rse_pct),
+            _cell_out(e.mean, "mean", e),
+            _plain_out(e.mean_rse_pct),
+            *(_cell_out(e.wages[k], k, e) for k in ("p10", "p25", "p50", "p75", "p90")),
+        ]
+        for e in kept
+    ]
+    return {
+        **head,
+        "file": file,
+        "rows_read": parsed.rows_read,
+        "method": (
+            f"the {len(rows):,} cross-industry estimates (NAICS {CROSS_INDUSTRY}) of "
+            f"{len(occupations)} occupations in {len(areas)} areas, as published"
+        ),
+        "areas": dict(sorted(areas.items())),
+        "occupations": occupations,
+        "columns": list(DOCUMENT_COLUMNS),
+        "rows": rows,
+    }
+
+
 # --- the shipped table -------------------------------------------------------------------------
 
 
@@ -300,7 +395,9 @@ class OewsTable:
         self.title: str = document["title"]
         self.release_label: str = document["release_label"]
         self.reference_date = date.fromisoformat(document["reference_date"])
-        self.published = date.fromisoformat(document["published"])
+        published = document.get("published")
+        #: The release date, when known (an imported file does not state it).
+        self.published = date.fromisoformat(published) if published else None
         self.publisher: str = document["publisher"]
         self.licence: str = document["licence"]
         self.notice: str = document["notice"]
@@ -608,7 +705,7 @@ def estimate_band(
         notes.append(f"not released by BLS: {', '.join(estimate.not_released)}")
     if estimate.mean is not None:
         notes.append(f"mean {_money(estimate.mean)}")
-    if as_of < table.published:
+    if table.published is not None and as_of < table.published:
         notes.append(
             f"published {table.published.isoformat()}, after the as-of date {as_of.isoformat()}"
         )

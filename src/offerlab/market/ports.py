@@ -11,9 +11,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-__all__ = ["MarketRecords", "RecordQuery", "RecordSummary", "SourceInfo"]
+if TYPE_CHECKING:  # the domain types only annotate the port (no import cycle at run time)
+    from offerlab.market.india import CommunityOffer
+    from offerlab.market.lca import WageFiling
+
+__all__ = [
+    "EvidenceSources",
+    "MarketRecords",
+    "NoRecords",
+    "RecordQuery",
+    "RecordSummary",
+    "SourceInfo",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,3 +122,60 @@ class MarketRecords(Protocol):
     def level_summary(self, company: str) -> Sequence[tuple[str, int, float | None, float]]:
         """Per normalised level of ``company``: (level, n, median years, median total)."""
         ...
+
+
+@runtime_checkable
+class EvidenceSources(MarketRecords, Protocol):
+    """A store's records plus the evidence of its other imports: community reports, H-1B
+    filings (records of their own kind) and official statistics tables, as the answer of every
+    source side by side (:func:`offerlab.market.service.market_evidence`) reads them."""
+
+    def record_dates(self, query: RecordQuery) -> tuple[date, date, date] | None:
+        """(first, last, median) report date of the matching records; None without dates."""
+        ...
+
+    def community_offers(self, company: str) -> Sequence[CommunityOffer]:
+        """Every imported community offer of ``company`` (any spelling)."""
+        ...
+
+    def wage_filings(self, company: str) -> Sequence[WageFiling]:
+        """Every imported H-1B wage filing of ``company`` (any spelling)."""
+        ...
+
+    def official_documents(self) -> Sequence[Mapping[str, Any]]:
+        """Every imported official statistics table's document, newest first."""
+        ...
+
+
+class NoRecords:
+    """A store with no record imported: every query finds nothing (bands then come from the
+    bundled data)."""
+
+    def count(self) -> int:
+        return 0
+
+    def sources(self) -> Sequence[SourceInfo]:
+        return ()
+
+    def summary(
+        self, query: RecordQuery, as_of: date | None = None, rate: float = 0.0
+    ) -> RecordSummary | None:
+        return None
+
+    def yearly_totals(self, query: RecordQuery) -> Mapping[int, tuple[int, float]]:
+        return {}
+
+    def level_summary(self, company: str) -> Sequence[tuple[str, int, float | None, float]]:
+        return ()
+
+    def record_dates(self, query: RecordQuery) -> tuple[date, date, date] | None:
+        return None
+
+    def community_offers(self, company: str) -> Sequence[CommunityOffer]:
+        return ()
+
+    def wage_filings(self, company: str) -> Sequence[WageFiling]:
+        return ()
+
+    def official_documents(self) -> Sequence[Mapping[str, Any]]:
+        return ()

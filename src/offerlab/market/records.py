@@ -11,6 +11,7 @@ from offerlab.market.normalize import Location
 
 __all__ = [
     "AMOUNT_FIELDS",
+    "EVIDENCE_FORMATS",
     "FIELDS",
     "FORMATS",
     "REQUIRED_FIELDS",
@@ -18,8 +19,10 @@ __all__ = [
     "MarketRecord",
 ]
 
-#: The file formats `market import` reads.
-FORMATS: Final = ("levelsfyi", "csv", "json")
+#: The file formats `market import` reads: records (a levels.fyi export, a generic CSV or
+#: JSON list), community offers from India (``india``), H-1B wage filings (``lca``: the DOL's
+#: LCA disclosure files) and official statistics (``oews``: BLS's OEWS "all data" file).
+FORMATS: Final = ("levelsfyi", "csv", "json", "india", "lca", "oews")
 
 #: The fields of an imported record, as a generic CSV's header or a JSON object's keys name them.
 FIELDS: Final = (
@@ -38,6 +41,9 @@ FIELDS: Final = (
     "years_at_company",
     "date",
 )
+#: Formats whose records are evidence of their own kind (community reports, H-1B filings):
+#: a records query (a company band) leaves them out unless it names their sources.
+EVIDENCE_FORMATS: Final = frozenset({"india", "lca"})
 #: Fields a generic CSV or JSON file must have (levels.fyi files: see the importer).
 REQUIRED_FIELDS: Final = ("company", "currency", "total")
 #: Yearly amounts, in ``currency``; stock is the yearly value of the grant.
@@ -51,7 +57,8 @@ class MarketRecord:
 
     ``company``/``level``/``title_family``/``specialty``/``location`` are the normalised forms;
     the ``*_raw`` fields keep what the source wrote. ``base`` 0 means "not reported" (levels.fyi
-    writes 0 where only a total was given), so bands skip it.
+    writes 0 where only a total was given), so bands skip it. ``total`` is None for a record
+    that states a base only (community reports, H-1B filings).
     """
 
     source_id: int
@@ -68,7 +75,7 @@ class MarketRecord:
     base: Decimal | None
     stock: Decimal | None
     bonus: Decimal | None
-    total: Decimal
+    total: Decimal | None
     years_experience: Decimal | None
     years_at_company: Decimal | None
     reported_on: date | None

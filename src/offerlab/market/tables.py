@@ -21,7 +21,15 @@ from python_calamine import CalamineWorkbook
 
 from offerlab.errors import Problem, ProblemsError
 
-__all__ = ["Table", "TableRow", "check_columns", "read_table", "rows_of"]
+__all__ = [
+    "Table",
+    "TableRow",
+    "check_columns",
+    "is_workbook",
+    "read_table",
+    "rows_of",
+    "workbook_headers",
+]
 
 _XLSX_MAGIC: Final = b"PK\x03\x04"
 
@@ -143,6 +151,30 @@ def read_table(path: str | Path, required: Sequence[str] = (), what: str = "tabl
     if data.startswith(_XLSX_MAGIC):
         return _read_xlsx(file, required, what)
     return _read_csv(file, data, what)
+
+
+def is_workbook(path: str | Path) -> bool:
+    """Whether ``path`` holds an xlsx workbook (a zip package), by its first bytes."""
+    try:
+        with Path(path).open("rb") as handle:
+            return handle.read(len(_XLSX_MAGIC)) == _XLSX_MAGIC
+    except OSError:
+        return False
+
+
+def workbook_headers(path: str | Path) -> list[tuple[str, tuple[str, ...]]]:
+    """(sheet, its first row as column names) for each sheet of a workbook (cheap: one row)."""
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as error:  # calamine raises its own error types for unreadable books
+        raise ProblemsError(
+            [Problem(str(path), "", f"is not a readable workbook ({error})", "an xlsx workbook")]
+        ) from None
+    found = []
+    for sheet in book.sheet_names:
+        rows = book.get_sheet_by_name(sheet).to_python(nrows=1)
+        found.append((sheet, tuple(_name(_cell_text(v)) for v in (rows[0] if rows else []))))
+    return found
 
 
 def check_columns(table: Table, required: Sequence[str], layout: str) -> None:

@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
 from offerlab.encoding import to_data
+from offerlab.market.evidence import EvidenceBand, MarketEvidence
 from offerlab.market.stats import COMPONENTS, LevelStats, Percentiles
 from offerlab.scenarios.currency import Rate
 
@@ -64,6 +65,32 @@ class MarketBand:
             filters=dict(data.get("filters") or {}),
             basis=str(data.get("basis", "records")),
             sources=names,
+        )
+
+    @classmethod
+    def from_evidence(cls, band: EvidenceBand) -> MarketBand:
+        """A planner's band from one source's evidence band: base and total where the source
+        gives all five percentiles (stock and bonus: none of the evidence sources splits them
+        out, so None)."""
+
+        def part(spread: Any) -> Percentiles | None:
+            if spread is None:
+                return None
+            points = [spread.percentile(f"p{p}") for p in (10, 25, 50, 75, 90)]
+            if any(v is None for v in points):
+                return None
+            return Percentiles(*points)
+
+        return cls(
+            n=band.n or 0,
+            currency=band.currency,
+            base=part(band.base),
+            stock=None,
+            bonus=None,
+            total=part(band.total),
+            filters={"label": band.label},
+            basis=band.kind,
+            sources=(band.source,),
         )
 
     def scaled(self, factor: Decimal) -> MarketBand:
@@ -138,6 +165,11 @@ class MarketView(Protocol):
 
     def equivalent_level(self, company: str, level: str, to_company: str) -> str | None: ...
 
+    def evidence(self, query: BandQuery) -> MarketEvidence | None:
+        """Every source's band for the query side by side, with the headline and how far to
+        trust it (None: no source answers)."""
+        ...
+
 
 class NoMarket:
     """A market with no data: the planner still works from competing offers and the profile."""
@@ -149,6 +181,9 @@ class NoMarket:
         return ()
 
     def equivalent_level(self, company: str, level: str, to_company: str) -> str | None:
+        return None
+
+    def evidence(self, query: BandQuery) -> MarketEvidence | None:
         return None
 
 

@@ -34,6 +34,7 @@ from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from offerlab.errors import InputError
+from offerlab.market.evidence import EvidenceBand, MarketEvidence
 from offerlab.market.normalize import country_of
 from offerlab.market.stats import LevelStats
 from offerlab.money import Money, fmt_whole
@@ -94,6 +95,19 @@ class Benchmark:
     offer_annual: dict[str, Money]
     percentiles: dict[str, Decimal | None]
     rate: Rate | None = None
+    #: Every source's band side by side (None: the market gave none); the planner's band is
+    #: its headline's (see :func:`plan_negotiation`).
+    evidence: MarketEvidence | None = None
+
+    @property
+    def headline(self) -> EvidenceBand | None:
+        return None if self.evidence is None else self.evidence.headline_band
+
+    @property
+    def low_confidence(self) -> bool:
+        """Whether the headline band is graded low: its p90 alone says nothing firm."""
+        headline = self.headline
+        return headline is not None and headline.confidence == "low"
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,6 +324,31 @@ def _find_band(offer: Offer, market: MarketView, as_of: date, specialty: str | N
     )
 
 
+def _with_evidence(
+    found: Benchmark, offer: Offer, market: MarketView, when: date, tag: str | None
+) -> Benchmark:
+    """The benchmark with every source's band beside it, its band the headline's: the band
+    found when the headline is company records (the same records, split by component), else
+    the headline band itself (community reports, filings or official statistics: base and
+    total only), said so in ``why``."""
+    query = BandQuery(offer.company, offer.level, offer.location, offer.title, tag, when)
+    evidence = market.evidence(query)
+    if evidence is None:
+        return found
+    headline = evidence.headline_band
+    with_evidence = replace(found, evidence=evidence)
+    if headline is None or headline.kind == "records":
+        return with_evidence
+    band = MarketBand.from_evidence(headline)
+    if band.base is None and band.total is None:
+        return with_evidence
+    why = (
+        f"the headline of every source: {headline.label} ({evidence.why}); {headline.measures} "
+        "pay only, so no equity or bonus band"
+    )
+    return replace(with_evidence, band=band, query=found.query or query, why=why)
+
+
 def _restate_band(benchmark: Benchmark, offer: Offer, rates: RatesTable, when: date) -> Benchmark:
     """The benchmark's band in the offer's currency: as it is, restated with the dated rate
     when it is of the offer's place, or no band with a statement why none is comparable."""
@@ -363,7 +402,19 @@ def _position(benchmark: Benchmark, evaluation: OfferEvaluation) -> Benchmark:
     return replace(benchmark, offer_annual=figures, percentiles=percentiles)
 
 
-def _base_lever(offer: Offer, band: MarketBand | None, rivals: Sequence[CompetingOffer]) -> Lever:
+def _caveat(trust: EvidenceBand | None) -> str:
+    """``the band has low confidence (7.0 years old ...)`` for a low-confidence headline."""
+    if trust is None or trust.confidence != "low":
+        return ""
+    return f"the band has low confidence ({trust.grade.why.removeprefix('low: ')})"
+
+
+def _base_lever(
+    offer: Offer,
+    band: MarketBand | None,
+    rivals: Sequence[CompetingOffer],
+    trust: EvidenceBand | None = None,
+) -> Lever:
     initial = offer.base
     best = best_citable(rivals, "base", lambda c: c.offer.base)
     competing_base = best.offer.base if best is not None else None
@@ -384,12 +435,22 @@ def _base_lever(offer: Offer, band: MarketBand | None, rivals: Sequence[Competin
         return Lever("base", money, money, money, reason)
 
     p75, p90 = parts.p75, parts.p90
+    caveat = _caveat(trust)
     if initial >= p90:
         stretch = initial
-        reason = (
-            f"the base {_fmt(initial)} is already above the band's p90 ({_fmt(p90)}): keep it "
-            "as the ask and spend the negotiation on equity and signing"
-        )
+        if caveat:
+            # Old or thin data alone must not tell the user their base is already high.
+            reason = (
+                f"the base {_fmt(initial)} is above this band's p90 ({_fmt(p90)}), but {caveat}: "
+                "that alone does not show the base is high, so no ask is derived from it; "
+                "anchor a base ask on a competing offer or on the current sources shown beside "
+                "the band"
+            )
+        else:
+            reason = (
+                f"the base {_fmt(initial)} is already above the band's p90 ({_fmt(p90)}): keep "
+                "it as the ask and spend the negotiation on equity and signing"
+            )
         anchor = None
         if best is not None and competing_base is not None:
             stretch = competing_base
@@ -412,6 +473,8 @@ def _base_lever(offer: Offer, band: MarketBand | None, rivals: Sequence[Competin
         f"base {_fmt(initial)} against the band's p50 {_fmt(parts.p50)}, p75 {_fmt(p75)}, "
         f"p90 {_fmt(p90)}: ask for about p75, stretch to p90"
     )
+    if caveat:
+        reason += f" ({caveat}: a rough guide)"
     anchor = None
     if best is not None and competing_base is not None:
         anchor = best
@@ -445,6 +508,7 @@ def _equity_lever(
     evaluation: OfferEvaluation,
     band: MarketBand | None,
     rivals: Sequence[CompetingOffer],
+    trust: EvidenceBand | None = None,
 ) -> Lever:
     """Equity per year toward p75 (target) and p90 (stretch) of the band, or a cited competing
     offer's equity per year when higher; asked as the grant that gives it, to the thousand
@@ -493,7 +557,13 @@ def _equity_lever(
         f"{target_why}{stretch_text}: {grants_text}. Equity is usually the largest lever"
     )
     if grant_target == grants:
-        reason = f"equity per year {_fmt(initial)} already meets {target_why}: keep it"
+        caveat = _caveat(trust) if target_kind != "rival" else ""
+        reason = (
+            f"equity per year {_fmt(initial)} meets {target_why}, but {caveat}: that alone does "
+            "not show the equity is high, so no ask is derived from it"
+            if caveat
+            else f"equity per year {_fmt(initial)} already meets {target_why}: keep it"
+        )
         if grant_stretch > grant_target:
             reason += f"; stretch to {stretch_why} (a grant of {_fmt(grant_stretch)})"
     return Lever(
@@ -550,11 +620,12 @@ def _signing_lever(
     zero = Money.zero(offer.currency)
     initial = offer.money(offer.signing.total if offer.signing else Decimal(0))
     forfeited = offer.money(profile.unvested_equity or Decimal(0)) if profile else zero
-    current = (
-        offer.money(profile.current_total)
-        if profile is not None and profile.current_total is not None
-        else None
-    )
+    # Current pay: the total when the profile gives it; else the base, which the total is at
+    # least (so a gap to it is a gap to current pay, if a smaller one).
+    known = None
+    if profile is not None:
+        known = profile.current_total if profile.current_total is not None else profile.current_base
+    current = offer.money(known) if known is not None else None
     rival = best_citable(rivals, "year1_total", lambda c: c.evaluation.year1_total.amount)
 
     def need(year1: Money) -> tuple[Money, str, str, Money]:
@@ -754,15 +825,16 @@ def plan_negotiation(
     table = rates if rates is not None else RatesTable.bundled()
     specialty = profile.specialty if profile and profile.specialty else None
     evaluation = evaluate(offer)
-    found = _find_band(offer, market, when, _tag_for(offer, specialty))
+    tag = _tag_for(offer, specialty)
+    found = _with_evidence(_find_band(offer, market, when, tag), offer, market, when, tag)
     benchmark = _position(_restate_band(found, offer, table, when), evaluation)
     rivals = measure_competing(offer, evaluation, competing, market, table, when)
     stronger = [c for c in rivals if c.citable and c.overall == "stronger"]
     leverage = max(stronger, key=lambda c: c.evaluation.annualized_total.amount, default=None)
     band = benchmark.band
 
-    base = _base_lever(offer, band, rivals)
-    equity = _equity_lever(offer, evaluation, band, rivals)
+    base = _base_lever(offer, band, rivals, benchmark.headline)
+    equity = _equity_lever(offer, evaluation, band, rivals, benchmark.headline)
     grants = offer.money(grants_total(offer))
     grant_ask = equity.grant_ask if equity.grant_ask is not None else grants
     grant_stretch = equity.grant_stretch if equity.grant_stretch is not None else grants

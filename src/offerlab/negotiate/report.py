@@ -13,7 +13,14 @@ from markupsafe import Markup
 
 from offerlab.money import Money, fmt_whole
 from offerlab.negotiate.band import percentile_label
-from offerlab.negotiate.plan import MEASURES, CompetingOffer, LevelLever, Lever, NegotiationPlan
+from offerlab.negotiate.plan import (
+    MEASURES,
+    Benchmark,
+    CompetingOffer,
+    LevelLever,
+    Lever,
+    NegotiationPlan,
+)
 from offerlab.negotiate.scripts import environment, render_email, render_script
 from offerlab.offers import Component
 
@@ -109,6 +116,7 @@ def plan_json(plan: NegotiationPlan) -> dict[str, Any]:
             },
             "restated_from": benchmark.rate.from_ if benchmark.rate is not None else None,
             "exchange_rate": benchmark.rate.as_json() if benchmark.rate is not None else None,
+            **_trust_json(benchmark),
         },
         "competing": [_competing_json(c, plan) for c in plan.competing],
         "leverage": plan.leverage.given.display_name if plan.leverage else None,
@@ -116,6 +124,38 @@ def plan_json(plan: NegotiationPlan) -> dict[str, Any]:
         "levers": [_lever_json(lever, plan) for lever in plan.levers],
         "email": render_email(plan),
         "notes": list(plan.notes),
+    }
+
+
+def _trust_json(benchmark: Benchmark) -> dict[str, Any]:
+    """How far to trust the band: the headline's confidence, age and restatement, and every
+    source beside it (``market bands``' evidence, in short)."""
+    evidence = benchmark.evidence
+    headline = benchmark.headline
+    if evidence is None:
+        return {"confidence": None, "confidence_why": None, "age_years": None, "sources": []}
+    return {
+        "confidence": headline.confidence if headline else None,
+        "confidence_why": headline.grade.why if headline else None,
+        "age_years": headline.age_years if headline else None,
+        "restated": headline.restated.describe() if headline and headline.restated else None,
+        "headline": headline.source if headline else None,
+        "headline_why": evidence.why,
+        "sources": [
+            {
+                "source": b.source,
+                "kind": b.kind,
+                "label": b.label,
+                "measures": b.measures,
+                "currency": b.currency,
+                "n": b.n,
+                "age_years": b.age_years,
+                "confidence": b.confidence,
+                "base_p50": b.base.p50 if b.base else None,
+                "total_p50": b.total.p50 if b.total else None,
+            }
+            for b in evidence.bands
+        ],
     }
 
 

@@ -14,14 +14,18 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from offerlab.dates import DAYS_PER_YEAR
+from offerlab.dates import DAYS_PER_YEAR, today
 from offerlab.errors import InputError, NotFoundError
 from offerlab.market.bands import band as market_band
 from offerlab.market.bands import growth_rate, level_stats
 from offerlab.market.bundled import BundledBand, bundled_band, bundled_growth
+from offerlab.market.evidence import MarketEvidence
+from offerlab.market.evidence_answer import EvidenceQuery, answer_evidence
 from offerlab.market.levels import company_levels, map_level
 from offerlab.market.normalize import parse_location
-from offerlab.market.ports import MarketRecords, RecordQuery
+from offerlab.market.ports import EvidenceSources, MarketRecords, RecordQuery
+from offerlab.market.restate import GrowthIndex, given_index, measured_index
+from offerlab.market.service import market_evidence
 from offerlab.market.stats import COMPONENTS, LevelStats
 from offerlab.negotiate.band import (
     BandLookup,
@@ -30,6 +34,21 @@ from offerlab.negotiate.band import (
 )
 
 __all__ = ["MarketDataView", "RecordsMarketView"]
+
+
+def _evidence_query(query: BandQuery) -> EvidenceQuery:
+    return EvidenceQuery(
+        as_of=query.as_of or today(),
+        company=query.company,
+        level=query.level,
+        title=query.title,
+        tag=query.specialty,
+        location=_place(query.location),
+    )
+
+
+def _index(growth_pct: Decimal | None) -> GrowthIndex:
+    return given_index(growth_pct) if growth_pct is not None else measured_index()
 
 
 def _from_bundled(band: BundledBand, query: BandQuery) -> MarketBand:
@@ -109,6 +128,14 @@ class MarketDataView:
         if query.title is not None:
             note += "; bundled bands are not split by title"
         return BandLookup(query, band, found.n, note)
+
+    def evidence(self, query: BandQuery) -> MarketEvidence | None:
+        """Every bundled source's band for the query (levels.fyi, official statistics, the
+        guides), restated with this view's growth rate; None when none answers."""
+        try:
+            return answer_evidence(_evidence_query(query), index=_index(self.growth_pct))
+        except (NotFoundError, InputError):
+            return None
 
     def ladder(self, company: str) -> Sequence[LevelStats]:
         try:
@@ -192,6 +219,27 @@ class RecordsMarketView:
             sources=tuple(str(s.get("name", s)) for s in found.sources),
         )
         return BandLookup(query, market, found.n, note)
+
+    def evidence(self, query: BandQuery) -> MarketEvidence | None:
+        """Every source's band for the query as ``market bands`` gives it (imported records,
+        community reports, filings, official statistics, the guides); None when none answers."""
+        if not isinstance(self.repo, EvidenceSources):
+            return self.bundled.evidence(query)
+        try:
+            answer = market_evidence(
+                self.repo,
+                company=query.company,
+                level=query.level,
+                title=query.title,
+                tag=query.specialty,
+                location=_place(query.location),
+                as_of=query.as_of,
+                growth_pct=float(self.growth_pct) if self.growth_pct is not None else None,
+                records_band=False,
+            )
+        except (NotFoundError, InputError):
+            return None
+        return answer.evidence
 
     def _rate(self, query: BandQuery) -> tuple[Decimal | None, str]:
         """The growth rate to restate records with, as ``market bands --as-of`` would use it

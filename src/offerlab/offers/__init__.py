@@ -1,4 +1,11 @@
-"""Offers: the file format, vesting schedules, the cash-flow engine and its metrics."""
+"""Offers: the file format, vesting schedules, the cash-flow engine and its metrics.
+
+Exports the offer model (:class:`Offer` and its parts), reading and writing offer files
+(:func:`load_offer`, :func:`offer_from_mapping`, :func:`dump_offer_toml`, ...), the engine
+(:func:`evaluate`, :class:`OfferEvaluation`, the dated cash events), comparison and
+the vesting presets. The use cases both front ends call are in :mod:`offerlab.offers.service`.
+Loaded eagerly: every command that reads an offer needs all of it.
+"""
 
 from offerlab.offers.compare import Comparison, compare
 from offerlab.offers.engine import CashEvent, Component, clawback_owed, offer_events

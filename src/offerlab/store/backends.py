@@ -14,7 +14,6 @@ import tempfile
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -28,9 +27,11 @@ from sqlalchemy import Connection, Engine, insert, text
 from offerlab.dates import DAYS_PER_YEAR
 from offerlab.market.ports import RecordSummary
 from offerlab.market.stats import COMPONENTS, PERCENTILES
-from offerlab.store.cells import CellAnswer, CellKey, CellReader, refresh_cells
+from offerlab.store.cell_refresh import refresh_cells
+from offerlab.store.cells import CellAnswer, CellKey, CellReader
 from offerlab.store.columnar import connect_columnar
 from offerlab.store.models import Base
+from offerlab.store.queries import FLOAT_COLUMNS, Where
 from offerlab.store.record_import import RECORD_COLUMNS
 
 __all__ = [
@@ -40,21 +41,6 @@ __all__ = [
     "SqlRecords",
     "Where",
 ]
-
-FLOAT_COLUMNS: Final = (*COMPONENTS, "years_experience")
-
-
-@dataclass(frozen=True, slots=True)
-class Where:
-    """A record query as SQL: extra joins and a condition over ``records r``, named params."""
-
-    joins: str
-    condition: str
-    params: dict[str, Any]
-    #: The reported spellings of the queried company (empty: any company).
-    companies: tuple[str, ...] = ()
-    #: ``condition`` without the company part (for a table holding only that company).
-    rest: str = "1 = 1"
 
 
 def _day(value: np.datetime64) -> date:
@@ -113,8 +99,9 @@ class RecordStore(ABC):
     """Records and normalisation maps behind one query interface."""
 
     kind: str
-    #: Whether this store precomputes market cells (:mod:`offerlab.store.cells`).
-    keeps_cells: bool = False
+    #: The reader of the market cells this store precomputes (:mod:`offerlab.store.cells`);
+    #: None for a store that keeps none.
+    cells: CellReader | None = None
 
     @abstractmethod
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
@@ -455,13 +442,12 @@ class SqlRecords(RecordStore):
     """Records in the SQL database's ``records`` table (PostgreSQL: loaded with ``COPY``)."""
 
     kind = "sql"
-    keeps_cells = True
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._conn: Connection | None = None
         self._stage: duckdb.DuckDBPyConnection | None = None
-        self.cells = CellReader(engine)
+        self.cells: CellReader = CellReader(engine)
 
     def cell_summary(self, key: CellKey) -> CellAnswer | None:
         if self._conn is not None:

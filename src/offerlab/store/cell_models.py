@@ -1,5 +1,5 @@
 """Market cells: each band a query can ask for, computed when records are imported (SQLAlchemy 2
-typed models; migration ``0006`` creates them).
+typed models; migration ``0007`` creates them).
 
 A **cell** is every record of one company (canonical name) in one currency, narrowed or not by
 level, by specialty and by place: ``level``, ``specialty`` and ``place`` are ``""`` for "every".

@@ -11,18 +11,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from filelock import FileLock, Timeout
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import StaticPool
 
 from offerlab.errors import InputError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 __all__ = [
     "MIGRATIONS",
@@ -34,6 +33,7 @@ __all__ = [
     "migrate",
     "migration_lock",
     "read_engine",
+    "shipped_head",
     "upgrade",
 ]
 
@@ -77,6 +77,10 @@ def read_engine(engine: Engine) -> Engine:
 
 def alembic_config(engine: Engine | None = None) -> Config:
     """An Alembic configuration for the packaged migrations (no ini file needed)."""
+    # Alembic loads only to migrate, or to say where a database stands: a store already at the
+    # newest revision opens without it (:func:`migrate`).
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if engine is not None:
@@ -88,6 +92,8 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 def head_revision() -> str:
     """The newest migration shipped with this offerlab."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     if head is None:  # pragma: no cover - the package always ships one
         raise RuntimeError("no migrations found")
@@ -96,6 +102,8 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at (None: never migrated)."""
+    from alembic.runtime.migration import MigrationContext
+
     try:
         with engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
@@ -134,12 +142,33 @@ def migration_lock(engine: Engine) -> Iterator[None]:
         yield
 
 
+def shipped_head() -> str:
+    """The newest migration shipped, from the migration files' names (``0005_*.py`` holds
+    revision ``0005``; a test checks that Alembic reads the same head)."""
+    names = [p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py")]
+    return max(names)
+
+
+def _stored_revision(engine: Engine) -> str | None:
+    """The revision recorded in the database, read with plain SQL (None: none recorded)."""
+    try:
+        conn = engine.connect()
+    except OperationalError as error:
+        raise InputError(f"cannot open the database {engine.url!r}: {error.orig}") from None
+    with conn:
+        try:
+            row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+        except DBAPIError:
+            return None  # no table yet: never migrated
+    return None if row is None else str(row[0])
+
+
 def migrate(engine: Engine) -> None:
     """Bring the database to the newest revision if it is not there, under
     :func:`migration_lock` (checked again once the lock is held: another process may have
     migrated meanwhile)."""
-    if current_revision(engine) == head_revision():
-        return
+    if _stored_revision(engine) == shipped_head():
+        return  # the common case, answered without loading Alembic
     try:
         with migration_lock(engine):
             if current_revision(engine) != head_revision():
@@ -153,6 +182,8 @@ def migrate(engine: Engine) -> None:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate the database to ``revision`` (default: the newest), in one transaction."""
+    from alembic import command
+
     config = alembic_config(engine)
     try:
         with engine.begin() as conn:

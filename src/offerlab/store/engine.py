@@ -4,13 +4,16 @@ the record store beside it (DuckDB's columnar file with SQLite; the same databas
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Engine
 
 from offerlab.config import database_url
-from offerlab.store.backends import ColumnarRecords, RecordStore, SqlRecords
-from offerlab.store.columnar import columnar_path
 from offerlab.store.database import make_engine, read_engine
 from offerlab.store.database import migrate as migrate_database
+
+if TYPE_CHECKING:
+    from offerlab.store.backends import RecordStore
 
 __all__ = ["Store", "open_store"]
 
@@ -26,13 +29,27 @@ class Store:
         self.reader: Engine = read_engine(self.engine)
         if migrate:
             migrate_database(self.engine)
-        use_columnar = self.engine.dialect.name == "sqlite" if columnar is None else columnar
-        self.records: RecordStore = (
-            ColumnarRecords(columnar_path(url)) if use_columnar else SqlRecords(self.engine)
-        )
+        self.columnar = self.engine.dialect.name == "sqlite" if columnar is None else columnar
+        self._records: RecordStore | None = None
+
+    @property
+    def records(self) -> RecordStore:
+        """The market records: a DuckDB file beside a SQLite store, else the SQL database.
+        Made on first use: DuckDB and NumPy load only for a command that reads records."""
+        if self._records is None:
+            from offerlab.store.backends import ColumnarRecords, SqlRecords
+            from offerlab.store.columnar import columnar_path
+
+            self._records = (
+                ColumnarRecords(columnar_path(self.url))
+                if self.columnar
+                else SqlRecords(self.engine)
+            )
+        return self._records
 
     def close(self) -> None:
-        self.records.close()
+        if self._records is not None:
+            self._records.close()
         self.engine.dispose()
 
     def __enter__(self) -> Store:

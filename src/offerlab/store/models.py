@@ -25,6 +25,7 @@ from sqlalchemy import (
     MetaData,
     Numeric,
     String,
+    Text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -33,6 +34,7 @@ __all__ = [
     "CompanyNorm",
     "LevelNorm",
     "LocationNorm",
+    "OfficialTable",
     "Record",
     "Source",
     "SpecialtyNorm",
@@ -100,7 +102,8 @@ class Record(Base):
     base: Mapped[Decimal | None] = mapped_column(MONEY)
     stock: Mapped[Decimal | None] = mapped_column(MONEY)
     bonus: Mapped[Decimal | None] = mapped_column(MONEY)
-    total: Mapped[Decimal] = mapped_column(MONEY)
+    # Null for a record that states a base but no total (community reports, H-1B filings).
+    total: Mapped[Decimal | None] = mapped_column(MONEY)
     years_experience: Mapped[Decimal | None] = mapped_column(YEARS)
     years_at_company: Mapped[Decimal | None] = mapped_column(YEARS)
     reported_on: Mapped[date | None] = mapped_column(Date)
@@ -154,3 +157,16 @@ class LocationNorm(Base):
     region: Mapped[str | None] = mapped_column(String(200))
     country: Mapped[str | None] = mapped_column(String(200))
     metro: Mapped[str | None] = mapped_column(String(200))
+
+
+class OfficialTable(Base):
+    """An imported official statistics table (BLS OEWS): its derived JSON document, in the
+    shipped table's format (``offerlab.market.oews.OewsTable``), and the source it came from."""
+
+    __tablename__ = "official_tables"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(Integer, index=True)
+    release_label: Mapped[str] = mapped_column(String(100))
+    reference_date: Mapped[date] = mapped_column(Date)
+    document: Mapped[str] = mapped_column(Text)

@@ -226,7 +226,7 @@ def _load_diag(con: duckdb.DuckDBPyConnection, plan: ImportPlan) -> tuple[list[P
     con.execute(f"DROP TABLE IF EXISTS {_DIAG}")
     fields = [f for f in FIELDS if f in plan.columns]
     if plan.kind == "json":
-        items = load_json(plan.path)
+        items = plan.items if plan.items is not None else load_json(plan.path)
         lists: list[list[str | None]] = [[] for _ in fields]
         for item in items:
             for i, name in enumerate(fields):
@@ -331,7 +331,14 @@ def _diag_reasons(plan: ImportPlan) -> str:
                 "'; expected an ISO 4217 code such as USD' END"
             )
         elif reason == "total is missing":
-            parts.append(f"CASE WHEN {text('total')} IS NULL THEN 'total is missing' END")
+            if plan.total_optional:
+                # Community reports and H-1B filings may state a base only.
+                parts.append(
+                    f"CASE WHEN {text('total')} IS NULL AND {text('base')} IS NULL "
+                    "THEN 'neither base nor total' END"
+                )
+            else:
+                parts.append(f"CASE WHEN {text('total')} IS NULL THEN 'total is missing' END")
         else:
             parts.append(f"CASE WHEN coalesce({cond}, false) THEN {_q(reason)} END")
     return "concat_ws('; ', " + ", ".join(parts) + ")"

@@ -3,39 +3,32 @@
 Bodies that carry offers are read as JSON with exact decimals (never through floats) and
 validated by :func:`offerlab.offers.offer_from_mapping`, so a wrong key comes back located
 (``equity[0].schedule``) exactly as the CLI reports it for a file.
+
+Handlers are plain functions, run in FastAPI's thread pool: the store (SQLAlchemy, DuckDB) and
+the Monte Carlo simulation never block the event loop. The body is read before, on the loop
+(:data:`~offerlab.web.deps.JsonBody`). Only ``/evaluate`` stays on the loop: it reads no store
+and computes for well under a millisecond, less than a hand-off to a thread costs.
 """
 
 from __future__ import annotations
 
-import base64
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from offerlab.dates import today
 from offerlab.encoding import to_data, to_object
-from offerlab.errors import (
-    InputError,
-    MalformedDocumentError,
-    MalformedRequestError,
-    Problem,
-    ProblemsError,
-)
+from offerlab.errors import InputError, Problem, ProblemsError
 from offerlab.market.levels import company_levels, map_level
-from offerlab.market.service import band
-from offerlab.negotiate import plan_json, plan_negotiation
-from offerlab.negotiate.service import RecordsMarketView
+from offerlab.market.service import market_evidence
 from offerlab.offers import Offer, evaluate, offer_from_mapping, offer_json_schema
-from offerlab.offers import service as offer_service
-from offerlab.offers.service import offer_warnings, one_currency
+from offerlab.offers.service import one_currency
 from offerlab.scenarios.service import price_model, simulate_stock
-from offerlab.store import MarketRepository, Store
-from offerlab.store.offer_repository import MAX_ID, OfferRepository, SavedOffer
-from offerlab.validation import parse_document, show_value, validate_document
+from offerlab.store.offer_repository import SavedOffer
+from offerlab.validation import validate_document
 from offerlab.web.api_models import (
     API_ERRORS,
     BandsOut,
@@ -49,118 +42,18 @@ from offerlab.web.api_models import (
     StoredOffer,
     answers,
 )
-from offerlab.web.auth import owner_of
+from offerlab.web.deps import AppStore, JsonBody, Offers, market_records
+from offerlab.web.documents import (
+    MAX_PATHS,
+    all_warnings,
+    compare_document,
+    negotiate_document,
+    saved_json,
+    warnings_json,
+)
+from offerlab.web.paging import MAX_PAGE_SIZE, PAGE_SIZE, decode_cursor, encode_cursor
 
-__all__ = [
-    "MAX_PAGE_SIZE",
-    "MAX_PATHS",
-    "PAGE_SIZE",
-    "PICK_LIMIT",
-    "api_router",
-    "decode_cursor",
-    "encode_cursor",
-    "market_lock",
-    "offer_repository",
-    "read_json",
-    "saved_json",
-]
-
-_LOCKS: dict[int, threading.Lock] = {}
-_LOCKS_GUARD = threading.Lock()
-
-
-@contextmanager
-def market_lock(store: Store) -> Iterator[None]:
-    """One market query at a time per store (the DuckDB connection is not thread-safe)."""
-    with _LOCKS_GUARD:
-        lock = _LOCKS.setdefault(id(store), threading.Lock())
-    with lock:
-        yield
-
-
-def offer_repository(request: Request) -> OfferRepository:
-    """The saved offers of this request's user (the local app has one, unnamed)."""
-    store: Store = request.app.state.store
-    return OfferRepository(store, owner_of(request))
-
-
-async def read_json(request: Request) -> Any:
-    """The body as JSON with exact decimals. Not JSON at all (or nested deeper than any
-    document needs, or a number too long to read) is a 400; text no document should hold
-    (a NUL, an overlong key) a 422, each located."""
-    raw = await request.body()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise MalformedRequestError("the request body is not UTF-8 text") from None
-    try:
-        return parse_document(text, "<body>", "json", "invalid request")
-    except MalformedDocumentError as error:
-        raise MalformedRequestError(
-            f"the request body is not JSON offerlab can read: {error.problems[0].message}",
-            error.problems,
-        ) from None
-
-
-#: Saved offers per page (API and ``/offers``) unless ``limit`` says otherwise, and the most.
-PAGE_SIZE = 50
-MAX_PAGE_SIZE = 200
-#: The most offers a list to pick from (compare, negotiate, market) shows: the newest.
-PICK_LIMIT = 200
-_CURSOR_PREFIX = "offers-after:"
-
-
-def encode_cursor(after: int) -> str:
-    """An opaque cursor for the page after offer ``after``."""
-    raw = f"{_CURSOR_PREFIX}{after}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None) -> int:
-    """The offer id a cursor from :func:`encode_cursor` continues after (0: the first page);
-    anything else is a located 422."""
-    if not cursor:
-        return 0
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (ValueError, UnicodeDecodeError):
-        raw = ""
-    after = raw.removeprefix(_CURSOR_PREFIX)
-    if not raw.startswith(_CURSOR_PREFIX) or not (after.isascii() and after.isdigit()):
-        problem = Problem(
-            "<query>",
-            "cursor",
-            f"{show_value(cursor)} is not a cursor this server gave",
-            "the `next` value of the previous page, or no cursor for the first",
-        )
-        raise ProblemsError([problem], "invalid cursor")
-    return min(int(after[:12]), MAX_ID)
-
-
-def saved_json(saved: SavedOffer) -> dict[str, Any]:
-    """A stored offer: its id, times, the offer with the offer file's keys, and its
-    plausibility warnings."""
-    return {
-        "id": saved.id,
-        "name": saved.offer.display_name,
-        "created_at": saved.created_at.isoformat(),
-        "updated_at": saved.updated_at.isoformat(),
-        "offer": to_data(saved.offer.model_dump(mode="python", exclude_defaults=True)),
-        "warnings": warnings_json(saved.offer, f"offer {saved.id}"),
-    }
-
-
-def warnings_json(offer: Offer, source: str = "<body>") -> list[dict[str, Any]]:
-    """The offer's plausibility warnings, as ``offer show --json`` lists them."""
-    return [{"file": source, **to_object(w)} for w in offer_warnings(offer)]
-
-
-def _all_warnings(offers: list[Offer], ids: list[int], key: str) -> list[dict[str, Any]]:
-    """The warnings of a request's offers: saved ones (``ids``) first, then the given ones
-    (``<body>.key[i]``), in the order the offers were put together."""
-    sources = [f"offer {i}" for i in ids]
-    sources += [f"<body>.{key}[{k}]" for k in range(len(offers) - len(ids))]
-    return [w for o, s in zip(offers, sources, strict=True) for w in warnings_json(o, s)]
+__all__ = ["api_router"]
 
 
 YearsQuery = Annotated[int, Query(ge=1, le=50, description="offer years to show")]
@@ -173,10 +66,6 @@ def _offer_body() -> dict[str, Any]:
             "content": {"application/json": {"schema": offer_json_schema()}},
         }
     }
-
-
-#: The most price paths one request may ask for.
-MAX_PATHS = 20_000
 
 
 class CompareBody(BaseModel):
@@ -249,19 +138,12 @@ def _offers_from(items: list[Any], key: str) -> list[Offer]:
     return offers
 
 
-def compare_offers(offers: list[Offer], years: int) -> dict[str, Any]:
-    """The ``offer compare --json`` object for ``offers``."""
-    labels = [o.display_name for o in offers]
-    return offer_service.compare_offers(offers, years, labels).comparison.as_json()
+def saved_offer(offer_id: int, offers: Offers) -> SavedOffer:
+    """The saved offer of the path's id (a 404 before any body is judged)."""
+    return offers.get(offer_id)
 
 
-def negotiate_plan(store: Store, offer: Offer, competing: list[Offer]) -> dict[str, Any]:
-    """The ``negotiate --json`` object for ``offer`` against the store's market data."""
-    with market_lock(store):
-        plan = plan_negotiation(
-            offer, RecordsMarketView(MarketRepository(store)), competing=competing
-        )
-        return plan_json(plan)
+Saved = Annotated[SavedOffer, Depends(saved_offer)]
 
 
 def api_router() -> APIRouter:
@@ -274,16 +156,16 @@ def api_router() -> APIRouter:
         response_model=None,
         responses=answers(EvaluateOut),
     )
-    async def evaluate_offer(request: Request, years: YearsQuery = 4) -> JSONResponse:
+    async def evaluate_offer(body: JsonBody, years: YearsQuery = 4) -> JSONResponse:
         """An offer (the offer file's keys) in; the ``offer show --json`` object out."""
-        offer = offer_from_mapping(await read_json(request), "<body>")
+        offer = offer_from_mapping(body, "<body>")
         # Already JSON-ready (str, float, lists, dicts): encoded as it is, with the same bytes
         # FastAPI's response model would give, without its validation pass (the hot path).
         return JSONResponse({**evaluate(offer, years).as_json(), "warnings": warnings_json(offer)})
 
     @router.get("/offers", response_model=None, responses=answers(OfferPage))
     def list_offers(
-        request: Request,
+        offers: Offers,
         limit: Annotated[
             int, Query(ge=1, le=MAX_PAGE_SIZE, description="offers on this page")
         ] = PAGE_SIZE,
@@ -293,7 +175,7 @@ def api_router() -> APIRouter:
     ) -> dict[str, Any]:
         """Saved offers, oldest first, a page at a time: ``next`` is the cursor of the next
         page (null on the last)."""
-        saved, more = offer_repository(request).page(decode_cursor(cursor), limit)
+        saved, more = offers.page(decode_cursor(cursor), limit)
         following = encode_cursor(saved[-1].id) if more and saved else None
         return {"offers": [saved_json(s) for s in saved], "next": following}
 
@@ -304,15 +186,14 @@ def api_router() -> APIRouter:
         response_model=None,
         responses=answers(StoredOffer, 201),
     )
-    async def create_offer(request: Request) -> dict[str, Any]:
+    def create_offer(offers: Offers, body: JsonBody) -> dict[str, Any]:
         """Save an offer (the same JSON as evaluate); the stored offer comes back with its id."""
-        offer = offer_from_mapping(await read_json(request), "<body>")
-        return saved_json(offer_repository(request).add(offer))
+        return saved_json(offers.add(offer_from_mapping(body, "<body>")))
 
     @router.get("/offers/{offer_id}", response_model=None, responses=answers(StoredOffer))
-    def get_offer(request: Request, offer_id: int) -> dict[str, Any]:
+    def get_offer(saved: Saved) -> dict[str, Any]:
         """One saved offer, with its plausibility warnings."""
-        return saved_json(offer_repository(request).get(offer_id))
+        return saved_json(saved)
 
     @router.put(
         "/offers/{offer_id}",
@@ -320,19 +201,17 @@ def api_router() -> APIRouter:
         response_model=None,
         responses=answers(StoredOffer),
     )
-    async def replace_offer(request: Request, offer_id: int) -> dict[str, Any]:
+    def replace_offer(saved: Saved, offers: Offers, body: JsonBody) -> dict[str, Any]:
         """Replace a saved offer, keeping its id."""
-        repo = offer_repository(request)
-        repo.get(offer_id)  # a missing id is a 404 before the body is judged
-        offer = offer_from_mapping(await read_json(request), "<body>")
-        return saved_json(repo.replace(offer_id, offer))
+        offer = offer_from_mapping(body, "<body>")
+        return saved_json(offers.replace(saved.id, offer))
 
     @router.delete(
         "/offers/{offer_id}", status_code=204, responses={204: {"description": "deleted"}}
     )
-    def delete_offer(request: Request, offer_id: int) -> Response:
+    def delete_offer(offers: Offers, offer_id: int) -> Response:
         """Delete a saved offer."""
-        offer_repository(request).delete(offer_id)
+        offers.delete(offer_id)
         return Response(status_code=204)
 
     @router.post(
@@ -341,13 +220,12 @@ def api_router() -> APIRouter:
         response_model=None,
         responses=answers(CompareOut),
     )
-    async def compare_route(request: Request) -> dict[str, Any]:
+    def compare_route(offers: Offers, body: JsonBody) -> dict[str, Any]:
         """Two or more offers (saved ids first, then given offers) side by side."""
-        body: CompareBody = _validated(CompareBody, await read_json(request))
-        repo = offer_repository(request)
-        offers = [repo.get(i).offer for i in body.ids] + _offers_from(body.offers, "offers")
-        warnings = _all_warnings(offers, body.ids, "offers")
-        return {**compare_offers(offers, body.years), "warnings": warnings}
+        asked: CompareBody = _validated(CompareBody, body)
+        chosen = [offers.get(i).offer for i in asked.ids] + _offers_from(asked.offers, "offers")
+        warnings = all_warnings(chosen, asked.ids, "offers")
+        return {**compare_document(chosen, asked.years), "warnings": warnings}
 
     @router.post(
         "/negotiate",
@@ -355,24 +233,22 @@ def api_router() -> APIRouter:
         response_model=None,
         responses=answers(NegotiateOut),
     )
-    async def negotiate_route(request: Request) -> dict[str, Any]:
+    def negotiate_route(store: AppStore, offers: Offers, body: JsonBody) -> dict[str, Any]:
         """The negotiation plan (the ``negotiate --json`` object) for one offer."""
-        body: NegotiateBody = _validated(NegotiateBody, await read_json(request))
-        if (body.id is None) == (body.offer is None):
+        asked: NegotiateBody = _validated(NegotiateBody, body)
+        if (asked.id is None) == (asked.offer is None):
             raise InputError("give the offer to negotiate as 'id' (a saved offer) or 'offer'")
-        repo = offer_repository(request)
         offer = (
-            repo.get(body.id).offer
-            if body.id is not None
-            else offer_from_mapping(body.offer, "<body>.offer")
+            offers.get(asked.id).offer
+            if asked.id is not None
+            else offer_from_mapping(asked.offer, "<body>.offer")
         )
-        competing = [repo.get(i).offer for i in body.competing_ids]
-        competing += _offers_from(body.competing, "competing")
-        source = f"offer {body.id}" if body.id is not None else "<body>.offer"
+        competing = [offers.get(i).offer for i in asked.competing_ids]
+        competing += _offers_from(asked.competing, "competing")
+        source = f"offer {asked.id}" if asked.id is not None else "<body>.offer"
         warnings = warnings_json(offer, source)
-        warnings += _all_warnings(competing, body.competing_ids, "competing")
-        plan = negotiate_plan(request.app.state.store, offer, competing)
-        return {**plan, "warnings": warnings}
+        warnings += all_warnings(competing, asked.competing_ids, "competing")
+        return {**negotiate_document(store, offer, competing), "warnings": warnings}
 
     @router.post(
         "/simulate",
@@ -380,47 +256,52 @@ def api_router() -> APIRouter:
         response_model=None,
         responses=answers(SimulateOut),
     )
-    async def simulate_route(request: Request) -> dict[str, Any]:
+    def simulate_route(offers: Offers, body: JsonBody) -> dict[str, Any]:
         """Stock-price scenarios: percentiles of each year's pay, P(first beats), break-even."""
-        body: SimulateBody = _validated(SimulateBody, await read_json(request))
-        repo = offer_repository(request)
-        offers = [repo.get(i).offer for i in body.ids] + _offers_from(body.offers, "offers")
-        warnings = _all_warnings(offers, body.ids, "offers")
-        return {**simulate_offers(offers, body), "warnings": warnings}
+        asked: SimulateBody = _validated(SimulateBody, body)
+        chosen = [offers.get(i).offer for i in asked.ids] + _offers_from(asked.offers, "offers")
+        warnings = all_warnings(chosen, asked.ids, "offers")
+        return {**simulate_offers(chosen, asked), "warnings": warnings}
 
     @router.get("/bands", response_model=None, responses=answers(BandsOut))
     def bands_route(
-        request: Request,
-        company: Annotated[str, Query(min_length=1, max_length=100)],
+        store: AppStore,
+        company: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
         level: Annotated[str | None, Query(max_length=50)] = None,
         location: Annotated[str | None, Query(max_length=100)] = None,
         title: Annotated[str | None, Query(max_length=100)] = None,
+        tag: Annotated[str | None, Query(max_length=100)] = None,
+        as_of: Annotated[date | None, Query()] = None,
         min_n: Annotated[int, Query(ge=1, le=10_000)] = 5,
         currency: Annotated[str | None, Query(min_length=3, max_length=3)] = None,
     ) -> dict[str, Any]:
-        """Pay bands (p10-p90 of base, stock, bonus, total): the ``market bands --json`` object.
-        With ``currency``, the band in it as ``market bands --currency`` gives it: restated with
-        the shipped dated rate (named under ``exchange_rate``), or a 400 when there is none."""
-        store: Store = request.app.state.store
-        with market_lock(store):
-            result = band(
-                MarketRepository(store),
+        """Pay bands: the ``market bands --json`` object. The records band (p10-p90 of base,
+        stock, bonus, total) and beside it every source's band (``bands``: records, community
+        reports, H-1B filings, official statistics, the guides), each with its age and
+        confidence, the ``headline`` and ``why``. ``as_of`` (default today) is the offer's
+        start date; with ``currency`` every band is converted with the shipped dated rate
+        (named under ``exchange_rate``), or a 4xx when there is none."""
+        if company is None and level is not None:
+            raise InputError("level needs company (levels are per company)", option="level")
+        with market_records(store) as records:
+            result = market_evidence(
+                records,
                 company=company,
                 level=level,
                 location=location,
                 title=title,
+                tag=tag,
+                as_of=as_of,
                 min_n=min_n,
                 currency=currency,
+                today=today(),
             )
-            return to_object(result.as_json())
+        return to_object(result.as_json())
 
     @router.get("/levels/{company}", response_model=None, responses=answers(LevelsOut))
     def levels_route(company: str) -> dict[str, Any]:
         """A company's level ladder with what the records say about each level."""
-        return {
-            "company": company,
-            "levels": to_data(company_levels(company)),
-        }
+        return {"company": company, "levels": to_data(company_levels(company))}
 
     @router.get("/map", response_model=None, responses=answers(MapOut))
     def map_route(

@@ -11,7 +11,7 @@ keys beyond those listed, so a report that gains a key stays valid for older cli
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -216,8 +216,27 @@ class SimulateOut(_Out):
     warnings: list[OfferWarningOut]
 
 
+class EvidenceBandOut(_Out):
+    """One source's band: what it measures, n, its dates and age, its confidence, and p10-p90
+    (or a stated range) of base and total, in ``currency``."""
+
+    source: str
+    kind: Literal["official", "records", "community", "guide", "pooled"]
+    label: str
+    currency: str
+    measures: Literal["total", "base"]
+    n: int | None = None
+    median_date: str | None = None
+    age_years: float
+    confidence: Literal["high", "medium", "low"]
+    restated: dict[str, Any] | None = None
+    base: dict[str, Any] | None = None
+    total: dict[str, Any] | None = None
+
+
 class BandsOut(_Out):
-    """Pay bands (``offerlab market bands --json``): p10-p90 of base, stock, bonus, total."""
+    """Pay bands (``offerlab market bands --json``): the records band (p10-p90 of base, stock,
+    bonus, total) and every source's band side by side, the headline and why."""
 
     n: int
     base: dict[str, Any] | None = None
@@ -228,6 +247,12 @@ class BandsOut(_Out):
     sources: list[dict[str, Any]]
     shown: bool
     message: str
+    as_of: str
+    currency: str | None = None
+    headline: int | None = None
+    why: str
+    bands: list[EvidenceBandOut]
+    notes: list[str]
 
 
 class LevelOut(_Out):

@@ -1,6 +1,9 @@
 """The app factory: ``create_app(settings)`` builds one FastAPI app over one store.
 
-No module-level app: ``offerlab serve`` and the tests each build their own.
+No module-level app: ``offerlab serve`` and the tests each build their own. The web package is
+a graph without cycles: ``settings`` and ``api_models`` are leaves; ``deps`` (what routes
+share), then ``rendering``, ``paging``, ``documents`` and ``charts``; the routers (``api``,
+``pages``, ``prep_pages``, ``auth``) build on those; this module imports the routers.
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ import json
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +20,10 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from offerlab.config import database_url
 from offerlab.store import Store
+from offerlab.store.account_repository import AccountRepository
+from offerlab.web.api import api_router
+from offerlab.web.auth import SignedInOnly, auth_router, csrf_protect
 from offerlab.web.errors import install_error_handlers
 from offerlab.web.guards import (
     BodyLimit,
@@ -28,6 +32,10 @@ from offerlab.web.guards import (
     SameOrigin,
     SecurityHeaders,
 )
+from offerlab.web.pages import page_router
+from offerlab.web.prep_pages import prep_router
+from offerlab.web.rendering import render_page, templates
+from offerlab.web.settings import SETTINGS_ENV, Settings
 
 __all__ = [
     "SETTINGS_ENV",
@@ -39,35 +47,6 @@ __all__ = [
 ]
 
 STATIC = Path(__file__).with_name("static")
-
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """How the app runs: its database, hosted (accounts, each seeing only their own data) or
-    local (one user, no sign-in), and the largest request body it reads, in bytes."""
-
-    db: str | None = None
-    hosted: bool = False
-    max_body_bytes: int = 512 * 1024
-    #: Host names answered besides 127.0.0.1, localhost and [::1] (``--allow-host``; ``*``
-    #: for any): the public name behind a proxy, or this machine's name on a LAN.
-    allowed_hosts: tuple[str, ...] = ()
-    #: Sign-ins (argon2 hashes, ~64 MiB each) computed at once by one process.
-    max_hashing: int = 4
-    #: Addresses of proxies whose ``X-Forwarded-For`` is believed (``--forwarded-allow-ips``,
-    #: comma-separated; ``*`` for any); empty: the header is ignored and the client is the
-    #: connection's peer, so no client can pick the address its sign-in failures count to.
-    forwarded_allow_ips: str = ""
-
-    def uvicorn_options(self) -> dict[str, Any]:
-        """uvicorn's proxy-header settings: trusted only from the configured proxies."""
-        if not self.forwarded_allow_ips:
-            return {"proxy_headers": False}
-        return {"proxy_headers": True, "forwarded_allow_ips": self.forwarded_allow_ips}
-
-    @property
-    def database_url(self) -> str:
-        return database_url(self.db)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -88,11 +67,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             gc.unfreeze()
             store.close()
 
-    from offerlab.web.api import api_router
-    from offerlab.web.auth import SignedInOnly, auth_router, csrf_protect
-    from offerlab.web.pages import page_router, render_page, templates
-    from offerlab.web.prep_pages import prep_router
-
     app = FastAPI(
         dependencies=[Depends(csrf_protect)],
         title="offerlab",
@@ -108,8 +82,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = templates()
     install_error_handlers(app)
     if settings.hosted:
-        from offerlab.store.account_repository import AccountRepository
-
         app.state.accounts = AccountRepository(store)
         app.include_router(auth_router())
     app.include_router(api_router(), prefix="/api/v1")
@@ -143,10 +115,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
-
-
-#: The environment variable that hands :class:`Settings` (as JSON) to worker processes.
-SETTINGS_ENV = "OFFERLAB_SERVE_SETTINGS"
 
 
 def app_from_env() -> FastAPI:

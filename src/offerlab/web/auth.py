@@ -11,8 +11,9 @@ The local app has one unnamed user (owner ``""``) and none of this runs. With
   state-changing request: the ``csrf_token`` field of a form, or the ``X-CSRF-Token`` header of
   an API call. The sign-in form, made before there is a session, carries a token that must
   match a cookie set with the form (double submit).
-- :func:`owner_of` is the owner key every repository is scoped to, so another user's offer,
-  plan or log is "not found" (404), never "forbidden", which would say that it exists.
+- :func:`~offerlab.web.deps.owner_of` is the owner key every repository is scoped to, so
+  another user's offer, plan or log is "not found" (404), never "forbidden", which would say
+  that it exists.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from urllib.parse import quote
 import anyio.to_thread
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -41,58 +41,24 @@ from offerlab.errors import (
 from offerlab.store.account_repository import SESSION_LIFETIME, AccountRepository, SignedIn
 from offerlab.validation import validate_document
 from offerlab.web.api_models import API_ERRORS, SessionOut, answers, error_body
+from offerlab.web.deps import (
+    CSRF_FIELD,
+    CSRF_HEADER,
+    LOGIN_COOKIE,
+    SESSION_COOKIE,
+    account_repository,
+    read_json,
+    signed_in,
+)
+from offerlab.web.rendering import render_page
 
-__all__ = [
-    "CSRF_FIELD",
-    "CSRF_HEADER",
-    "LOGIN_COOKIE",
-    "SESSION_COOKIE",
-    "SignedInOnly",
-    "account_label",
-    "auth_router",
-    "csrf_input",
-    "csrf_protect",
-    "owner_of",
-    "signed_in",
-]
-
-#: The session cookie. ``__Host-`` makes browsers insist on Secure, Path=/ and no Domain.
-SESSION_COOKIE = "__Host-offerlab_session"
-#: The sign-in form's double-submit CSRF cookie.
-LOGIN_COOKIE = "__Host-offerlab_login"
-CSRF_FIELD = "csrf_token"
-CSRF_HEADER = "x-csrf-token"
+__all__ = ["SignedInOnly", "auth_router", "csrf_protect"]
 
 _SIGN_IN = frozenset({"/login", "/api/v1/session"})
 _PUBLIC = _SIGN_IN | {"/healthz"}
 #: How long a sign-in waits for a free hashing slot before it is refused (429).
 HASHING_WAIT_SECONDS = 10
 _SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-def signed_in(request: Request) -> SignedIn | None:
-    """The request's session (None in the local app or before sign-in)."""
-    found: SignedIn | None = getattr(request.state, "signed_in", None)
-    return found
-
-
-def owner_of(request: Request) -> str:
-    """The owner key of the request's data: the account in hosted mode, ``""`` locally."""
-    if not request.app.state.settings.hosted:
-        return ""
-    session = signed_in(request)
-    if session is None:
-        raise AuthenticationError("sign in first")
-    return session.account.owner
-
-
-def csrf_input(request: Request) -> Markup:
-    """The hidden CSRF field for a form (nothing in the local app)."""
-    session = signed_in(request)
-    token = session.csrf_token if session is not None else getattr(request.state, "login", "")
-    if not token:
-        return Markup("")
-    return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, token)
 
 
 async def csrf_protect(request: Request) -> None:
@@ -219,11 +185,6 @@ def _session_json(session: SignedIn) -> dict[str, Any]:
     }
 
 
-def _accounts(request: Request) -> AccountRepository:
-    accounts: AccountRepository = request.app.state.accounts
-    return accounts
-
-
 def auth_router() -> APIRouter:
     """Sign-in and sign-out pages, and the API's ``/api/v1/session``."""
     router = APIRouter()
@@ -231,8 +192,6 @@ def auth_router() -> APIRouter:
     def login_page(
         request: Request, status: int = 200, error: str = "", next_path: str = "/offers"
     ) -> HTMLResponse:
-        from offerlab.web.pages import render_page
-
         # One token per browser for the cookie's hour: a second sign-in page (another tab, or
         # the browser's own request for /favicon.ico, sent here) must not void the first.
         token = request.cookies.get(LOGIN_COOKIE, "")
@@ -270,7 +229,7 @@ def auth_router() -> APIRouter:
         try:
             async with hashing_slot(request):
                 session = await anyio.to_thread.run_sync(
-                    _accounts(request).sign_in, username, password, _client(request)
+                    account_repository(request).sign_in, username, password, _client(request)
                 )
         except TooManyAttemptsError as error:
             refused = login_page(request, 429, error.message, next)
@@ -286,7 +245,7 @@ def auth_router() -> APIRouter:
     @router.post("/logout", include_in_schema=False)
     def logout(request: Request) -> RedirectResponse:
         token = request.cookies.get(SESSION_COOKIE, "")
-        _accounts(request).sign_out(token)
+        account_repository(request).sign_out(token)
         response = RedirectResponse("/login", 303)
         response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True)
         return response
@@ -294,8 +253,6 @@ def auth_router() -> APIRouter:
     def account_page(
         request: Request, status: int = 200, errors: dict[str, str] | None = None, done: str = ""
     ) -> HTMLResponse:
-        from offerlab.web.pages import render_page
-
         return render_page(
             request, "account.html", status, session=signed_in(request), errors=errors or {},
             done=done,
@@ -318,7 +275,7 @@ def auth_router() -> APIRouter:
         try:
             async with hashing_slot(request):
                 await anyio.to_thread.run_sync(
-                    _accounts(request).change_password,
+                    account_repository(request).change_password,
                     request.cookies.get(SESSION_COOKIE, ""),
                     current,
                     new,
@@ -344,8 +301,6 @@ def auth_router() -> APIRouter:
     async def api_sign_in(request: Request) -> JSONResponse:
         """Sign in (hosted mode): sets the session cookie and returns the CSRF token to send
         as ``X-CSRF-Token`` with every POST, PUT and DELETE."""
-        from offerlab.web.api import read_json
-
         kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
         if kind != "application/json":
             # A form or text/plain body is what another site's page could make a browser send.
@@ -357,7 +312,7 @@ def auth_router() -> APIRouter:
         )
         async with hashing_slot(request):
             session = await anyio.to_thread.run_sync(
-                _accounts(request).sign_in, body.username, body.password, _client(request)
+                account_repository(request).sign_in, body.username, body.password, _client(request)
             )
         response = JSONResponse(_session_json(session), status_code=201)
         _set_session_cookie(response, session)
@@ -384,20 +339,9 @@ def auth_router() -> APIRouter:
     )
     def api_sign_out(request: Request) -> Response:
         """Sign out: the session ends on the server and its cookie is removed."""
-        _accounts(request).sign_out(request.cookies.get(SESSION_COOKIE, ""))
+        account_repository(request).sign_out(request.cookies.get(SESSION_COOKIE, ""))
         response = Response(status_code=204)
         response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True)
         return response
 
     return router
-
-
-def account_label(request: Request) -> Markup:
-    """The signed-in account's name and a sign-out button, for the page header."""
-    session = signed_in(request)
-    if session is None:
-        return Markup("")
-    return Markup(
-        '<form method="post" action="/logout" class="inline account">'
-        '<a class="who" href="/account">{}</a>{}<button type="submit">Sign out</button></form>'
-    ).format(escape(session.account.username), csrf_input(request))

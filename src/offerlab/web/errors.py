@@ -23,6 +23,7 @@ from starlette.requests import ClientDisconnect
 
 from offerlab.errors import OfferlabError, TooManyAttemptsError
 from offerlab.web.api_models import error_body
+from offerlab.web.rendering import render_error
 
 __all__ = ["API_PREFIX", "error_body", "install_error_handlers"]
 
@@ -57,8 +58,6 @@ def _respond(request: Request, status: int, body: dict[str, Any]) -> Response:
         "accept", ""
     ):
         return JSONResponse(body, status_code=status)
-    from offerlab.web.pages import render_error
-
     return render_error(request, status, body["error"])
 
 

@@ -23,12 +23,11 @@ from offerlab.prep.pipeline import (
 from offerlab.prep.plan import SKILL_LABELS, PlanRequest, StudyPlan
 from offerlab.prep.practice import OUTCOMES, Outcome, PracticeEntry, practice_problems
 from offerlab.prep.service import make_plan, parse_date, parse_hours, parse_weak
-from offerlab.store import Store
 from offerlab.store.prep_repository import PrepRepository
 from offerlab.store.prep_status import prep_status
 from offerlab.validation import control_character
-from offerlab.web.auth import owner_of
-from offerlab.web.pages import render_page, see_other
+from offerlab.web.deps import Form, PrepData
+from offerlab.web.rendering import render_page, see_other
 
 __all__ = ["prep_router"]
 
@@ -114,14 +113,9 @@ def _control_errors(values: dict[str, str]) -> dict[str, str]:
     }
 
 
-def prep_repository(request: Request) -> PrepRepository:
-    """The prep data of this request's user (the local app has one, unnamed)."""
-    store: Store = request.app.state.store
-    return PrepRepository(store, owner_of(request))
-
-
-def _page(request: Request, plan: str | None, status: int = 200, **extra: Any) -> HTMLResponse:
-    repo = prep_repository(request)
+def _page(
+    request: Request, repo: PrepRepository, plan: str | None, status: int = 200, **extra: Any
+) -> HTMLResponse:
     doc, pipeline = prep_status(repo, plan, None, date.today())
     return render_page(
         request,
@@ -149,13 +143,12 @@ def prep_router() -> APIRouter:
 
     @router.get("/prep", response_class=HTMLResponse)
     def prep_page(
-        request: Request, plan: Annotated[str, Query(max_length=100)] = ""
+        request: Request, repo: PrepData, plan: Annotated[str, Query(max_length=100)] = ""
     ) -> HTMLResponse:
-        return _page(request, plan.strip() or None)
+        return _page(request, repo, plan.strip() or None)
 
     @router.post("/prep/practice", response_class=HTMLResponse)
-    async def log_practice(request: Request) -> Response:
-        form = await request.form()
+    def log_practice(request: Request, repo: PrepData, form: Form) -> Response:
         values = {
             key: str(form.get(key, "")).strip()
             for key in ("skill", "problem", "minutes", "outcome", "mistake", "plan")
@@ -173,8 +166,7 @@ def prep_router() -> APIRouter:
         # The practice counts toward the plan (loop) the page shows: the form names it.
         shown = values["plan"][:100] or None
         if errors:
-            return _page(request, shown, 422, values=values, errors=errors)
-        repo = prep_repository(request)
+            return _page(request, repo, shown, 422, values=values, errors=errors)
         saved = repo.plan(shown)
         repo.log_practice(
             PracticeEntry(
@@ -193,15 +185,14 @@ def prep_router() -> APIRouter:
         return see_other(request, f"/prep?plan={quote(saved.name)}")
 
     @router.post("/prep/plan", response_class=HTMLResponse)
-    async def save_plan(request: Request) -> Response:
-        form = await request.form()
+    def save_plan(request: Request, repo: PrepData, form: Form) -> Response:
         values = {key: str(form.get(key, "")).strip()[:_MAX_TEXT] for key in PLAN_FIELDS}
         unreadable = _control_errors(values)
         errors, made = (unreadable, None) if unreadable else _make_plan(values, date.today())
         if errors or made is None:
-            return _page(request, None, 422, plan_values=values, plan_errors=errors)
+            return _page(request, repo, None, 422, plan_values=values, plan_errors=errors)
         name, plan, pipeline, document = made
-        prep_repository(request).save_study_plan(name, plan, pipeline, document)
+        repo.save_study_plan(name, plan, pipeline, document)
         return see_other(request, f"/prep?plan={quote(name)}")
 
     return router

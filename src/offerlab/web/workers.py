@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 from dataclasses import asdict
+
+import uvicorn
+from sqlalchemy.engine import make_url
+from uvicorn.supervisors import Multiprocess
 
 from offerlab.errors import InputError
 from offerlab.store import Store
-from offerlab.web.app import SETTINGS_ENV, Settings
+from offerlab.web.settings import SETTINGS_ENV, Settings
 
 __all__ = ["check_workers", "run_workers", "serve_workers"]
 
@@ -23,8 +28,6 @@ def check_workers(settings: Settings, workers: int) -> None:
     The default store keeps market records in a DuckDB file that one process can open, so a
     second worker could not answer market queries; PostgreSQL serves any number.
     """
-    from sqlalchemy.engine import make_url
-
     if workers > 1 and make_url(settings.database_url).get_backend_name() != "postgresql":
         raise InputError(
             f"--workers {workers} needs a PostgreSQL store (--db postgresql+psycopg://...): "
@@ -59,11 +62,6 @@ def run_workers(
     each response's body (written after its headers) waits ~40 ms for the client's ACK.
     ``X-Forwarded-For`` is believed only with ``proxy_headers``, from ``forwarded_allow_ips``.
     """
-    import socket
-
-    import uvicorn
-    from uvicorn.supervisors import Multiprocess
-
     config = uvicorn.Config(
         factory,
         factory=True,

@@ -1,0 +1,31 @@
+"""A look at a SQLite store without opening it: has any market file been imported into it?
+
+Opening the store loads SQLAlchemy (and checks the schema), which costs more than a command
+that only reads the bundled data does in all. A question with an answer on disk is answered
+here with the standard library; None means "open the store to know" (a server database).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+__all__ = ["has_market_records"]
+
+
+def has_market_records(url: str) -> bool | None:
+    """Whether the store at ``url`` holds imported market records: False for a SQLite store
+    that does not exist yet or has no source; None when only opening it can tell."""
+    if not url.startswith("sqlite"):
+        return None
+    rest = url.split(":///", 1)[1] if ":///" in url else ""
+    path = rest.split("?", 1)[0]
+    if not path or path == ":memory:":
+        return False  # a new, empty database
+    if not Path(path).is_file():
+        return False
+    try:
+        with sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True) as conn:
+            return conn.execute("SELECT 1 FROM sources LIMIT 1").fetchone() is not None
+    except sqlite3.Error:
+        return None  # not a store this version reads without opening it
