@@ -302,7 +302,9 @@ def test_cells_missing_are_filled_by_a_refresh(pg_url: str, tmp_path: Path) -> N
         query = RecordQuery(company="Amazon", level="L6")
         key = repo._cell_key(query)
         assert key is not None
-        store.records.cells.forget()  # type: ignore[attr-defined]
+        cells = store.records.cells
+        assert cells is not None
+        cells.forget()
         assert repo.records.cell_summary(key) is None  # never computed: the records answer
         assert repo.summary(query) == _raw(repo, query)
         written = repo.refresh_cells()
