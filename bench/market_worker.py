@@ -2,7 +2,8 @@
 
 ``python -m bench.market_worker JOB ARGS...`` prints one JSON object: the timings and
 ``rss_mb``, the process's peak resident set. Jobs: ``import URL FILE``, ``query URL``,
-``pandas-import FILE ROWS SQLITE``, ``pandas-query FILE``.
+``pandas-import FILE ROWS SQLITE``, ``pandas-query FILE``, ``cells URL`` (every market cell
+computed again).
 """
 
 from __future__ import annotations
@@ -78,6 +79,17 @@ def job_query(url: str) -> dict[str, Any]:
         del first
     out["rss_mb"] = _rss_mb()
     return out
+
+
+def job_cells(url: str) -> dict[str, Any]:
+    """Every market cell of the store computed again (``MarketRepository.refresh_cells``)."""
+    from offerlab.store import MarketRepository, Store
+
+    with Store(url) as store:
+        start = time.perf_counter()
+        written = MarketRepository(store).refresh_cells()
+        seconds = time.perf_counter() - start
+    return {"seconds": seconds, "cells": written, "rss_mb": _rss_mb()}
 
 
 def _pandas_frame(file: str, rows: int | None) -> Any:
@@ -173,6 +185,7 @@ def job_pandas_query(file: str) -> dict[str, Any]:
 JOBS: dict[str, Callable[..., dict[str, Any]]] = {
     "import": job_import,
     "query": job_query,
+    "cells": job_cells,
     "pandas-import": job_pandas_import,
     "pandas-query": job_pandas_query,
 }

@@ -37,6 +37,9 @@ def upgrade_command(ctx: typer.Context, db: DbOption = None) -> None:
     """Create the database or migrate it to the newest schema."""
     url = resolve_db(ctx, db)
     # The store (SQLAlchemy, Alembic) loads only for the commands that use it.
+    from sqlalchemy.engine import make_url
+
+    from offerlab.store import MarketRepository, Store
     from offerlab.store.database import (
         current_revision,
         head_revision,
@@ -58,3 +61,9 @@ def upgrade_command(ctx: typer.Context, db: DbOption = None) -> None:
         console.print(f"{shown}: already at revision {after} (newest: {head_revision()})")
     else:
         console.print(f"{shown}: migrated from {before or 'empty'} to revision {after}")
+    if make_url(url).get_backend_name() == "postgresql":
+        # Records imported before the market cells existed: compute them now, once.
+        with Store(url) as store:
+            written = MarketRepository(store).ensure_cells()
+        if written is not None:
+            console.print(f"{shown}: computed {written:,} market cells over the stored records")

@@ -312,7 +312,10 @@ def band(
     growth: GrowthRate | None = None
     if as_of is not None:
         growth = growth_rate(repo, query, growth_pct)
-    summary = repo.summary(query, as_of, growth.rate if growth is not None else 0.0)
+    if as_of is None and wanted is not None and query.currency is not None:
+        summary = native  # the records in the currency asked for, summarised just above
+    else:
+        summary = repo.summary(query, as_of, growth.rate if growth is not None else 0.0)
     n = 0 if summary is None else summary.n
     if summary is None or n == 0:
         fallback = _bundled(company, level, location, tag, title, since, as_of, sources, min_n)

@@ -69,7 +69,7 @@ __all__ = [
 FIELDS: Final = ("id", "date", "location", "company", "role", "yoe", "base", "total")
 #: INR in one lakh.
 LAKH: Final = Decimal(100_000)
-SOURCE: Final = "leetcode India offers 2025-2026 (community)"
+SOURCE: Final = "leetcode India offers 2025-2026"
 ATTRIBUTION: Final = (
     "Self-reported offers in India posted on a public coding-interview forum, parsed into fields "
     "by a language model; from the public repository 0xku/leetcode-compensation "

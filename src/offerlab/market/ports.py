@@ -50,12 +50,16 @@ class RecordQuery:
 class RecordSummary:
     """What a band is computed from: ``n`` matching records; per component the records that
     report it (> 0) and their percentiles (NumPy's linear interpolation; empty if none), as
-    yearly amounts in the records' currency."""
+    yearly amounts in the records' currency; the first, last and median record dates (the
+    median: the earlier of the two middle ones for an even count; None when none is dated)."""
 
     n: int
     components: dict[str, tuple[int, list[float]]]
     currencies: list[str]
     source_ids: list[int]
+    first_date: date | None = None
+    last_date: date | None = None
+    median_date: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,8 @@ from sqlalchemy import Connection, Engine, insert, text
 from offerlab.dates import DAYS_PER_YEAR
 from offerlab.market.ports import RecordSummary
 from offerlab.market.stats import COMPONENTS, PERCENTILES
+from offerlab.store.cell_refresh import refresh_cells
+from offerlab.store.cells import CellAnswer, CellKey, CellReader
 from offerlab.store.columnar import connect_columnar
 from offerlab.store.models import Base
 from offerlab.store.queries import FLOAT_COLUMNS, Where
@@ -39,6 +41,11 @@ __all__ = [
     "SqlRecords",
     "Where",
 ]
+
+
+def _day(value: np.datetime64) -> date:
+    day: date = value.astype("datetime64[D]").item()
+    return day
 
 
 def _restate(dates: NDArray[Any], as_of: date | None, rate: float) -> NDArray[np.float64] | float:
@@ -92,6 +99,9 @@ class RecordStore(ABC):
     """Records and normalisation maps behind one query interface."""
 
     kind: str
+    #: The reader of the market cells this store precomputes (:mod:`offerlab.store.cells`);
+    #: None for a store that keeps none.
+    cells: CellReader | None = None
 
     @abstractmethod
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
@@ -130,7 +140,6 @@ class RecordStore(ABC):
         table = self._from(where)
         source = f"{table} r{where.joins} WHERE {self._cond(where)}"
         only = self._only_currency(where)
-        dated = ", r.reported_on AS reported_on" if as_of is not None else ""
         # Text columns cost a Python object a row: skip currency when it is known to be one.
         currency = "" if only is not None else ", r.currency AS currency"
         data = self.arrays(
@@ -138,10 +147,12 @@ class RecordStore(ABC):
             "CAST(r.stock AS DOUBLE PRECISION) AS stock, "
             "CAST(r.bonus AS DOUBLE PRECISION) AS bonus, "
             "CAST(r.total AS DOUBLE PRECISION) AS total, "
-            f"r.source_id AS source_id{currency}{dated} FROM {source}",
+            f"r.source_id AS source_id{currency}, r.reported_on AS reported_on FROM {source}",
             where.params,
             COMPONENTS,
         )
+        days = np.sort(np.asarray(data["reported_on"], dtype="datetime64[D]"))
+        days = days[~np.isnat(days)]
         factor = _restate(data["reported_on"], as_of, rate) if as_of is not None else 1.0
         components = {}
         for name in COMPONENTS:
@@ -159,7 +170,20 @@ class RecordStore(ABC):
             components,
             currencies,
             [int(i) for i in np.unique(data["source_id"].astype(np.int64))],
+            first_date=_day(days[0]) if days.size else None,
+            last_date=_day(days[-1]) if days.size else None,
+            median_date=_day(days[(days.size - 1) // 2]) if days.size else None,
         )
+
+    def cell_summary(self, key: CellKey) -> CellAnswer | None:
+        """The answer of the precomputed cells (:mod:`offerlab.store.cells`), or None when
+        this store keeps none or none answers ``key`` exactly."""
+        return None
+
+    def refresh_cells(self, companies: Sequence[str] | None) -> int:
+        """Recompute the cells of ``companies`` in the current import (None: all); the
+        cells written (0 for a store that keeps none)."""
+        return 0
 
     def yearly_totals(self, where: Where) -> dict[int, tuple[int, float]]:
         """Per calendar year: (records with a total, median total)."""
@@ -423,6 +447,16 @@ class SqlRecords(RecordStore):
         self.engine = engine
         self._conn: Connection | None = None
         self._stage: duckdb.DuckDBPyConnection | None = None
+        self.cells: CellReader = CellReader(engine)
+
+    def cell_summary(self, key: CellKey) -> CellAnswer | None:
+        if self._conn is not None:
+            return None  # inside an import: the records as this transaction sees them
+        return self.cells.answer(key)
+
+    def refresh_cells(self, companies: Sequence[str] | None) -> int:
+        assert self._conn is not None, "refresh_cells runs inside an import"
+        return refresh_cells(self._conn, companies)
 
     def _run(self, sql: str, params: Mapping[str, Any] | None) -> list[tuple[Any, ...]]:
         if self._conn is not None:
@@ -544,6 +578,7 @@ class SqlRecords(RecordStore):
 
     def commit(self) -> None:
         self._conn = None
+        self.cells.forget()
 
     def rollback(self) -> None:
         self._conn = None

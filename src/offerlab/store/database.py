@@ -32,6 +32,7 @@ __all__ = [
     "make_engine",
     "migrate",
     "migration_lock",
+    "read_engine",
     "shipped_head",
     "upgrade",
 ]
@@ -63,6 +64,15 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def read_engine(engine: Engine) -> Engine:
+    """``engine`` for reads that need no transaction: autocommit on PostgreSQL (a statement is
+    one round trip, without BEGIN and ROLLBACK around it); the engine itself elsewhere. It
+    shares the engine's connection pool."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def alembic_config(engine: Engine | None = None) -> Config:

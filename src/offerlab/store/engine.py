@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from offerlab.config import database_url
-from offerlab.store.database import make_engine
+from offerlab.store.database import make_engine, read_engine
 from offerlab.store.database import migrate as migrate_database
 
 if TYPE_CHECKING:
@@ -24,6 +24,9 @@ class Store:
     def __init__(self, url: str, *, columnar: bool | None = None, migrate: bool = True) -> None:
         self.url = url
         self.engine: Engine = make_engine(url)
+        #: The engine for reads that need no transaction: on PostgreSQL each statement runs on
+        #: its own (autocommit), one round trip instead of BEGIN, the query and ROLLBACK.
+        self.reader: Engine = read_engine(self.engine)
         if migrate:
             migrate_database(self.engine)
         self.columnar = self.engine.dialect.name == "sqlite" if columnar is None else columnar

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import duckdb
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 
 from offerlab.errors import InputError, Problem, ProblemsError
 from offerlab.market import importer
@@ -154,6 +154,9 @@ def _import_official(
                 .returning(Source.id)
             ).scalar_one()
         )
+        # A new source raises the cells' generation, as every import does (processes that
+        # remember the sources of a generation read them again).
+        conn.execute(text("UPDATE market_cell_state SET generation = generation + 1 WHERE id = 1"))
         conn.execute(
             insert(OfficialTable).values(
                 source_id=source_id,
@@ -211,6 +214,9 @@ def _import(
             if progress is not None:
                 progress("normalising", 0.5)
             _update_maps(repo, source_id)
+            if progress is not None:
+                progress("computing bands", 0.75)
+            records.refresh_cells(_touched_companies(records))
             if hashing is not None:
                 digest = hashing.result()
                 seen = conn.execute(
@@ -239,6 +245,12 @@ def _import(
     info = repo.source_by_hash(digest)
     assert info is not None
     return ImportResult(info, False, read, added, duplicates, skipped)
+
+
+def _touched_companies(records: RecordStore) -> list[str]:
+    """The companies (canonical names) of the rows this import staged."""
+    rows = records.staging().execute("SELECT DISTINCT company_raw FROM records").fetchall()
+    return sorted({canonical_company(r[0]) for r in rows if r[0] is not None})
 
 
 def _drop_orphans(repo: MarketRepository) -> None:

@@ -11,20 +11,20 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from offerlab.errors import InputError
 from offerlab.market.importer import ProgressFn
 from offerlab.market.normalize import (
     Location,
     canonical_company,
-    location_matches,
     normalize_level,
     specialty,
     title_family,
 )
 from offerlab.market.ports import RecordQuery, RecordSummary, SourceInfo
 from offerlab.market.records import EVIDENCE_FORMATS, MarketRecord
+from offerlab.store.cells import CellKey, cells_computed, matching_locations
 from offerlab.store.engine import Store
 from offerlab.store.models import OfficialTable, Source
 from offerlab.store.queries import FLOAT_COLUMNS, Where
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from offerlab.market.india import CommunityOffer
     from offerlab.market.lca import WageFiling
     from offerlab.store.backends import RecordStore
+    from offerlab.store.cells import CellAnswer, CellReader
 
 __all__ = ["ImportResult", "MarketRepository"]
 
@@ -45,6 +46,10 @@ class MarketRepository:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        #: The generations of the cells this repository's summaries were read from, and
+        #: whether any was read from the records instead (see :meth:`sources`).
+        self._generations: set[int] = set()
+        self._from_records = False
 
     @property
     def records(self) -> RecordStore:
@@ -59,10 +64,34 @@ class MarketRepository:
     # --- sources ---------------------------------------------------------------------------
 
     def sources(self) -> list[SourceInfo]:
-        """Every imported source, oldest first."""
-        with self.store.engine.connect() as conn:
+        """Every imported source, oldest first.
+
+        When every summary this repository gave came from cells of one generation, the
+        sources remembered for that generation (a bands query then costs one read, not two).
+        """
+        cells = self._cells()
+        if cells is not None and not self._from_records and len(self._generations) == 1:
+            remembered = cells.sources_of(next(iter(self._generations)))
+            if remembered is not None:
+                return remembered
+        generation = None
+        with self.store.reader.connect() as conn:
+            if cells is not None:
+                # Read first: the sources read next are those of this generation or more
+                # (every new source raises the generation in its own transaction), and a
+                # source the generation's cells do not name is never listed by them.
+                generation = conn.execute(
+                    text("SELECT generation FROM market_cell_state WHERE id = 1")
+                ).scalar()
             rows = conn.execute(select(Source.__table__).order_by(Source.id)).all()
-        return [source_info(r) for r in rows]
+        found = [source_info(r) for r in rows]
+        if cells is not None and generation is not None:
+            cells.remember_sources(int(generation), found)
+        return found
+
+    def _cells(self) -> CellReader | None:
+        """The cells reader of a store that keeps cells (records in the SQL database)."""
+        return self.records.cells
 
     def source_by_hash(self, digest: str) -> SourceInfo | None:
         with self.store.engine.connect() as conn:
@@ -125,11 +154,7 @@ class MarketRepository:
         rows = self.records.rows(
             "SELECT location_raw, city, region, country, metro FROM location_norm"
         )
-        return sorted(
-            raw
-            for raw, city, region, country, metro in rows
-            if location_matches(Location(raw, city, region, country, metro), query)
-        )
+        return matching_locations(rows, query)
 
     def where(self, query: RecordQuery) -> Where | None:
         """The SQL (joins and condition over ``records r``) for ``query``; None: nothing matches.
@@ -266,11 +291,75 @@ class MarketRepository:
     def summary(
         self, query: RecordQuery, as_of: date | None = None, rate: float = 0.0
     ) -> RecordSummary | None:
-        """Counts and percentiles of the matching records (restated to ``as_of`` at ``rate``)."""
+        """Counts and percentiles of the matching records (restated to ``as_of`` at ``rate``).
+
+        From the precomputed cell when one holds exactly the records ``query`` selects (see
+        :mod:`offerlab.store.cells`), else over the records.
+        """
+        if as_of is None:
+            answer = self._cell_answer(query)
+            if answer is not None:
+                return answer.summary
+        self._from_records = True
         found = self.where(query)
         if found is None:
             return None
         return self.records.summary(found, as_of, rate)
+
+    def _cell_answer(self, query: RecordQuery) -> CellAnswer | None:
+        """The cells' answer to ``query`` (None: the records must answer it)."""
+        if self._cells() is None:
+            return None
+        key = self._cell_key(query)
+        if key is None:
+            return None
+        answer = self.records.cell_summary(key)
+        if answer is not None:
+            self._generations.add(answer.generation)
+        return answer
+
+    def _cell_key(self, query: RecordQuery) -> CellKey | None:
+        """``query`` as the cells are keyed, resolving names as :meth:`where` does; None for a
+        query the cells do not cover (no company, a title, sources)."""
+        if query.company is None or query.title is not None or query.sources:
+            return None
+        company = canonical_company(query.company)
+        level = ""
+        if query.level is not None:
+            level = safe_label(normalize_level, company, query.level) or query.level.strip()
+        special = ""
+        if query.tag is not None:
+            special = safe_label(specialty, query.tag, None) or query.tag.strip()
+        if (query.level is not None and not level) or (query.tag is not None and not special):
+            return None  # blank: "" is the key of every level or specialty
+        currency = query.currency.strip().upper() if query.currency is not None else None
+        return CellKey(company, level, special, query.location, currency, query.since, query.until)
+
+    def refresh_cells(self) -> int:
+        """Recompute every market cell from the records, in one transaction (a store whose
+        records came before the cells did, or a bulk load outside :meth:`import_file`); the
+        cells written. A store that keeps no cells (the DuckDB file) writes none."""
+        records = self.records
+        with self.store.engine.begin() as conn:
+            records.begin(conn)
+            try:
+                written = records.refresh_cells(None)
+                records.commit()
+            except BaseException:
+                records.rollback()
+                raise
+        return written
+
+    def ensure_cells(self) -> int | None:
+        """Compute the market cells of a store that keeps them (records in the SQL database),
+        has records and never computed them (records imported before the cells existed); the
+        cells written, or None when there was nothing to do."""
+        if self._cells() is None:
+            return None
+        with self.store.engine.connect() as conn:
+            if cells_computed(conn) or self.count() == 0:
+                return None
+        return self.refresh_cells()
 
     def yearly_totals(self, query: RecordQuery) -> dict[int, tuple[int, float]]:
         """Per calendar year of the matching records: (records, median total)."""
@@ -353,6 +442,14 @@ class MarketRepository:
         middle one for an even count: a real record date); None when none has a date."""
         if not self._imported():
             return None
+        answer = self._cell_answer(query)
+        if answer is not None:
+            found = answer.summary
+            if found is None or found.median_date is None:
+                return None
+            assert found.first_date is not None
+            assert found.last_date is not None
+            return found.first_date, found.last_date, found.median_date
         arrays = self.components(query)
         if arrays is None:
             return None
