@@ -15,6 +15,7 @@ from uvicorn.supervisors import Multiprocess
 from offerlab.cli import app
 from offerlab.web import Settings
 from offerlab.web.app import SETTINGS_ENV, app_from_env
+from offerlab.web.workers import spread_connections
 from tests.web.serving import free_port
 
 
@@ -43,8 +44,7 @@ def test_several_workers_each_build_the_app_from_the_settings_handed_over(
     calls: list[dict[str, Any]] = []
 
     def fake_run(self: Multiprocess) -> None:
-        (listener,) = self.sockets
-        calls.append({"config": self.config, "listener": listener})
+        calls.append({"config": self.config, "listeners": list(self.sockets)})
 
     monkeypatch.setattr(Multiprocess, "run", fake_run)
     monkeypatch.delenv(SETTINGS_ENV, raising=False)
@@ -60,10 +60,14 @@ def test_several_workers_each_build_the_app_from_the_settings_handed_over(
     assert config.app == "offerlab.web.app:app_from_env"
     assert config.factory is True
     assert config.workers == 2
-    # A TCP socket, so that asyncio turns Nagle off on the connections it accepts.
-    assert call["listener"].proto == socket.IPPROTO_TCP
-    assert call["listener"].getsockname() == ("127.0.0.1", port)
-    call["listener"].close()
+    # On Linux a socket per worker (the kernel spreads connections over them), else one they
+    # share; TCP sockets, so that asyncio turns Nagle off on the connections it accepts.
+    listeners = call["listeners"]
+    assert len(listeners) == (2 if spread_connections() else 1)
+    for listener in listeners:
+        assert listener.proto == socket.IPPROTO_TCP
+        assert listener.getsockname() == ("127.0.0.1", port)
+        listener.close()
     # What a worker process does: build the app from the settings in its environment.
     served = app_from_env()
     assert served.state.settings == Settings(db=pg_url, hosted=True)

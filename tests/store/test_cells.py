@@ -7,21 +7,24 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import event, text
 from typer.testing import CliRunner
 
 from offerlab.cli import app
 from offerlab.errors import InputError
 from offerlab.market.bands import band
 from offerlab.market.ports import RecordQuery, RecordSummary
+from offerlab.market.service import market_evidence
 from offerlab.market.stats import COMPONENTS, PERCENTILES
 from offerlab.store import MarketRepository, Store
 from offerlab.store.cell_models import MarketCell
@@ -398,3 +401,114 @@ def test_community_reports_stay_out_of_the_cells(pg_url: str, tmp_path: Path) ->
         assert hit is not None
         assert hit.summary == _raw(repo, query)
         assert len(repo.community_offers("Microsoft")) == 8
+
+
+class _CountingEngine:
+    """The cells reader's engine, counting the connections it hands out (the cell read runs
+    on the driver's cursor, which SQLAlchemy's statement events do not see)."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self.connections = 0
+
+    def connect(self) -> Any:
+        self.connections += 1
+        return self.engine.connect()
+
+
+@pytest.mark.postgres
+def test_a_repository_for_one_query_reads_each_cell_once(pg_url: str, tmp_path: Path) -> None:
+    with Store(pg_url) as reading, Store(pg_url) as writing:
+        MarketRepository(writing).import_file(write_csv(tmp_path / "a.csv", _rows(200, 4), HEADER))
+        one = MarketRepository(reading, per_query=True)
+        plain = MarketRepository(reading)
+        query = RecordQuery(company="Amazon", location="Seattle metro")
+        before = one.summary(query)
+        assert before is not None
+        assert before.currencies == ["USD"]
+        cells = reading.records.cells
+        assert cells is not None
+        counting = _CountingEngine(cells.engine)
+        cells.engine = counting  # type: ignore[assignment]
+        # The same cell in its one currency, and its dates: from the read above.
+        assert one.summary(replace(query, currency="USD")) == before
+        assert one.record_dates(replace(query, currency="USD")) == (
+            before.first_date,
+            before.last_date,
+            before.median_date,
+        )
+        assert counting.connections == 0
+        # Another process imports: the query's repository answers from what it read (one
+        # answer, one generation); a repository not made for one query sees the import.
+        MarketRepository(writing).import_file(
+            write_csv(tmp_path / "b.csv", _rows(60, 5, ("Amazon",)), HEADER)
+        )
+        assert one.summary(query) == before
+        after = plain.summary(query)
+        assert after is not None
+        assert after.n > before.n
+        assert after == _raw(plain, query)
+        assert MarketRepository(reading, per_query=True).summary(query) == after
+        # Its own import makes it read again.
+        one.import_file(write_csv(tmp_path / "c.csv", _rows(30, 6, ("Amazon",)), HEADER))
+        again = one.summary(query)
+        assert again is not None
+        assert again.n > after.n
+
+
+@pytest.mark.postgres
+def test_a_bands_answer_from_a_cell_is_one_read(pg_url: str, tmp_path: Path) -> None:
+    with Store(pg_url) as store:
+        # Every record dated: the records' evidence runs to a date, which leaves undated
+        # records out (a cell holding any then cannot answer it).
+        dated = [row for row in _rows(300, 7) if not row.endswith(",")]
+        MarketRepository(store).import_file(write_csv(tmp_path / "a.csv", dated, HEADER))
+
+        def answer() -> dict[str, Any]:
+            found = market_evidence(
+                MarketRepository(store, per_query=True),
+                company="Microsoft",
+                level="62",
+                location="Redmond",
+                currency="USD",
+                today=date(2026, 1, 1),
+            )
+            return found.as_json()
+
+        first = answer()  # the process learns the places and the sources of this generation
+        statements: list[str] = []
+        event.listen(
+            store.engine, "before_cursor_execute", lambda *args: statements.append(args[2])
+        )
+        cells = store.records.cells
+        assert cells is not None
+        counting = _CountingEngine(cells.engine)
+        cells.engine = counting  # type: ignore[assignment]
+        assert answer() == first
+        assert first["n"] > 0
+        assert first["bands"][0]["kind"] == "records"
+        assert counting.connections == 1  # the band, the records' evidence and their dates
+        assert statements == [], "\n".join(s[:150] for s in statements)  # remembered
+
+
+@pytest.mark.postgres
+def test_official_tables_are_remembered_for_a_generation_only(
+    pg_url: str, tmp_path: Path, shared_data: Path
+) -> None:
+    oews = shared_data / "bls_oews_may2025_tech.csv"
+    with Store(pg_url) as reading, Store(pg_url) as writing:
+        MarketRepository(writing).import_file(write_csv(tmp_path / "a.csv", _rows(50, 8), HEADER))
+        query = RecordQuery(company="Microsoft")
+        repo = MarketRepository(reading, per_query=True)
+        assert repo.summary(query) is not None
+        assert repo.official_documents() == []  # remembered for this generation
+        # Another process imports an official table (a new generation): the next query sees
+        # it, and the process parses it once for the generation.
+        MarketRepository(writing).import_file(oews)
+        later = MarketRepository(reading, per_query=True)
+        assert later.summary(query) is not None
+        (document,) = later.official_documents()
+        assert document["release_label"] == "May 2025"
+        again = MarketRepository(reading, per_query=True)
+        assert again.summary(query) is not None
+        assert again.official_documents()[0] is document

@@ -30,7 +30,7 @@ def open_market_records(url: str) -> Iterator[EvidenceSources]:
     from offerlab.store import MarketRepository, Store
 
     with Store(url) as store:
-        yield MarketRepository(store)
+        yield MarketRepository(store, per_query=True)
 
 
 @contextmanager

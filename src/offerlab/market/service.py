@@ -9,7 +9,7 @@ ends open the store and hand its repository in.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -197,10 +197,10 @@ def records_evidence(
     return bands, notes
 
 
-def _check_level(company: str, level: str, offers: Sequence[CommunityOffer]) -> None:
+def _check_level(company: str, level: str, offers: Callable[[], Sequence[CommunityOffer]]) -> None:
     """A level the company's ladder does not have, and no community report writes as its
     role, is an error that lists the ladder (a typo answered from other sources would
-    mislead)."""
+    mislead). ``offers`` is called only for a level off the ladder."""
     name = canonical_company(company)
     try:
         ladder = level_order(name)
@@ -209,7 +209,7 @@ def _check_level(company: str, level: str, offers: Sequence[CommunityOffer]) -> 
     if normalize_level(name, level) in ladder:
         return
     wanted = " ".join(level.split()).casefold()
-    if any(" ".join(o.role.split()).casefold() == wanted for o in offers):
+    if any(" ".join(o.role.split()).casefold() == wanted for o in offers()):
         return
     raise NotFoundError(
         f"{level!r} is not a {name} level; {name}'s levels are {', '.join(ladder)} (or a role "
@@ -217,9 +217,22 @@ def _check_level(company: str, level: str, offers: Sequence[CommunityOffer]) -> 
     )
 
 
+#: The official table last built, with the document it was built from: a store that
+#: remembers its documents hands the same one to every query, and the table is built once.
+_last_official: tuple[Mapping[str, Any], OewsTable] | None = None
+
+
 def _official(records: EvidenceSources) -> OewsTable | None:
+    global _last_official
     documents = records.official_documents()
-    return OewsTable(documents[0]) if documents else None
+    if not documents:
+        return None
+    last = _last_official
+    if last is not None and last[0] is documents[0]:
+        return last[1]
+    table = OewsTable(documents[0])
+    _last_official = (documents[0], table)
+    return table
 
 
 def market_evidence(
@@ -270,9 +283,8 @@ def market_evidence(
         "currency": currency,
         "min_n": min_n,
     }
-    offers = records.community_offers(company) if company else []
     if company is not None and level is not None:
-        _check_level(company, level, offers)
+        _check_level(company, level, lambda: records.community_offers(company))
     legacy: Band | None = None
     message = ""
     if company is not None and records_band:
@@ -307,6 +319,8 @@ def market_evidence(
         min_n=min_n,
     )
     own, notes = records_evidence(records, query, since=since, sources=sources)
+    # Read after the records band: a store whose cells answer it knows its sources by then.
+    offers = records.community_offers(company) if company else []
     index: GrowthIndex = (
         given_index(Decimal(str(growth_pct))) if growth_pct is not None else measured_index()
     )

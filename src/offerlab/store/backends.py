@@ -28,7 +28,7 @@ from offerlab.dates import DAYS_PER_YEAR
 from offerlab.market.ports import RecordSummary
 from offerlab.market.stats import COMPONENTS, PERCENTILES
 from offerlab.store.cell_refresh import refresh_cells
-from offerlab.store.cells import CellAnswer, CellKey, CellReader
+from offerlab.store.cells import CellAnswer, CellKey, CellReader, CellRows
 from offerlab.store.columnar import connect_columnar
 from offerlab.store.models import Base
 from offerlab.store.queries import FLOAT_COLUMNS, Where
@@ -175,9 +175,10 @@ class RecordStore(ABC):
             median_date=_day(days[(days.size - 1) // 2]) if days.size else None,
         )
 
-    def cell_summary(self, key: CellKey) -> CellAnswer | None:
+    def cell_summary(self, key: CellKey, seen: CellRows | None = None) -> CellAnswer | None:
         """The answer of the precomputed cells (:mod:`offerlab.store.cells`), or None when
-        this store keeps none or none answers ``key`` exactly."""
+        this store keeps none or none answers ``key`` exactly; ``seen``: the cells the query
+        read already (:meth:`CellReader.answer`)."""
         return None
 
     def refresh_cells(self, companies: Sequence[str] | None) -> int:
@@ -449,10 +450,10 @@ class SqlRecords(RecordStore):
         self._stage: duckdb.DuckDBPyConnection | None = None
         self.cells: CellReader = CellReader(engine)
 
-    def cell_summary(self, key: CellKey) -> CellAnswer | None:
+    def cell_summary(self, key: CellKey, seen: CellRows | None = None) -> CellAnswer | None:
         if self._conn is not None:
             return None  # inside an import: the records as this transaction sees them
-        return self.cells.answer(key)
+        return self.cells.answer(key, seen)
 
     def refresh_cells(self, companies: Sequence[str] | None) -> int:
         assert self._conn is not None, "refresh_cells runs inside an import"

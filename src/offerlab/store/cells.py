@@ -26,7 +26,10 @@ touched (:mod:`offerlab.store.cell_refresh`, where DuckDB loads).
 
 **How a query finds its cell** (:class:`CellReader`): one primary-key read, which also returns
 the cells' generation. A process keeps its place lookups (a ``--location`` text -> a place)
-for one generation and drops them when a read shows the generation moved on.
+for one generation and drops them when a read shows the generation moved on. The read takes
+the cell in every currency at once, so a repository that serves one query (a web request, a
+CLI command: ``MarketRepository(store, per_query=True)``) answers the same cell asked again
+(with a currency, a date range) from that read (:data:`CellRows`).
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ __all__ = [
     "CellAnswer",
     "CellKey",
     "CellReader",
+    "CellRows",
     "Place",
     "cells_computed",
     "matching_locations",
@@ -186,6 +190,10 @@ class CellAnswer:
 #: (keys are hex digits).
 _NOTHING: Final = "-nothing-"
 
+#: Cells read for one query: (company, level, specialty, ``--location`` as typed) -> the
+#: generation they were read at and the cell of that key in each currency (as column dicts).
+CellRows = dict[tuple[str, str, str, str | None], tuple[int, list[dict[str, Any]]]]
+
 
 class CellReader:
     """Reads cells for one engine, remembering place lookups for the current generation.
@@ -200,21 +208,41 @@ class CellReader:
         self._digests: dict[str, str] = {}
         self._locations: list[tuple[str, str | None, str | None, str | None, str | None]] = []
         self._resolved: OrderedDict[str, str | None] = OrderedDict()
-        self._sources: tuple[int, list[Any]] | None = None
+        self._remembered: dict[str, tuple[int, list[Any]]] = {}
+        # The cell read, in the driver's own parameter style: it runs on the driver's cursor
+        # (SQLAlchemy's result machinery would cost more than the read itself).
+        mark = "%s" if self.engine.dialect.paramstyle in ("format", "pyformat") else "?"
+        self._cell_sql = (
+            f"SELECT s.generation, {', '.join('c.' + c for c in CELL_COLUMNS)} "
+            "FROM market_cell_state s LEFT JOIN market_cells c "
+            f"ON c.company = {mark} AND c.level = {mark} AND c.specialty = {mark} "
+            f"AND c.place = {mark} WHERE s.id = 1"
+        )
+
+    def remembered(self, what: str, generation: int) -> list[Any] | None:
+        """What was remembered as ``what`` (``"sources"``, ``"official"``) for ``generation``
+        (None: nothing remembered for it)."""
+        with self._lock:
+            found = self._remembered.get(what)
+            if found is not None and found[0] == generation:
+                return list(found[1])
+        return None
+
+    def remember(self, what: str, generation: int, values: list[Any]) -> None:
+        """Remember ``values`` as ``what`` was at ``generation``. Every import (of records,
+        community reports, filings or an official table) adds its source and raises the
+        generation in one transaction, so the sources and the official tables read after
+        seeing a generation are those of every cell of it."""
+        with self._lock:
+            self._remembered[what] = (generation, list(values))
 
     def sources_of(self, generation: int) -> list[Any] | None:
         """The sources remembered for ``generation`` (None: none remembered for it)."""
-        with self._lock:
-            if self._sources is not None and self._sources[0] == generation:
-                return list(self._sources[1])
-        return None
+        return self.remembered("sources", generation)
 
     def remember_sources(self, generation: int, sources: list[Any]) -> None:
-        """Remember the sources as they were at ``generation``: an import adds its source and
-        raises the generation in one transaction, so they are the sources of every cell of
-        that generation."""
-        with self._lock:
-            self._sources = (generation, list(sources))
+        """Remember the sources as they were at ``generation``."""
+        self.remember("sources", generation, sources)
 
     def forget(self) -> None:
         """Drop what this process remembers (the cells changed)."""
@@ -265,8 +293,14 @@ class CellReader:
                 self._resolved.popitem(last=False)
         return place
 
-    def answer(self, key: CellKey) -> CellAnswer | None:
-        """The cells' answer to ``key``, or None when the records must answer it."""
+    def answer(self, key: CellKey, seen: CellRows | None = None) -> CellAnswer | None:
+        """The cells' answer to ``key``, or None when the records must answer it. ``seen``:
+        the cells this query read already (a cell found there is not read again; one read is
+        added to it)."""
+        lookup = (key.company, key.level, key.specialty, key.location)
+        if seen is not None and lookup in seen:
+            read_at, read = seen[lookup]
+            return _answer(_in_currency(read, key.currency), key, read_at)
         with self.engine.connect() as conn:
             for _ in range(2):
                 generation = self._generation
@@ -282,26 +316,12 @@ class CellReader:
                     # Nothing reported there: no cell has that key, and the read below
                     # still checks that this was so at the current generation.
                     place = found
-                params: dict[str, Any] = {
-                    "company": key.company,
-                    "level": key.level,
-                    "specialty": key.specialty,
-                    "place": place,
-                }
-                currency = ""
-                if key.currency is not None:
-                    currency = " AND c.currency = :currency"
-                    params["currency"] = key.currency
-                rows = conn.execute(
-                    text(
-                        f"SELECT s.generation, {', '.join('c.' + c for c in CELL_COLUMNS)} "
-                        "FROM market_cell_state s LEFT JOIN market_cells c "
-                        "ON c.company = :company AND c.level = :level "
-                        f"AND c.specialty = :specialty AND c.place = :place{currency} "
-                        "WHERE s.id = 1"
-                    ),
-                    params,
-                ).all()
+                cursor = conn.connection.cursor()
+                try:
+                    cursor.execute(self._cell_sql, (key.company, key.level, key.specialty, place))
+                    rows = cursor.fetchall()
+                finally:
+                    cursor.close()
                 if not rows:
                     self.forget()
                     return None
@@ -310,8 +330,17 @@ class CellReader:
                     continue
                 cells = [dict(zip(CELL_COLUMNS, r[1:], strict=True)) for r in rows]
                 cells = [c for c in cells if c["company"] is not None]
-                return _answer(cells, key, generation)
+                if seen is not None:
+                    seen[lookup] = (generation, cells)
+                return _answer(_in_currency(cells, key.currency), key, generation)
         return None
+
+
+def _in_currency(cells: list[dict[str, Any]], currency: str | None) -> list[dict[str, Any]]:
+    """The cells in ``currency`` (None: every one)."""
+    if currency is None:
+        return cells
+    return [c for c in cells if c["currency"] == currency]
 
 
 def _answer(cells: list[dict[str, Any]], key: CellKey, generation: int) -> CellAnswer | None:

@@ -5,13 +5,13 @@ queries bands and level statistics are computed from (:class:`offerlab.market.po
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Connection, select, text
 
 from offerlab.errors import InputError
 from offerlab.market.importer import ProgressFn
@@ -36,20 +36,29 @@ if TYPE_CHECKING:
     from offerlab.market.india import CommunityOffer
     from offerlab.market.lca import WageFiling
     from offerlab.store.backends import RecordStore
-    from offerlab.store.cells import CellAnswer, CellReader
+    from offerlab.store.cells import CellAnswer, CellReader, CellRows
 
 __all__ = ["ImportResult", "MarketRepository"]
 
 
 class MarketRepository:
-    """Imports and record queries over one :class:`Store`."""
+    """Imports and record queries over one :class:`Store`.
 
-    def __init__(self, store: Store) -> None:
+    ``per_query``: the repository serves one query (a web request, a CLI command), so a market
+    cell it read once answers again from memory (a bands answer asks for the same cell up to
+    three times: the band, the records' evidence, their dates), and every answer it gives from
+    a cell comes from that one read. A repository kept for longer (or one that imports) leaves
+    it off: each call reads the cells as they are then.
+    """
+
+    def __init__(self, store: Store, *, per_query: bool = False) -> None:
         self.store = store
         #: The generations of the cells this repository's summaries were read from, and
         #: whether any was read from the records instead (see :meth:`sources`).
         self._generations: set[int] = set()
         self._from_records = False
+        #: The cells read so far, when the repository serves one query.
+        self._seen: CellRows | None = {} if per_query else None
 
     @property
     def records(self) -> RecordStore:
@@ -69,25 +78,42 @@ class MarketRepository:
         When every summary this repository gave came from cells of one generation, the
         sources remembered for that generation (a bands query then costs one read, not two).
         """
+        found: list[SourceInfo] = self._per_generation(
+            "sources",
+            lambda conn: [
+                source_info(r)
+                for r in conn.execute(select(Source.__table__).order_by(Source.id)).all()
+            ],
+        )
+        return found
+
+    def _per_generation(self, what: str, read: Callable[[Connection], list[Any]]) -> list[Any]:
+        """``read`` (the sources, the official tables), or what the cells' reader remembered
+        of it for the generation of the cells every summary of this repository came from
+        (then a bands query costs one read, the cell's)."""
         cells = self._cells()
         if cells is not None and not self._from_records and len(self._generations) == 1:
-            remembered = cells.sources_of(next(iter(self._generations)))
+            remembered = cells.remembered(what, next(iter(self._generations)))
             if remembered is not None:
                 return remembered
         generation = None
         with self.store.reader.connect() as conn:
             if cells is not None:
-                # Read first: the sources read next are those of this generation or more
-                # (every new source raises the generation in its own transaction), and a
-                # source the generation's cells do not name is never listed by them.
+                # Read first: what is read next is that of this generation or later (every
+                # import adds its source and raises the generation in one transaction), and
+                # nothing a generation's cells do not know is ever remembered for it.
                 generation = conn.execute(
                     text("SELECT generation FROM market_cell_state WHERE id = 1")
                 ).scalar()
-            rows = conn.execute(select(Source.__table__).order_by(Source.id)).all()
-        found = [source_info(r) for r in rows]
+            found = read(conn)
         if cells is not None and generation is not None:
-            cells.remember_sources(int(generation), found)
+            cells.remember(what, int(generation), found)
         return found
+
+    def _forget_cells(self) -> None:
+        """Drop the cells this repository read (it is about to change them)."""
+        if self._seen is not None:
+            self._seen.clear()
 
     def _cells(self) -> CellReader | None:
         """The cells reader of a store that keeps cells (records in the SQL database)."""
@@ -128,6 +154,7 @@ class MarketRepository:
         """
         from offerlab.store.market_import import import_file
 
+        self._forget_cells()
         return import_file(
             self,
             path,
@@ -313,7 +340,7 @@ class MarketRepository:
         key = self._cell_key(query)
         if key is None:
             return None
-        answer = self.records.cell_summary(key)
+        answer = self.records.cell_summary(key, self._seen)
         if answer is not None:
             self._generations.add(answer.generation)
         return answer
@@ -339,6 +366,7 @@ class MarketRepository:
         """Recompute every market cell from the records, in one transaction (a store whose
         records came before the cells did, or a bulk load outside :meth:`import_file`); the
         cells written. A store that keeps no cells (the DuckDB file) writes none."""
+        self._forget_cells()
         records = self.records
         with self.store.engine.begin() as conn:
             records.begin(conn)
@@ -440,9 +468,10 @@ class MarketRepository:
     def record_dates(self, query: RecordQuery) -> tuple[date, date, date] | None:
         """(first, last, median) report date of the matching records (the median the lower
         middle one for an even count: a real record date); None when none has a date."""
-        if not self._imported():
-            return None
+        # The cell first: there are cells only where records were imported.
         answer = self._cell_answer(query)
+        if answer is None and not self._imported():
+            return None
         if answer is not None:
             found = answer.summary
             if found is None or found.median_date is None:
@@ -486,13 +515,20 @@ class MarketRepository:
         query = RecordQuery(company=company, sources=tuple(ids))
         return self.records_of(query, limit=None)
 
-    def official_documents(self) -> list[dict[str, Any]]:
+    def official_documents(self) -> list[Mapping[str, Any]]:
         """Every imported official statistics table's document, newest reference date first
         (the same format as the shipped OEWS table)."""
-        with self.store.engine.connect() as conn:
-            rows = conn.execute(
-                select(OfficialTable.document).order_by(
-                    OfficialTable.reference_date.desc(), OfficialTable.id.desc()
+        # Parsed once per generation of the cells in a process that keeps them (an OEWS
+        # table is ~0.8 MB of JSON): the documents are shared, to be read, not changed.
+        documents: list[Mapping[str, Any]] = self._per_generation(
+            "official",
+            lambda conn: [
+                json.loads(row[0])
+                for row in conn.execute(
+                    select(OfficialTable.document).order_by(
+                        OfficialTable.reference_date.desc(), OfficialTable.id.desc()
+                    )
                 )
-            ).all()
-        return [json.loads(row[0]) for row in rows]
+            ],
+        )
+        return documents

@@ -10,6 +10,8 @@ so a handler says what it needs and never reaches into ``request.app.state`` its
 from __future__ import annotations
 
 import threading
+import weakref
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
@@ -60,16 +62,25 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 
 
-def app_settings(request: Request) -> Settings:
-    """How the app runs."""
+def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def app_store(request: Request) -> Store:
-    """The app's one open store."""
+def _store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
+
+
+async def app_settings(request: Request) -> Settings:
+    """How the app runs (async: a plain ``def`` dependency would cost a hop to the thread
+    pool for reading an attribute)."""
+    return _settings(request)
+
+
+async def app_store(request: Request) -> Store:
+    """The app's one open store (async, as :func:`app_settings`)."""
+    return _store(request)
 
 
 def signed_in(request: Request) -> SignedIn | None:
@@ -80,7 +91,7 @@ def signed_in(request: Request) -> SignedIn | None:
 
 def owner_of(request: Request) -> str:
     """The owner key of the request's data: the account in hosted mode, ``""`` locally."""
-    if not app_settings(request).hosted:
+    if not _settings(request).hosted:
         return ""
     session = signed_in(request)
     if session is None:
@@ -90,12 +101,12 @@ def owner_of(request: Request) -> str:
 
 def offer_repository(request: Request) -> OfferRepository:
     """The saved offers of this request's user (the local app has one, unnamed)."""
-    return OfferRepository(app_store(request), owner_of(request))
+    return OfferRepository(_store(request), owner_of(request))
 
 
 def prep_repository(request: Request) -> PrepRepository:
     """The prep data of this request's user (the local app has one, unnamed)."""
-    return PrepRepository(app_store(request), owner_of(request))
+    return PrepRepository(_store(request), owner_of(request))
 
 
 def account_repository(request: Request) -> AccountRepository:
@@ -127,25 +138,69 @@ async def read_form(request: Request) -> FormData:
     return await request.form()
 
 
-_LOCKS: dict[int, threading.Lock] = {}
-_LOCKS_GUARD = threading.Lock()
+class QuerySlots:
+    """``size`` slots for queries, handed out in the order they were asked for: a thread
+    waiting for one sleeps on a lock of its own (``threading``'s locks and semaphores wake
+    waiters in no set order, and a query could wait behind any number of later ones)."""
+
+    def __init__(self, size: int) -> None:
+        if size < 1:
+            raise ValueError(f"{size} query slots: expected 1 or more")
+        self._guard = threading.Lock()
+        self._free = size
+        self._waiting: deque[threading.Lock] = deque()
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Hold a slot (waiting, in turn, for one to be free)."""
+        mine: threading.Lock | None = None
+        with self._guard:
+            if self._free and not self._waiting:
+                self._free -= 1
+            else:
+                mine = threading.Lock()
+                mine.acquire()
+                self._waiting.append(mine)
+        if mine is not None:
+            mine.acquire()  # released by the holder that hands this waiter its slot
+        try:
+            yield
+        finally:
+            with self._guard:
+                if self._waiting:
+                    self._waiting.popleft().release()  # the slot goes to the next in line
+                else:
+                    self._free += 1
 
 
-@contextmanager
-def _market_lock(store: Store) -> Iterator[None]:
-    """One market query at a time per store (the DuckDB connection is not thread-safe)."""
-    with _LOCKS_GUARD:
-        lock = _LOCKS.setdefault(id(store), threading.Lock())
-    with lock:
-        yield
+_SLOTS: weakref.WeakKeyDictionary[Store, QuerySlots] = weakref.WeakKeyDictionary()
+_SLOTS_GUARD = threading.Lock()
+#: Market queries one process computes at once over a store whose records are in the SQL
+#: database (PostgreSQL): two, so that one's database read overlaps the other's Python.
+#: A query read from a cell is ~0.2 ms of the database and ~1-2 ms of Python; more threads
+#: at once only take turns at the interpreter lock in no set order, and leave the CPU idle
+#: while they do (docs/benchmarks.md, "Hosted at scale": 16 at once served half the requests
+#: per second of two, with three times the p99).
+MARKET_QUERIES = 2
+
+
+def _market_slots(store: Store) -> QuerySlots:
+    """The store's market query slots: one for records in the DuckDB file (its connection is
+    not thread-safe), else :data:`MARKET_QUERIES`."""
+    with _SLOTS_GUARD:
+        found = _SLOTS.get(store)
+        if found is None:
+            found = _SLOTS[store] = QuerySlots(1 if store.columnar else MARKET_QUERIES)
+        return found
 
 
 @contextmanager
 def market_records(store: Store) -> Iterator[EvidenceSources]:
     """The store's market records and its other evidence (community reports, filings, official
-    tables), one query at a time (hold it only while querying)."""
-    with _market_lock(store):
-        yield MarketRepository(store)
+    tables) for one request (hold it only while querying): a cell read once answers again
+    from that read."""
+    with _market_slots(store).held():
+        yield MarketRepository(store, per_query=True)
 
 
 @contextmanager
