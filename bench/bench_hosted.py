@@ -9,17 +9,23 @@ Steps, each timed:
    PostgreSQL with ``generate_series`` (the real rows in turn, amounts varied; a source of their
    own), indexes rebuilt after the load, then every cell computed over them
    (``MarketRepository.refresh_cells``, in a child process for its peak memory);
-3. a mix of cells: the three bands of ``bench/bench_market.py`` and cells picked at random from
-   every size (a company over all its levels, down to a level in one city), each checked to be
-   answered by a cell;
-4. the raw SQL: ``percentile_cont`` over the same records (the query the repository builds,
-   with the ordered-set aggregates in PostgreSQL), one client, then 32 at once for a bounded time;
-5. the API: ``GET /api/v1/bands`` served by uvicorn with two worker processes, 32 keep-alive
-   connections cycling through the mix for ``BENCH_HOSTED_SECONDS`` (default 20): requests/s,
-   p50 and p99.
+3. a mix of cells: the named bands below and cells picked at random from every size (a company
+   over all its levels, down to a level in one city), each checked to be answered by a cell
+   and to be a band the API answers (a level off the company's ladder is a 404);
+4. bands from the cells (``band()`` over a repository made for the query, as the web app and
+   the CLI make it): one client through the mix, then 32 client threads at once for
+   ``BENCH_HOSTED_RAW_SECONDS``;
+5. the raw SQL: ``percentile_cont`` over the same records (the query the repository builds,
+   with the ordered-set aggregates in PostgreSQL), one client through the mix, then 32 client
+   threads at once for ``BENCH_HOSTED_RAW_SECONDS`` (default 20);
+6. the API: ``GET /api/v1/bands`` served by uvicorn with two worker processes (as ``offerlab
+   serve --workers 2`` runs them), 32 keep-alive connections cycling through the mix for
+   ``BENCH_HOSTED_SECONDS`` (default 20): requests/s, p50 and p99.
 
-The schema is dropped at the end. Client and server share the machine's two cores; every
-figure notes the CPU pressure (``/proc/pressure/cpu``) around it.
+The client threads of 4 and 5 share one Python process: the raw SQL's figures are bounded by
+PostgreSQL, the cells' by that process's interpreter (it builds each band). The schema is
+dropped at the end. Client and server share the machine's two cores; every figure notes the
+CPU pressure (``/proc/pressure/cpu``) around it.
 """
 
 from __future__ import annotations
@@ -157,7 +163,7 @@ def _mix(url: str, seed: int = 13) -> list[tuple[str, dict[str, str]]]:
             rows = conn.execute(
                 text(
                     "SELECT company, level, specialty, place, n FROM market_cells "
-                    "WHERE n >= 5 AND currency = 'USD'"
+                    "WHERE n >= 5 AND currency = 'USD' ORDER BY company, level, specialty, place"
                 )
             ).all()
         locations = repo.records.rows(
@@ -191,8 +197,145 @@ def _mix(url: str, seed: int = 13) -> list[tuple[str, dict[str, str]]]:
             answer = repo.records.cell_summary(key) if key is not None else None
             if answer is None or answer.summary is None or answer.summary.n != n:
                 continue  # a place that several names share, a level as reported twice...
+            if not _answered(repo, params):
+                continue  # a level off the company's ladder: an error, not a band
             picked.append((f"n={n}", params))
     return picked
+
+
+def _answered(repo: Any, params: dict[str, str]) -> bool:
+    """Whether ``market bands`` answers ``params`` (a level as reported that the company's
+    ladder does not have is a 404)."""
+    from offerlab.errors import InputError, NotFoundError
+    from offerlab.market.service import market_evidence
+
+    try:
+        market_evidence(
+            repo,
+            company=params["company"],
+            level=params.get("level"),
+            tag=params.get("tag"),
+            location=params.get("location"),
+            currency=params.get("currency"),
+        )
+    except (InputError, NotFoundError):
+        return False
+    return True
+
+
+def _percentiles(latencies: list[float]) -> tuple[float, float]:
+    """p50 and p99 (nearest rank) of ``latencies``, in ms."""
+    ordered = sorted(latencies)
+    p50 = ordered[len(ordered) // 2]
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return p50 * 1e3, p99 * 1e3
+
+
+def _single(label: str, calls: list[Any], rounds: int) -> tuple[Figure, tuple[float, float]]:
+    """One client: every call of the mix in turn, ``rounds`` times (after one round to warm)."""
+    for call in calls:
+        call()
+    latencies = []
+    before = _cpu_pressure()
+    for _ in range(rounds):
+        for call in calls:
+            started = time.perf_counter()
+            call()
+            latencies.append(time.perf_counter() - started)
+    p50, p99 = _percentiles(latencies)
+    return (
+        Figure(
+            f"hosted: {label}, one client, mix of {len(calls)} cells, p99",
+            p99,
+            "ms",
+            note=f"p50 {p50:,.2f} ms, {len(latencies)} queries, before: {before}",
+        ),
+        (p50, p99),
+    )
+
+
+def _concurrent(
+    label: str, clients: list[Any], seconds: float
+) -> tuple[Figure, tuple[float, float]]:
+    """``CONCURRENCY`` threads, each calling its own list of calls in turn for ``seconds``
+    (``clients[i]`` is thread i's)."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    until = time.perf_counter() + seconds
+
+    def client(calls: list[Any]) -> None:
+        mine = []
+        while time.perf_counter() < until:
+            for call in calls:
+                if time.perf_counter() >= until:
+                    break
+                started = time.perf_counter()
+                call()
+                mine.append(time.perf_counter() - started)
+        with lock:
+            latencies.extend(mine)
+
+    before = _cpu_pressure()
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(calls,)) for calls in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    p50, p99 = _percentiles(latencies)
+    return (
+        Figure(
+            f"hosted: {label}, {len(clients)} clients, p99",
+            p99,
+            "ms",
+            note=f"p50 {p50:,.2f} ms, {len(latencies) / elapsed:,.1f} queries/s, "
+            f"{len(latencies)} queries in {elapsed:.0f} s, before: {before}",
+        ),
+        (p50, p99),
+    )
+
+
+def _turns(calls: list[Any], index: int) -> list[Any]:
+    """The mix as client ``index`` goes through it (each client starts elsewhere)."""
+    start = index % len(calls)
+    return calls[start:] + calls[:start]
+
+
+def _cells_figures(url: str, mix: list[tuple[str, dict[str, str]]]) -> list[Figure]:
+    """Bands from the cells: ``band()`` over a repository made for the query, one client,
+    then ``CONCURRENCY`` threads sharing one store (as a web worker's threads do)."""
+    from offerlab.market.bands import band
+    from offerlab.store import MarketRepository, Store
+
+    figures = []
+    with Store(url) as store:
+
+        def call(params: dict[str, str]) -> Any:
+            return lambda: band(
+                MarketRepository(store, per_query=True),
+                company=params["company"],
+                level=params.get("level"),
+                tag=params.get("tag"),
+                location=params.get("location"),
+                currency=params.get("currency"),
+            )
+
+        calls = [call(params) for _, params in mix]
+        single, one = _single("bands from the cells", calls, 10)
+        figures.append(single)
+        several, many = _concurrent(
+            f"bands from the cells, mix of {len(mix)} cells",
+            [_turns(calls, i) for i in range(CONCURRENCY)],
+            RAW_SECONDS,
+        )
+        figures.append(several)
+    _RATIOS["cells"] = (one, many)
+    return figures
+
+
+#: p50/p99 (ms) of each peer, one client and 32: (one, many), for the ratios.
+_RATIOS: dict[str, tuple[tuple[float, float], tuple[float, float]]] = {}
 
 
 def _raw_sql(url: str, params: dict[str, str]) -> tuple[str, dict[str, Any]]:
@@ -226,15 +369,16 @@ def _raw_sql(url: str, params: dict[str, str]) -> tuple[str, dict[str, Any]]:
     )
 
 
-def _raw_single(url: str, mix: list[tuple[str, dict[str, str]]]) -> list[Figure]:
-    """One client: each named cell's raw query, best of three."""
+def _raw_figures(url: str, mix: list[tuple[str, dict[str, str]]]) -> list[Figure]:
+    """The raw SQL: each named cell best of three (with its n), one client through the mix,
+    then ``CONCURRENCY`` threads at once, each with a connection of its own."""
     from sqlalchemy import create_engine, text
 
-    engine = create_engine(url)
+    queries = [_raw_sql(url, params) for _, params in mix]
+    engine = create_engine(url, pool_size=CONCURRENCY, max_overflow=0)
     figures = []
     try:
-        for label, params in mix[: len(NAMED)]:
-            sql, bound = _raw_sql(url, params)
+        for (label, _), (sql, bound) in zip(mix[: len(NAMED)], queries, strict=False):
             best = float("inf")
             n = 0
             for _ in range(3):
@@ -251,52 +395,57 @@ def _raw_single(url: str, mix: list[tuple[str, dict[str, str]]]) -> list[Figure]
                     note=f"n={n:,}, best of 3, {_cpu_pressure()}",
                 )
             )
+        with engine.connect() as conn:
+
+            def call(sql: str, bound: dict[str, Any]) -> Any:
+                return lambda: conn.execute(text(sql), bound).one()
+
+            single, one = _single(
+                "raw percentile_cont SQL", [call(sql, bound) for sql, bound in queries], 1
+            )
+        figures.append(single)
+        connections = [engine.connect() for _ in range(CONCURRENCY)]
+        try:
+            clients = [
+                _turns([_bind(conn, sql, bound) for sql, bound in queries], i)
+                for i, conn in enumerate(connections)
+            ]
+            several, many = _concurrent(
+                f"raw percentile_cont SQL, mix of {len(mix)} cells", clients, RAW_SECONDS
+            )
+        finally:
+            for conn in connections:
+                conn.close()
+        figures.append(several)
     finally:
         engine.dispose()
+    _RATIOS["raw"] = (one, many)
     return figures
 
 
-def _raw_concurrent(url: str, mix: list[tuple[str, dict[str, str]]]) -> Figure:
-    """32 clients at once, each cycling through the mix's raw queries for RAW_SECONDS."""
-    from sqlalchemy import create_engine, text
+def _bind(conn: Any, sql: str, bound: dict[str, Any]) -> Any:
+    from sqlalchemy import text
 
-    queries = [_raw_sql(url, params) for _, params in mix]
-    engine = create_engine(url, pool_size=CONCURRENCY, max_overflow=0)
-    latencies: list[float] = []
-    lock = threading.Lock()
-    until = time.perf_counter() + RAW_SECONDS
+    statement = text(sql)
+    return lambda: conn.execute(statement, bound).one()
 
-    def client(index: int) -> None:
-        order = queries[index % len(queries) :] + queries[: index % len(queries)]
-        with engine.connect() as conn:
-            while time.perf_counter() < until:
-                for sql, bound in order:
-                    if time.perf_counter() >= until:
-                        break
-                    started = time.perf_counter()
-                    conn.execute(text(sql), bound).one()
-                    with lock:
-                        latencies.append(time.perf_counter() - started)
 
-    before = _cpu_pressure()
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(CONCURRENCY)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    engine.dispose()
-    latencies.sort()
-    p50 = latencies[len(latencies) // 2]
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    return Figure(
-        f"hosted: raw percentile_cont SQL, {CONCURRENCY} clients, mix of {len(mix)} cells, p99",
-        p99 * 1e3,
-        "ms",
-        note=f"p50 {p50 * 1e3:,.0f} ms, {len(latencies) / elapsed:,.1f} queries/s, "
-        f"{len(latencies)} queries in {elapsed:.0f} s, before: {before}",
-    )
+def _ratio_figures() -> list[Figure]:
+    """The raw SQL's latency over the cells', one client and 32, p50 and p99."""
+    if "cells" not in _RATIOS or "raw" not in _RATIOS:
+        return []
+    out = []
+    for index, clients in ((0, "one client"), (1, f"{CONCURRENCY} clients")):
+        cells, raw = _RATIOS["cells"][index], _RATIOS["raw"][index]
+        out.append(
+            Figure(
+                f"hosted: raw percentile_cont SQL / bands from the cells, {clients}, p50",
+                raw[0] / cells[0],
+                "x",
+                note=f"p99: {raw[1] / cells[1]:,.1f}x",
+            )
+        )
+    return out
 
 
 async def _client(
@@ -432,8 +581,9 @@ def run() -> list[Figure]:
             )
         )
         mix = _mix(url)
-        figures += _raw_single(url, mix)
-        figures.append(_raw_concurrent(url, mix))
+        figures += _cells_figures(url, mix)
+        figures += _raw_figures(url, mix)
+        figures += _ratio_figures()
         figures += _api(url, mix)
     finally:
         with admin.begin() as conn:

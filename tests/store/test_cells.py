@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import uuid
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -17,7 +18,8 @@ import numpy as np
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.exc import OperationalError
 from typer.testing import CliRunner
 
 from offerlab.cli import app
@@ -28,10 +30,11 @@ from offerlab.market.service import market_evidence
 from offerlab.market.stats import COMPONENTS, PERCENTILES
 from offerlab.store import MarketRepository, Store
 from offerlab.store.cell_models import MarketCell
-from offerlab.store.cell_refresh import _percentile_sql
+from offerlab.store.cell_refresh import _percentile_sql, _refresh_lock
 from offerlab.store.cells import members_digest, places_of
 from offerlab.store.models import Base
 from tests.market.helpers import write_csv
+from tests.store.conftest import PG_SERVER
 
 HEADER = "company,title,tag,level,location,currency,base,stock,bonus,total,date"
 
@@ -512,3 +515,31 @@ def test_official_tables_are_remembered_for_a_generation_only(
         again = MarketRepository(reading, per_query=True)
         assert again.summary(query) is not None
         assert again.official_documents()[0] is document
+
+
+@pytest.mark.postgres
+def test_a_refresh_waits_for_another_in_its_own_schema_only(pg_url: str) -> None:
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_SERVER)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    first, same = create_engine(pg_url), create_engine(pg_url)
+    other = create_engine(f"{PG_SERVER}?options=-csearch_path%3D{schema}")
+    try:
+        with first.begin() as holding, _refresh_lock(holding):
+            # Another store of the same database (its own schema) refreshes meanwhile.
+            with other.begin() as conn:
+                conn.execute(text("SET LOCAL lock_timeout = '10s'"))
+                with _refresh_lock(conn):
+                    pass
+            # The same store waits for the refresh under way.
+            with same.begin() as conn:
+                conn.execute(text("SET LOCAL lock_timeout = '200ms'"))
+                with pytest.raises(OperationalError, match="lock timeout"), _refresh_lock(conn):
+                    pass
+    finally:
+        for engine in (first, same, other):
+            engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

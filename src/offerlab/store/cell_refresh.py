@@ -30,10 +30,12 @@ from offerlab.store.cells import CELL_COLUMNS, PLACE_KINDS, Place, cells_compute
 
 __all__ = ["refresh_cells"]
 
-#: The advisory lock key that serialises cell refreshes on PostgreSQL.
-_REFRESH_LOCK: Final = int.from_bytes(
-    hashlib.sha256(b"offerlab market cells").digest()[:8], "big", signed=True
-)
+def _refresh_key(schema: str) -> int:
+    """The advisory lock key that serialises cell refreshes of the store in ``schema`` (an
+    advisory lock is the database's, not a schema's: stores in two schemas of one database
+    refresh side by side)."""
+    name = f"offerlab market cells\x1f{schema}".encode()
+    return int.from_bytes(hashlib.sha256(name).digest()[:8], "big", signed=True)
 
 
 _EXPORT_COLUMNS: Final = (
@@ -350,10 +352,12 @@ def _write_cells(conn: Connection, con: duckdb.DuckDBPyConnection, work: Path) -
 
 @contextmanager
 def _refresh_lock(conn: Connection) -> Iterator[None]:
-    """On PostgreSQL, one refresh at a time, held to the end of the caller's transaction: a
-    second import waits here, then reads the records with the first one's committed."""
+    """On PostgreSQL, one refresh at a time per store (its schema), held to the end of the
+    caller's transaction: a second import waits here, then reads the records with the first
+    one's committed."""
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _REFRESH_LOCK})
+        schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _refresh_key(str(schema))})
     yield
 
 
