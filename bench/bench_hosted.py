@@ -22,6 +22,10 @@ Steps, each timed:
    serve --workers 2`` runs them), 32 keep-alive connections cycling through the mix for
    ``BENCH_HOSTED_SECONDS`` (default 20): requests/s, p50 and p99.
 
+``BENCH_HOSTED_WORKERS`` sets the API's worker processes (default 2). ``BENCH_HOSTED_KEEP=1``
+keeps the schema (its name is printed); ``BENCH_HOSTED_SCHEMA=NAME`` then times steps 3-6 again
+over it without building anything.
+
 The client threads of 4 and 5 share one Python process: the raw SQL's figures are bounded by
 PostgreSQL, the cells' by that process's interpreter (it builds each band). The schema is
 dropped at the end. Client and server share the machine's two cores; every figure notes the
@@ -51,7 +55,11 @@ ROWS = int(os.environ.get("OFFERLAB_BENCH_HOSTED_ROWS", "10000000"))
 SECONDS = float(os.environ.get("BENCH_HOSTED_SECONDS", "20"))
 RAW_SECONDS = float(os.environ.get("BENCH_HOSTED_RAW_SECONDS", "20"))
 CONCURRENCY = 32
-WORKERS = 2
+WORKERS = int(os.environ.get("BENCH_HOSTED_WORKERS", "2"))
+#: A schema that holds records and cells already (made by an earlier run kept with
+#: ``BENCH_HOSTED_KEEP=1``): the queries are timed over it, nothing is built or dropped.
+REUSE = os.environ.get("BENCH_HOSTED_SCHEMA", "")
+KEEP = os.environ.get("BENCH_HOSTED_KEEP", "") == "1"
 #: Cells picked at random for the mix, besides the named ones.
 RANDOM_CELLS = 60
 NAMED: list[tuple[str, dict[str, str]]] = [
@@ -541,6 +549,8 @@ def run() -> list[Figure]:
 
     from offerlab.store import MarketRepository, Store
 
+    if REUSE:
+        return _queries(_schema_url(REUSE))
     admin = create_engine(PG_SERVER)
     schema = f"bench_hosted_{os.getpid()}"
     url = _schema_url(schema)
@@ -580,13 +590,22 @@ def run() -> list[Figure]:
                 f"before: {before}",
             )
         )
-        mix = _mix(url)
-        figures += _cells_figures(url, mix)
-        figures += _raw_figures(url, mix)
-        figures += _ratio_figures()
-        figures += _api(url, mix)
+        figures += _queries(url)
     finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        if KEEP:
+            print(f"hosted: schema {schema} kept", file=sys.stderr)
+        else:
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+    return figures
+
+
+def _queries(url: str) -> list[Figure]:
+    """Steps 3-6 over the records and cells of ``url``."""
+    mix = _mix(url)
+    figures = _cells_figures(url, mix)
+    figures += _raw_figures(url, mix)
+    figures += _ratio_figures()
+    figures += _api(url, mix)
     return figures
