@@ -28,6 +28,7 @@ __all__ = [
     "canonical_metro",
     "country_of",
     "known_ladder_companies",
+    "known_title_families",
     "level_label",
     "level_order",
     "location_matches",
@@ -277,6 +278,13 @@ def title_family(title: str | None) -> str | None:
         if all(word.search(key) for word in words):
             return family
     return _clean(title)
+
+
+def known_title_families() -> frozenset[str]:
+    """Every title family the rules name (``titles.toml``): what :func:`title_family` gives for a
+    title the rules know; an unknown title comes back as itself, which is not in this set."""
+    rules = _title_rules()
+    return frozenset(rules.families.values()) | frozenset(f for f, _ in rules.keywords)
 
 
 @lru_cache(maxsize=_CACHE)

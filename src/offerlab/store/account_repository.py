@@ -36,6 +36,7 @@ from offerlab.store.account_models import AccountRow, LoginFailureRow, SessionRo
 from offerlab.store.database import as_utc
 from offerlab.store.engine import Store
 from offerlab.store.offer_models import SavedOfferRow
+from offerlab.store.pool_models import withdraw_tokens
 from offerlab.store.prep_models import PrepMock, PrepPlan, PrepPractice
 
 __all__ = [
@@ -226,6 +227,11 @@ class AccountRepository:
         owner = account.owner
         with Session(self.engine) as session, session.begin():
             session.execute(delete(SessionRow).where(SessionRow.account_id == account.id))
+            # What the account's offers shared leaves the pool with them.
+            tokens = session.scalars(
+                select(SavedOfferRow.pool_token).where(SavedOfferRow.owner == owner)
+            )
+            withdraw_tokens(session, list(tokens))
             session.execute(delete(SavedOfferRow).where(SavedOfferRow.owner == owner))
             for table in (PrepPlan, PrepPractice, PrepMock):
                 # Plan weeks, review cards and mock scores go with them (ON DELETE CASCADE).

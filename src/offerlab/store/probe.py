@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-__all__ = ["has_market_records"]
+__all__ = ["has_market_records", "has_pooled_offers"]
 
 
 def has_market_records(url: str) -> bool | None:
@@ -29,3 +29,19 @@ def has_market_records(url: str) -> bool | None:
             return conn.execute("SELECT 1 FROM sources LIMIT 1").fetchone() is not None
     except sqlite3.Error:
         return None  # not a store this version reads without opening it
+
+
+def has_pooled_offers(url: str) -> bool | None:
+    """Whether the store at ``url`` holds offers members shared (hosted mode): False for a
+    SQLite store that does not exist or has none; None when only opening it can tell."""
+    if not url.startswith("sqlite"):
+        return None
+    rest = url.split(":///", 1)[1] if ":///" in url else ""
+    path = rest.split("?", 1)[0]
+    if not path or path == ":memory:" or not Path(path).is_file():
+        return False
+    try:
+        with sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True) as conn:
+            return conn.execute("SELECT 1 FROM pooled_offers LIMIT 1").fetchone() is not None
+    except sqlite3.Error:
+        return None  # an older store (no pool yet) or one this version cannot read unopened
