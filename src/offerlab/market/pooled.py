@@ -18,9 +18,12 @@ OfferPool` (docs/market.md, "Pooled offers"):
    query wider than a cell (no level, no place, a region or a country) gets no pooled band. The
    cells do not overlap, so no combination or difference of queries can reach fewer offers
    than one cell holds.
-4. **At least five.** A cell is shown only with :data:`MIN_CONTRIBUTIONS` offers or more; the
-   answer is the same words for an empty cell and for one with 1-4. Figures are rounded to
-   :data:`ROUND_TO` and dates to the month.
+4. **At least five members.** A cell is shown only with :data:`MIN_CONTRIBUTIONS` offers or
+   more, and a member shares one offer a cell (the store refuses a second, from the member's own
+   saved offers alone), so five offers are five members': one who shared four could otherwise
+   read the fifth from the band. The answer is the same words for an empty cell and for one
+   with 1-4 (once anything at all is pooled). Figures are rounded to :data:`ROUND_TO` and dates
+   to the month, and no first or last date is given.
 
 Amounts are yearly, in the offer's currency, :class:`~decimal.Decimal`.
 """
@@ -55,6 +58,7 @@ __all__ = [
     "PoolPlace",
     "PooledOffer",
     "hidden_note",
+    "in_cell_already",
     "pool_place",
     "pooled_bands",
     "share_of",
@@ -67,7 +71,7 @@ MIN_CONTRIBUTIONS: Final = 5
 ROUND_TO: Final = Decimal(1000)
 #: Years of experience, in the bands a member picks from (never the exact number).
 YEARS_BANDS: Final = ("0-2", "3-5", "6-9", "10-14", "15+")
-POOLED_SOURCE: Final = "this instance's pooled offers"
+POOLED_SOURCE: Final = "pooled offers"
 OTHER_TITLE: Final = "other"
 
 
@@ -244,6 +248,15 @@ def _rounded(spread: Spread) -> Spread:
 def _median_month(offers: Sequence[PooledOffer]) -> date:
     months = sorted(o.month_date for o in offers)
     return months[(len(months) - 1) // 2]
+
+
+def in_cell_already(other: str, record: PooledOffer) -> str:
+    """Why a second offer of one member in one cell is refused."""
+    return (
+        f"your saved offer {other!r} is already shared in this cell ({record.place.describe()}, "
+        f"{record.currency}); a member shares one offer a cell, so that five offers in a cell "
+        "are five members' (withdraw that one first, or share it again with new figures)"
+    )
 
 
 def hidden_note(place: PoolPlace) -> str:

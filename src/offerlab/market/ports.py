@@ -172,9 +172,15 @@ class SharedOffers(Protocol):
         """What the saved offer ``offer_id`` has in the pool (None: not shared)."""
         ...
 
+    def sharing_in(self, record: PooledOffer, offer_id: int) -> str | None:
+        """The name of another of the member's saved offers already shared in ``record``'s
+        cell (a member shares one offer a cell); None when none is."""
+        ...
+
     def share(self, offer_id: int, record: PooledOffer) -> PooledOffer:
         """Put ``record`` in the pool for the saved offer ``offer_id`` (replacing what it
-        shared before), in one transaction; returns what the pool now holds."""
+        shared before), in one transaction; returns what the pool now holds. Another of the
+        member's offers already in the cell is a ConflictError."""
         ...
 
     def withdraw(self, offer_id: int) -> bool:

@@ -24,7 +24,13 @@ from offerlab.market.india import CommunityOffer
 from offerlab.market.levels import company_levels
 from offerlab.market.normalize import canonical_company, level_order, normalize_level
 from offerlab.market.oews import OewsTable
-from offerlab.market.pooled import PooledOffer, pool_place, pooled_bands, share_of
+from offerlab.market.pooled import (
+    PooledOffer,
+    in_cell_already,
+    pool_place,
+    pooled_bands,
+    share_of,
+)
 from offerlab.market.ports import (
     EvidenceSources,
     MarketRecords,
@@ -266,6 +272,9 @@ def share_state(
         preview = share_of(offer, years if years is not None else _years(shared), today=today)
     except InputError as error:
         return ShareState(None, shared, error.message)
+    other = shares.sharing_in(preview, offer_id)
+    if other is not None:
+        return ShareState(None, shared, in_cell_already(other, preview))
     return ShareState(preview, shared)
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, exists, select, update
 from sqlalchemy.orm import Session
 
 from offerlab.errors import ConflictError, NotFoundError
-from offerlab.market.pooled import PooledOffer, PoolPlace
+from offerlab.market.pooled import PooledOffer, PoolPlace, in_cell_already
 from offerlab.store.engine import Store
 from offerlab.store.offer_models import SavedOfferRow
 from offerlab.store.offer_repository import MAX_ID
@@ -95,6 +95,44 @@ class PoolRepository:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    def sharing_in(self, record: PooledOffer, offer_id: int) -> str | None:
+        """The name of another of the member's saved offers that is shared in ``record``'s
+        cell (None: none is)."""
+        with Session(self.engine) as session:
+            return self._other_in_cell(session, record, offer_id)
+
+    def _other_in_cell(self, session: Session, record: PooledOffer, offer_id: int) -> str | None:
+        # The member's own saved offers are the only way to their records: their tokens.
+        mine = session.execute(
+            select(SavedOfferRow.name, SavedOfferRow.pool_token).where(
+                SavedOfferRow.owner == self.owner,
+                SavedOfferRow.id != offer_id,
+                SavedOfferRow.pool_token.is_not(None),
+            )
+        ).all()
+        if not mine:
+            return None
+        names = {token_digest(token): name for name, token in mine if token}
+        found = session.scalars(
+            select(PooledOfferRow.token_digest).where(
+                PooledOfferRow.token_digest.in_(list(names)),
+                PooledOfferRow.company == record.place.company,
+                PooledOfferRow.level == record.place.level,
+                PooledOfferRow.metro == record.place.metro,
+                PooledOfferRow.currency == record.currency,
+            )
+        ).first()
+        return None if found is None else names[found]
+
+    def _lock_member(self, session: Session) -> None:
+        """Hold the member's saved offers until the transaction ends (PostgreSQL: FOR UPDATE;
+        SQLite takes its one write lock at the first write), so two of their shares at once
+        cannot both find their cell free."""
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(
+                select(SavedOfferRow.id).where(SavedOfferRow.owner == self.owner).with_for_update()
+            )
+
     def shared(self, offer_id: int) -> PooledOffer | None:
         with Session(self.engine) as session:
             token = self._token(session, offer_id)
@@ -110,7 +148,11 @@ class PoolRepository:
             token = secrets.token_urlsafe(32)
             try:
                 with Session(self.engine) as session, session.begin():
+                    self._lock_member(session)
                     old = self._token(session, offer_id)
+                    other = self._other_in_cell(session, record, offer_id)
+                    if other is not None:
+                        raise ConflictError(in_cell_already(other, record))
                     if not self._swap(session, offer_id, old, token):
                         raise _Changed
                     withdraw_tokens(session, [old])
