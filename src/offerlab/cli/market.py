@@ -233,7 +233,9 @@ def bands_command(
         return
     if result.band is not None:
         _print_band(result.band)
-    elif result.message:
+    elif result.message and not any(b.kind == "records" for b in result.evidence.bands):
+        # Said only when no company-records band answers below (an empty store's bundled band,
+        # restated at its own measured rate, answers what the records band could not).
         console.print(f"company records: {result.message}", markup=False)
     _print_evidence(result.evidence)
 
