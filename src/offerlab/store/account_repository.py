@@ -227,12 +227,15 @@ class AccountRepository:
         owner = account.owner
         with Session(self.engine) as session, session.begin():
             session.execute(delete(SessionRow).where(SessionRow.account_id == account.id))
-            # What the account's offers shared leaves the pool with them.
+            # What the account's offers shared leaves the pool with them: the tokens as the
+            # delete finds them (a share committing meanwhile has written a new one).
             tokens = session.scalars(
-                select(SavedOfferRow.pool_token).where(SavedOfferRow.owner == owner)
-            )
-            withdraw_tokens(session, list(tokens))
-            session.execute(delete(SavedOfferRow).where(SavedOfferRow.owner == owner))
+                delete(SavedOfferRow)
+                .where(SavedOfferRow.owner == owner)
+                .returning(SavedOfferRow.pool_token)
+                .execution_options(synchronize_session=False)
+            ).all()
+            withdraw_tokens(session, tokens)
             for table in (PrepPlan, PrepPractice, PrepMock):
                 # Plan weeks, review cards and mock scores go with them (ON DELETE CASCADE).
                 session.execute(delete(table).where(table.owner == owner))

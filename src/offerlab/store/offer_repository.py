@@ -136,6 +136,14 @@ class OfferRepository:
         """Delete the saved offer ``offer_id`` (and take what it shared out of the pool);
         :class:`NotFoundError` if it is not there."""
         with Session(self.engine) as session, session.begin():
-            row = self._row(session, offer_id)
-            withdraw_tokens(session, [row.pool_token])
-            session.execute(delete(SavedOfferRow).where(SavedOfferRow.id == offer_id))
+            self._row(session, offer_id)
+            # The token as the delete finds it, not as read before: a share of this offer
+            # committing meanwhile (it holds the row) has put a new token there, and the record
+            # that token leads to must go too, or nothing would ever lead to it again.
+            tokens = session.scalars(
+                delete(SavedOfferRow)
+                .where(SavedOfferRow.id == offer_id, SavedOfferRow.owner == self.owner)
+                .returning(SavedOfferRow.pool_token)
+                .execution_options(synchronize_session=False)
+            ).all()
+            withdraw_tokens(session, tokens)

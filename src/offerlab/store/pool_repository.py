@@ -125,12 +125,22 @@ class PoolRepository:
         return None if found is None else names[found]
 
     def _lock_member(self, session: Session) -> None:
-        """Hold the member's saved offers until the transaction ends (PostgreSQL: FOR UPDATE;
-        SQLite takes its one write lock at the first write), so two of their shares at once
-        cannot both find their cell free."""
+        """Hold the member's saved offers until the transaction ends, so two of their shares at
+        once cannot both find their cell free. PostgreSQL: SELECT ... FOR UPDATE. SQLite: a
+        write that changes nothing, as the transaction's first statement: SQLite's driver
+        starts a transaction only at a write, so the reads before it would run outside (and two
+        shares would both read the cell free); the write takes the database's one write lock
+        for the whole transaction."""
         if session.get_bind().dialect.name == "postgresql":
             session.execute(
                 select(SavedOfferRow.id).where(SavedOfferRow.owner == self.owner).with_for_update()
+            )
+        else:
+            session.execute(
+                update(SavedOfferRow)
+                .where(SavedOfferRow.owner == self.owner)
+                .values(pool_token=SavedOfferRow.pool_token)
+                .execution_options(synchronize_session=False)
             )
 
     def shared(self, offer_id: int) -> PooledOffer | None:
