@@ -26,8 +26,15 @@ from offerlab.market.pooled import (
     years_band_of,
 )
 from offerlab.market.ports import NoRecords
-from offerlab.market.service import market_evidence, pooled_evidence
+from offerlab.market.service import (
+    market_evidence,
+    pooled_evidence,
+    share_offer,
+    share_state,
+    withdraw_offer,
+)
 from offerlab.offers import evaluate, load_offer
+from offerlab.offers.model import EquityGrant
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 TODAY = date(2026, 12, 3)
@@ -234,3 +241,97 @@ def test_an_empty_pool_says_nothing_and_a_band_joins_the_evidence():
     wide = market_evidence(NoRecords(), company="Microsoft", level="62", pool=pool).evidence
     assert not [b for b in wide.bands if b.kind == "pooled"]
     assert any("grouped by company, level and metro" in n for n in wide.notes)
+
+
+def test_a_company_without_a_ladder_is_one_cell_whatever_its_spelling():
+    # canonical_company keeps an unknown name as written, so "ACME" and "Acme" (and "senior"
+    # and "Senior" where no ladder checks the level) made cells of their own: a query in one
+    # spelling was told a cell holding five was under five, and a member could share one
+    # offer in each spelling.
+    offer = load_offer(EXAMPLES / "msft-l62-initial.toml")
+    first = share_of(
+        offer.model_copy(update={"company": "ACME Robotics, Inc.", "level": "Senior"}),
+        None,
+        today=TODAY,
+    )
+    assert first.place == PoolPlace("Acme Robotics", "senior", "Seattle metro")
+    for company, level in [
+        ("acme robotics", "SENIOR"),
+        ("Acme  Robotics", " senior "),
+        ("ACME ROBOTICS LLC", "Senior"),
+    ]:
+        again = share_of(
+            offer.model_copy(update={"company": company, "level": level}), None, today=TODAY
+        )
+        assert again.place == first.place
+        assert pool_place(company, level, "Redmond")[0] == first.place
+    short = offer.model_copy(update={"company": "Acme Robotics", "level": "l 5"})
+    assert share_of(short, None, today=TODAY).place.level == "L5"
+    assert (
+        pool_place("acme robotics", "L5", "Seattle")[0] == share_of(short, None, today=TODAY).place
+    )
+    # A company the rules know keeps its canonical name and ladder.
+    assert pool_place("MICROSOFT CORP", "l62", "Redmond")[0] == SEATTLE
+
+
+@pytest.mark.parametrize(
+    ("update", "option", "words"),
+    [
+        ({"company": "Acme Robotics", "level": "L" + "x" * 150}, "level", "longer than"),
+        (
+            {"equity": [EquityGrant(shares=Decimal("1e12"), price=Decimal("1e11"))]},
+            "equity",
+            "stock per year",
+        ),
+    ],
+)
+def test_what_the_pool_cannot_keep_is_refused_at_its_field(update, option, words):
+    # The pool's columns hold a level of 100 characters and amounts under 10^18: larger ones
+    # were a database error (a 500) on PostgreSQL.
+    offer = load_offer(EXAMPLES / "msft-l62-initial.toml").model_copy(update=update)
+    with pytest.raises(InputError) as caught:
+        share_of(offer, None, today=TODAY)
+    assert caught.value.option == option
+    assert words in caught.value.message
+
+
+class _Shares:
+    """One member's shares, in memory (a SharedOffers)."""
+
+    def __init__(self) -> None:
+        self.records: dict[int, PooledOffer] = {}
+
+    def shared(self, offer_id: int) -> PooledOffer | None:
+        return self.records.get(offer_id)
+
+    def sharing_in(self, record: PooledOffer, offer_id: int) -> str | None:
+        return None
+
+    def share(self, offer_id: int, record: PooledOffer) -> PooledOffer:
+        self.records[offer_id] = record
+        return record
+
+    def withdraw(self, offer_id: int) -> bool:
+        return self.records.pop(offer_id, None) is not None
+
+
+def test_an_undated_offer_keeps_the_month_it_was_first_shared():
+    # Dated by the month of sharing, an undated offer's preview moved on with the calendar, so
+    # the next month the page said "You have edited the offer since you shared it".
+    offer = load_offer(EXAMPLES / "msft-l62-initial.toml").model_copy(update={"start_date": None})
+    shares = _Shares()
+    share_offer(shares, 1, offer, "3-5", today=date(2026, 12, 3))
+    later = share_state(shares, 1, offer, None, today=date(2027, 2, 1))
+    assert not later.changed
+    assert later.preview is not None
+    assert later.preview.month == "2026-12"
+    edited = offer.model_copy(update={"base": Decimal(190_000)})
+    assert share_state(shares, 1, edited, None, today=date(2027, 2, 1)).changed
+    again = share_offer(shares, 1, edited, "3-5", today=date(2027, 2, 1))
+    assert again.shared is not None
+    assert again.shared.month == "2026-12"
+    # Withdrawn and shared anew, it is dated by the new sharing.
+    withdraw_offer(shares, 1, edited, today=date(2027, 2, 1))
+    anew = share_offer(shares, 1, edited, "3-5", today=date(2027, 2, 1))
+    assert anew.shared is not None
+    assert anew.shared.month == "2027-02"

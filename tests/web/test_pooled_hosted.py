@@ -439,3 +439,74 @@ def test_two_offers_in_one_cell_shared_at_once_leave_one(hosted: FastAPI):
             text("SELECT count(*) FROM saved_offers WHERE pool_token IS NOT NULL")
         ).scalar()
     assert tokens == 1
+
+
+def test_put_without_a_band_shares_what_get_previews(hosted: FastAPI):
+    # GET without years_of_experience previews the band the offer shared; PUT without the key
+    # shared none, so the preview was not what was kept.
+    alice = member(hosted, "alice")
+    client, csrf = alice
+    offer_id = save(alice, ms62(180_000))
+    share(alice, offer_id, "10-14")
+    changed = client.put(f"/api/v1/offers/{offer_id}", json=ms62(185_000), headers=csrf)
+    assert changed.status_code == 200
+    preview = client.get(f"/api/v1/offers/{offer_id}/share").json()["preview"]
+    assert preview["years_of_experience"] == "10-14"
+    kept = client.put(f"/api/v1/offers/{offer_id}/share", json={}, headers=csrf).json()
+    assert kept["shared"] == preview
+    # An explicit null is "not given".
+    cleared = client.put(
+        f"/api/v1/offers/{offer_id}/share", json={"years_of_experience": None}, headers=csrf
+    ).json()
+    assert cleared["shared"]["years_of_experience"] is None
+
+
+def test_what_the_pool_cannot_hold_is_a_422_not_a_500(hosted: FastAPI):
+    alice = member(hosted, "alice")
+    client, csrf = alice
+    long_level = save(alice, ms62(180_000, company="Acme Robotics", level="L" + "x" * 150))
+    huge_stock = save(
+        alice,
+        ms62(180_000, location="Austin, TX", equity=[{"shares": "1e12", "price": "1e11"}]),
+    )
+    for offer_id, field in ((long_level, "level"), (huge_stock, "stock per year")):
+        response = client.put(f"/api/v1/offers/{offer_id}/share", json={}, headers=csrf)
+        assert response.status_code == 422, response.text
+        assert set(response.json()) == {"error"}
+        assert field in str(response.json()["error"])
+        state = client.get(f"/api/v1/offers/{offer_id}/share")
+        assert state.status_code == 200
+        assert state.json()["preview"] is None
+    with hosted.state.store.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM pooled_offers")).scalar() == 0
+
+
+def test_the_share_form_refuses_a_file_for_the_band(hosted: FastAPI):
+    client = TestClient(hosted, base_url="https://testserver", raise_server_exceptions=False)
+    import re
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+    assert token
+    client.post(
+        "/login",
+        data={"username": "alice", "password": PASSWORD, "csrf_token": token.group(1)},
+        follow_redirects=False,
+    )
+    csrf_match = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/offers").text)
+    assert csrf_match
+    csrf = csrf_match.group(1)
+    created = client.post(
+        "/api/v1/offers", json=ms62(180_000), headers={"X-CSRF-Token": csrf}
+    ).json()["id"]
+    # A file where the band goes was shared as "not given", silently.
+    sent = client.post(
+        f"/offers/{created}/share",
+        data={"csrf_token": csrf},
+        files={"years": ("band.txt", b"6-9")},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 422
+    assert client.get(f"/api/v1/offers/{created}/share").json()["shared"] is None
+    page = client.get(f"/offers/{created}").text
+    # The page says what sharing does not hide: the server's operator can match the two.
+    assert "Whoever runs this server" in page

@@ -26,6 +26,7 @@ __all__ = [
     "canonical_country",
     "canonical_level",
     "canonical_metro",
+    "company_key",
     "country_of",
     "known_ladder_companies",
     "known_title_families",
@@ -103,6 +104,22 @@ def canonical_company(raw: str) -> str:
         if found is not None:
             return found
     return text.title() if text == text.lower() else text
+
+
+def company_key(raw: str) -> str:
+    """One spelling of a company whatever its case, white space and legal suffixes, for groups
+    that spellings must not split (pooled offers' cells): the canonical name of a company the
+    rules know, else the name without trailing legal suffixes, title-cased (``"ACME Robotics,
+    Inc."`` -> ``"Acme Robotics"``). :func:`canonical_company` keeps an unknown name as written.
+    """
+    name = canonical_company(raw)
+    rules = _company_rules()
+    if _key(name) in rules.by_key:
+        return name
+    words = _key(raw).replace(",", " ").split()
+    while len(words) > 1 and words[-1] in rules.suffixes:
+        words.pop()
+    return " ".join(words).title()
 
 
 # --- levels ------------------------------------------------------------------------------------

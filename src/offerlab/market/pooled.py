@@ -40,8 +40,8 @@ from typing import Any, Final
 from offerlab.errors import InputError, NotFoundError
 from offerlab.market.evidence import EvidenceBand, Spread, evidence_band, spread_of
 from offerlab.market.normalize import (
-    canonical_company,
     canonical_metro,
+    company_key,
     known_title_families,
     level_order,
     normalize_level,
@@ -49,6 +49,7 @@ from offerlab.market.normalize import (
 )
 from offerlab.money import to_cents
 from offerlab.offers import Offer, evaluate
+from offerlab.offers.model import MAX_AMOUNT
 
 __all__ = [
     "MIN_CONTRIBUTIONS",
@@ -73,6 +74,9 @@ ROUND_TO: Final = Decimal(1000)
 YEARS_BANDS: Final = ("0-2", "3-5", "6-9", "10-14", "15+")
 POOLED_SOURCE: Final = "pooled offers"
 OTHER_TITLE: Final = "other"
+#: The longest level a cell is named by (a level a company's ladder does not check is kept as
+#: written; the pool's column holds this many characters).
+MAX_LEVEL_CHARS: Final = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +96,7 @@ class PoolPlace:
 class PooledOffer:
     """One shared offer, exactly as the pool keeps it.
 
-    ``month`` is ``YYYY-MM`` (the offer's start month, or the month it was shared when the
+    ``month`` is ``YYYY-MM`` (the offer's start month, or the month it was first shared when the
     offer has no start date); ``years`` a band of :data:`YEARS_BANDS` or None (not given);
     ``bonus`` is the target bonus a year; ``stock_per_year`` the paper value of the grants and
     refreshers vesting in years 1-4, divided by 4."""
@@ -148,11 +152,24 @@ def years_band_of(text: str | None) -> str | None:
     )
 
 
-def _level(company: str, level: str) -> str:
+def _cell_level(company: str, level: str) -> str | None:
     """The level as a cell names it: the company's own level where the rules know its ladder
-    (a level not on it is an error: it would make a cell of its own), else tidied as written."""
-    placed = normalize_level(company, level)
+    (None when it is not on it), else tidied and in lower case (short codes such as ``l5`` as
+    ``L5``), so that no spelling of one level makes a cell of its own."""
+    return normalize_level(company, level.casefold())
+
+
+def _level(company: str, level: str) -> str:
+    """The cell's level of an offer to share; a level not on the company's ladder is an error
+    (it would make a cell of its own), and so is one longer than the pool keeps."""
+    placed = _cell_level(company, level)
     if placed is not None:
+        if len(placed) > MAX_LEVEL_CHARS:
+            raise InputError(
+                f"level {level[:40]!r}... is longer than the {MAX_LEVEL_CHARS} characters a "
+                "pooled offer's level may have",
+                option="level",
+            )
         return placed
     try:
         ladder = ", ".join(level_order(company))
@@ -177,14 +194,20 @@ def _metro(location: str) -> str:
     return metro
 
 
-def _amount(value: Decimal) -> Decimal:
+def _amount(value: Decimal, what: str, option: str) -> Decimal:
+    if value > MAX_AMOUNT:
+        raise InputError(
+            f"{what} {value:,.0f} a year is more than the pool keeps ({MAX_AMOUNT:,.0f})",
+            option=option,
+        )
     return to_cents(value)
 
 
 def share_of(offer: Offer, years: str | None, *, today: date) -> PooledOffer:
     """What sharing ``offer`` keeps in the pool (``years``: a band of :data:`YEARS_BANDS` or
-    None); an offer that cannot be placed in a cell is an InputError naming the field."""
-    company = canonical_company(offer.company)
+    None; ``today``: the month an offer without a start date is dated by); an offer that cannot
+    be placed in a cell is an InputError naming the field."""
+    company = company_key(offer.company)
     place = PoolPlace(company, _level(company, offer.level), _metro(offer.location))
     family = title_family(offer.title)
     title = family if family in known_title_families() else OTHER_TITLE
@@ -196,9 +219,11 @@ def share_of(offer: Offer, years: str | None, *, today: date) -> PooledOffer:
         title=title,
         month=f"{when.year:04d}-{when.month:02d}",
         years=years_band_of(years),
-        base=_amount(offer.base),
-        bonus=_amount(offer.base * offer.bonus_target_pct / 100),
-        stock_per_year=_amount(evaluation.equity_per_year.amount),
+        base=_amount(offer.base, "base", "base"),
+        bonus=_amount(
+            offer.base * offer.bonus_target_pct / 100, "target bonus", "bonus_target_pct"
+        ),
+        stock_per_year=_amount(evaluation.equity_per_year.amount, "stock per year", "equity"),
     )
 
 
@@ -216,8 +241,8 @@ def pool_place(
             f"{POOLED_SOURCE}: grouped by company, level and metro only; the query names no "
             + " and no ".join(missing)
         )
-    name = canonical_company(company)
-    placed = normalize_level(name, level)
+    name = company_key(company)
+    placed = _cell_level(name, level)
     if placed is None:
         return None, f"{POOLED_SOURCE}: {level!r} is not a {name} level"
     metro = canonical_metro(location)

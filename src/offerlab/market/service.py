@@ -266,10 +266,13 @@ class ShareState:
 def share_state(
     shares: SharedOffers, offer_id: int, offer: Offer, years: str | None, *, today: date
 ) -> ShareState:
-    """What sharing the saved offer ``offer_id`` would keep, and what it has shared."""
+    """What sharing the saved offer ``offer_id`` would keep (``years`` None: the band it
+    shared, if it did), and what it has shared."""
     shared = shares.shared(offer_id)
     try:
-        preview = share_of(offer, years if years is not None else _years(shared), today=today)
+        preview = share_of(
+            offer, years if years is not None else _years(shared), today=_dated(shared, today)
+        )
     except InputError as error:
         return ShareState(None, shared, error.message)
     other = shares.sharing_in(preview, offer_id)
@@ -282,12 +285,29 @@ def _years(shared: PooledOffer | None) -> str | None:
     return shared.years if shared is not None else None
 
 
+def _dated(shared: PooledOffer | None, today: date) -> date:
+    """The day an offer without a start date is dated by: the month its shared copy has (the
+    month it was first shared), else today. Dated by today alone, its preview would move on
+    with the calendar and read as an edit the next month."""
+    return shared.month_date if shared is not None else today
+
+
 def share_offer(
-    shares: SharedOffers, offer_id: int, offer: Offer, years: str | None, *, today: date
+    shares: SharedOffers,
+    offer_id: int,
+    offer: Offer,
+    years: str | None,
+    *,
+    today: date,
+    keep_years: bool = False,
 ) -> ShareState:
     """Share the saved offer ``offer_id`` with the instance's market (again, replacing what
-    it shared before, when it had); an offer that cannot be placed is an InputError."""
-    record = share_of(offer, years, today=today)
+    it shared before, when it had; an offer without a start date keeps the month it was first
+    shared); an offer that cannot be placed is an InputError. ``keep_years``: share the band
+    of experience it shared before (what :func:`share_state` previews without ``years``)."""
+    shared = shares.shared(offer_id)
+    band = _years(shared) if keep_years else years
+    record = share_of(offer, band, today=_dated(shared, today))
     kept = shares.share(offer_id, record)
     return ShareState(record, kept)
 

@@ -323,11 +323,20 @@ def api_router() -> APIRouter:
         responses=answers(ShareOut),
     )
     def share_route(saved: Saved, shares: Shares, body: JsonBody) -> dict[str, Any]:
-        """Hosted mode: share this saved offer (again, replacing the shared copy). Only the
-        preview's fields are kept, with no link to the account but a withdrawal token that
-        this saved offer holds; an offer that cannot be placed in a cell is a 422."""
+        """Hosted mode: share this saved offer (again, replacing the shared copy; without
+        ``years_of_experience``, with the band it shared before). Only the preview's fields
+        are kept, with no link to the account but a withdrawal token that this saved offer
+        holds; an offer that cannot be placed in a cell is a 422."""
         asked: ShareBody = _validated(ShareBody, body)
-        state = share_offer(shares, saved.id, saved.offer, asked.years_of_experience, today=today())
+        state = share_offer(
+            shares,
+            saved.id,
+            saved.offer,
+            asked.years_of_experience,
+            today=today(),
+            # Without the key, the band the GET previews: the one shared before, if any.
+            keep_years="years_of_experience" not in asked.model_fields_set,
+        )
         return to_object(state.as_json())
 
     @router.delete("/offers/{offer_id}/share", response_model=None, responses=answers(ShareOut))

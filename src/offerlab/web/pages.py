@@ -441,13 +441,9 @@ def page_router() -> APIRouter:
     def share_page(offers: Offers, shares: Shares, offer_id: int, form: Form) -> Response:
         saved = offers.get(offer_id)
         years = form.get("years")
-        share_offer(
-            shares,
-            saved.id,
-            saved.offer,
-            years if isinstance(years, str) else None,
-            today=today(),
-        )
+        if years is not None and not isinstance(years, str):
+            raise InputError("years of experience: expected one of the bands, not a file")
+        share_offer(shares, saved.id, saved.offer, years, today=today())
         return RedirectResponse(f"/offers/{offer_id}#share", status_code=303)
 
     @router.post("/offers/{offer_id}/share/withdraw")
