@@ -361,6 +361,7 @@ def market_evidence(
     today: date | None = None,
     records_band: bool = True,
     pool: OfferPool | None = None,
+    pool_location: str | None = None,
 ) -> BandsAnswer:
     """``market bands``: the records band as :func:`band` gives it, and beside it every
     source's band for the same filters at ``as_of`` (default today): imported records (or the
@@ -371,7 +372,9 @@ def market_evidence(
 
     ``records_band`` False skips the records band of :func:`band` (the negotiation planner
     has its own, widened step by step). ``pool``: a hosted instance's pooled offers, answered
-    from the one cell the query names (:mod:`offerlab.market.pooled`)."""
+    from the one cell the query names (:mod:`offerlab.market.pooled`); ``pool_location``: the
+    place that names the cell when it is not ``location`` (the negotiation filters records by
+    an offer's city name, but the cell is the one the offer's whole place is shared in)."""
     if min_n < 1:
         raise InputError(f"--min-n {min_n}: expected 1 or more")
     if company is None and title is None and tag is None:
@@ -430,7 +433,7 @@ def market_evidence(
         min_n=min_n,
     )
     own, notes = records_evidence(records, query, since=since, sources=sources)
-    shared, pool_notes = pooled_evidence(pool, company, level, location, as_of=day)
+    shared, pool_notes = pooled_evidence(pool, company, level, pool_location or location, as_of=day)
     index: GrowthIndex = (
         given_index(Decimal(str(growth_pct))) if growth_pct is not None else measured_index()
     )

@@ -245,6 +245,9 @@ class RecordsMarketView:
                 growth_pct=float(self.growth_pct) if self.growth_pct is not None else None,
                 records_band=False,
                 pool=self.pool,
+                # The cell the offer would be shared in: its whole place, not the city name
+                # alone ("Dublin, Ireland" is no metro; "Dublin" is Dublin, CA).
+                pool_location=query.location,
             )
         except (NotFoundError, InputError):
             return None
