@@ -179,6 +179,8 @@ def test_five_make_a_band_rounded_and_dated_by_the_median_month():
         assert shown % ROUND_TO == 0
         assert abs(shown - Decimal(repr(float(value)))) <= ROUND_TO / 2
     assert band.base.p50 == Decimal(172_000)  # 171,900 to the nearest 1,000
+    # The asker's own shared offer cannot be left out (no link to it): the band says so.
+    assert "if you shared an offer in this cell, it is one of them" in band.notes
 
 
 def test_each_currency_is_a_cell_of_its_own_and_other_places_never_count():

@@ -327,6 +327,9 @@ def pooled_bands(
                     f"total = base + target bonus + stock per year; figures rounded to the "
                     f"nearest {ROUND_TO:,}; dated by the median month; every title and "
                     "experience in the cell",
+                    # Leaving the asker's own offer out would need the link the pool does not
+                    # keep, and would show the others without it: said instead.
+                    "if you shared an offer in this cell, it is one of them",
                 ),
                 attribution="offers the members of this instance chose to share",
             )
