@@ -280,6 +280,8 @@ def test_a_company_without_a_ladder_is_one_cell_whatever_its_spelling():
     ("update", "option", "words"),
     [
         ({"company": "Acme Robotics", "level": "L" + "x" * 150}, "level", "longer than"),
+        # 200 characters that case-fold to 600 ("ﬃ" -> "ffi").
+        ({"company": "\ufb03" * 200, "level": "L5"}, "company", "longer than"),
         (
             {"equity": [EquityGrant(shares=Decimal("1e12"), price=Decimal("1e11"))]},
             "equity",

@@ -469,7 +469,9 @@ def test_what_the_pool_cannot_hold_is_a_422_not_a_500(hosted: FastAPI):
         alice,
         ms62(180_000, location="Austin, TX", equity=[{"shares": "1e12", "price": "1e11"}]),
     )
-    for offer_id, field in ((long_level, "level"), (huge_stock, "stock per year")):
+    long_company = save(alice, ms62(180_000, company="\ufb03" * 200))  # "ﬃ" folds to "ffi"
+    cases = ((long_level, "level"), (huge_stock, "stock per year"), (long_company, "company"))
+    for offer_id, field in cases:
         response = client.put(f"/api/v1/offers/{offer_id}/share", json={}, headers=csrf)
         assert response.status_code == 422, response.text
         assert set(response.json()) == {"error"}

@@ -77,6 +77,9 @@ OTHER_TITLE: Final = "other"
 #: The longest level a cell is named by (a level a company's ladder does not check is kept as
 #: written; the pool's column holds this many characters).
 MAX_LEVEL_CHARS: Final = 100
+#: The longest company name a cell is named by (the pool's column; a name the rules do not know
+#: is case-folded, which can lengthen it: "ﬃ" is "ffi").
+MAX_COMPANY_CHARS: Final = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +211,12 @@ def share_of(offer: Offer, years: str | None, *, today: date) -> PooledOffer:
     None; ``today``: the month an offer without a start date is dated by); an offer that cannot
     be placed in a cell is an InputError naming the field."""
     company = company_key(offer.company)
+    if len(company) > MAX_COMPANY_CHARS:
+        raise InputError(
+            f"company {offer.company[:40]!r}... is longer than the {MAX_COMPANY_CHARS} "
+            "characters a pooled offer's company may have",
+            option="company",
+        )
     place = PoolPlace(company, _level(company, offer.level), _metro(offer.location))
     family = title_family(offer.title)
     title = family if family in known_title_families() else OTHER_TITLE

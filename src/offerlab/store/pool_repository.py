@@ -133,7 +133,10 @@ class PoolRepository:
         for the whole transaction."""
         if session.get_bind().dialect.name == "postgresql":
             session.execute(
-                select(SavedOfferRow.id).where(SavedOfferRow.owner == self.owner).with_for_update()
+                select(SavedOfferRow.id)
+                .where(SavedOfferRow.owner == self.owner)
+                .order_by(SavedOfferRow.id)  # one order for every share: no deadlock between two
+                .with_for_update()
             )
         else:
             session.execute(
