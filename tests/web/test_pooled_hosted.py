@@ -512,3 +512,27 @@ def test_the_share_form_refuses_a_file_for_the_band(hosted: FastAPI):
     page = client.get(f"/offers/{created}").text
     # The page says what sharing does not hide: the server's operator can match the two.
     assert "Whoever runs this server" in page
+
+
+def test_spellings_of_one_company_and_level_are_one_cell(hosted: FastAPI):
+    spellings = [
+        ("ACME Robotics, Inc.", "Senior"),
+        ("acme robotics", "senior"),
+        ("Acme Robotics LLC", "SENIOR"),
+        ("Acme  Robotics", " Senior "),
+        ("ACME ROBOTICS", "senior"),
+    ]
+    contributors = [member(hosted, n) for n in MEMBERS[:5]]
+    for who, base, (company, level) in zip(contributors, BASES, spellings, strict=True):
+        share(who, save(who, ms62(base, company=company, level=level)))
+    # One member, one offer in the cell, whatever the spelling of the second.
+    alice_client, alice_csrf = contributors[0]
+    second = save(contributors[0], ms62(250_000, company="acme robotics", level="senior"))
+    refused = alice_client.put(f"/api/v1/offers/{second}/share", json={}, headers=alice_csrf)
+    assert refused.status_code == 409
+    viewer = member(hosted, "frank")
+    for company, level in spellings:
+        (band,) = pooled(viewer, company=company, level=level)
+        assert band["n"] == 5
+        assert band["label"].startswith("Acme Robotics senior, Seattle metro")
+        assert band["base"]["p50"] == 182_000.0
