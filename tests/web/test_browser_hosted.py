@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from offerlab.store.account_repository import AccountRepository
 from tests.web.serving import serving
@@ -56,6 +56,25 @@ def browser() -> Iterator[Browser]:
             launched.close()
 
 
+def _new_offer(page: Page, *fields: str) -> None:
+    """Fill the new-offer form (name, company, title, level, location, base; start 2026-09-01)
+    and save it."""
+    name, company, title, level, place, base = fields
+    page.goto("/offers/new")
+    for field, value in (
+        ("name", name),
+        ("company", company),
+        ("title", title),
+        ("level", level),
+        ("location", place),
+        ("start_date", "2026-09-01"),
+        ("base", base),
+    ):
+        page.fill(f"#f-{field}", value)
+    page.click("form.offer button[type=submit]")
+    page.wait_for_url(SAVED)
+
+
 def test_sign_in_create_an_offer_and_it_stays_private(browser: Browser, hosted_url: str):
     alice = browser.new_context(base_url=hosted_url).new_page()
     alice.goto("/offers")
@@ -70,16 +89,9 @@ def test_sign_in_create_an_offer_and_it_stays_private(browser: Browser, hosted_u
     expect(alice).to_have_url(f"{hosted_url}/offers")
     expect(alice.locator(".who")).to_have_text("alice")
 
-    alice.goto("/offers/new")
-    alice.fill("#f-name", "Alice at Google")
-    alice.fill("#f-company", "Google")
-    alice.fill("#f-title", "Software Engineer III")
-    alice.fill("#f-level", "L5")
-    alice.fill("#f-location", "Kirkland, WA")
-    alice.fill("#f-start_date", "2026-09-01")
-    alice.fill("#f-base", "198000")
-    alice.click("form.offer button[type=submit]")
-    alice.wait_for_url(SAVED)
+    _new_offer(
+        alice, "Alice at Google", "Google", "Software Engineer III", "L5", "Kirkland, WA", "198000"
+    )
     offer_url = alice.url
     expect(alice.locator("h1")).to_contain_text("Alice at Google")
 
@@ -110,16 +122,15 @@ def test_share_an_offer_on_a_phone_and_withdraw_it(browser: Browser, hosted_url:
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
     expect(page.locator(".who")).to_have_text("alice")
-    page.goto("/offers/new")
-    page.fill("#f-name", "Microsoft offer")
-    page.fill("#f-company", "Microsoft")
-    page.fill("#f-title", "Senior Machine Learning Engineer")
-    page.fill("#f-level", "62")
-    page.fill("#f-location", "Redmond, WA")
-    page.fill("#f-start_date", "2027-01-04")
-    page.fill("#f-base", "180000")
-    page.click("form.offer button[type=submit]")
-    page.wait_for_url(SAVED)
+    _new_offer(
+        page,
+        "Microsoft offer",
+        "Microsoft",
+        "Senior Machine Learning Engineer",
+        "62",
+        "Redmond, WA",
+        "180000",
+    )
     share = page.locator("#share")
     expect(share).to_contain_text("Not shared.")
     expect(share).to_contain_text("Seattle metro")
@@ -136,6 +147,7 @@ def test_share_an_offer_on_a_phone_and_withdraw_it(browser: Browser, hosted_url:
     share.locator("button", has_text="Share this offer").click()
     expect(page.locator("#share")).to_contain_text("The pool holds exactly this")
     expect(page.locator("#share")).to_contain_text("6-9")
+    expect(page.locator("#share")).to_contain_text("2026-09")
     fits()
     if SCREENSHOTS:
         page.locator("#share").screenshot(path=str(SCREENSHOTS / "hosted-share-phone.png"))
