@@ -27,6 +27,7 @@ from typing import ClassVar
 
 __all__ = [
     "AuthenticationError",
+    "ConflictError",
     "CurrencyMismatchError",
     "ForbiddenError",
     "InputError",
@@ -134,6 +135,13 @@ class NotFoundError(OfferlabError):
 
     http_status = 404
     code = "not_found"
+
+
+class ConflictError(OfferlabError):
+    """Another request changed the same thing at the same moment; trying again will work."""
+
+    http_status = 409
+    code = "conflict"
 
 
 class AuthenticationError(OfferlabError):

@@ -207,10 +207,10 @@ def bands_command(
         raise InputError("--growth applies to --as-of; give --as-of DATE too")
     if company is None and (level is not None or source):
         raise InputError("--level and --source need --company (levels are per company)")
-    from offerlab.cli.compose import open_market_records
+    from offerlab.cli.compose import open_market
     from offerlab.market.service import market_evidence
 
-    with open_market_records(resolve_db(ctx, db)) as records:
+    with open_market(resolve_db(ctx, db)) as (records, pool):
         result = market_evidence(
             records,
             company=company,
@@ -226,13 +226,16 @@ def bands_command(
             min_n=min_n,
             rates=load_table(rates, rate) if rates is not None or rate else None,
             today=today(),
+            pool=pool,
         )
     if as_json:
         print_json(result.as_json())
         return
     if result.band is not None:
         _print_band(result.band)
-    elif result.message:
+    elif result.message and not any(b.kind == "records" for b in result.evidence.bands):
+        # Said only when no company-records band answers below (an empty store's bundled band,
+        # restated at its own measured rate, answers what the records band could not).
         console.print(f"company records: {result.message}", markup=False)
     _print_evidence(result.evidence)
 

@@ -53,7 +53,7 @@ _KIND_WORDS: Final[dict[str, str]] = {
     "records": "company records",
     "community": "community reports",
     "guide": "a guide's table",
-    "pooled": "this instance's pooled offers",
+    "pooled": "shared by this instance's members",
 }
 
 

@@ -7,8 +7,10 @@ date, currency), a band from each source that has the cell, each kept apart:
    none is given, the bundled levels.fyi band of the company and level;
 2. community reports (India, INR) from the offers given;
 3. H-1B wage filings from the filings given;
-4. official statistics (BLS OEWS) for the title's occupation in the place's metro;
-5. the guides' table rows for the company and level.
+4. a hosted instance's pooled offers (``pooled``: the bands of :mod:`offerlab.market.pooled`,
+   computed by the caller from its one cell);
+5. official statistics (BLS OEWS) for the title's occupation in the place's metro;
+6. the guides' table rows for the company and level.
 
 Records and reports more than a year old are restated to the as-of date
 (:mod:`offerlab.market.restate`); with ``currency`` every band is converted at the latest rate
@@ -151,6 +153,7 @@ def answer_evidence(
     records: Sequence[EvidenceBand] = (),
     community: Iterable[CommunityOffer] = (),
     filings: Iterable[WageFiling] = (),
+    pooled: Sequence[EvidenceBand] = (),
     rates: RatesTable | None = None,
     index: GrowthIndex | None = None,
     official: OewsTable | None = None,
@@ -205,6 +208,7 @@ def answer_evidence(
             else:
                 if filed is not None:
                     bands.append(filed)
+    bands.extend(pooled)
     try:
         statistics = oews_bands(
             title=query.title,

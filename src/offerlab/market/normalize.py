@@ -26,8 +26,10 @@ __all__ = [
     "canonical_country",
     "canonical_level",
     "canonical_metro",
+    "company_key",
     "country_of",
     "known_ladder_companies",
+    "known_title_families",
     "level_label",
     "level_order",
     "location_matches",
@@ -102,6 +104,22 @@ def canonical_company(raw: str) -> str:
         if found is not None:
             return found
     return text.title() if text == text.lower() else text
+
+
+def company_key(raw: str) -> str:
+    """One spelling of a company whatever its case, white space and legal suffixes, for groups
+    that spellings must not split (pooled offers' cells): the canonical name of a company the
+    rules know, else the name without trailing legal suffixes, title-cased (``"ACME Robotics,
+    Inc."`` -> ``"Acme Robotics"``). :func:`canonical_company` keeps an unknown name as written.
+    """
+    name = canonical_company(raw)
+    rules = _company_rules()
+    if _key(name) in rules.by_key:
+        return name
+    words = _key(raw).replace(",", " ").split()
+    while len(words) > 1 and words[-1] in rules.suffixes:
+        words.pop()
+    return " ".join(words).title()
 
 
 # --- levels ------------------------------------------------------------------------------------
@@ -277,6 +295,13 @@ def title_family(title: str | None) -> str | None:
         if all(word.search(key) for word in words):
             return family
     return _clean(title)
+
+
+def known_title_families() -> frozenset[str]:
+    """Every title family the rules name (``titles.toml``): what :func:`title_family` gives for a
+    title the rules know; an unknown title comes back as itself, which is not in this set."""
+    rules = _title_rules()
+    return frozenset(rules.families.values()) | frozenset(f for f, _ in rules.keywords)
 
 
 @lru_cache(maxsize=_CACHE)

@@ -16,13 +16,16 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 if TYPE_CHECKING:  # the domain types only annotate the port (no import cycle at run time)
     from offerlab.market.india import CommunityOffer
     from offerlab.market.lca import WageFiling
+    from offerlab.market.pooled import PooledOffer, PoolPlace
 
 __all__ = [
     "EvidenceSources",
     "MarketRecords",
     "NoRecords",
+    "OfferPool",
     "RecordQuery",
     "RecordSummary",
+    "SharedOffers",
     "SourceInfo",
 ]
 
@@ -144,6 +147,44 @@ class EvidenceSources(MarketRecords, Protocol):
 
     def official_documents(self) -> Sequence[Mapping[str, Any]]:
         """Every imported official statistics table's document, newest first."""
+        ...
+
+
+class OfferPool(Protocol):
+    """The offers a hosted instance's members shared (:mod:`offerlab.market.pooled`): read one
+    cell place at a time, never listed whole and never with who shared them."""
+
+    def pooled(self, place: PoolPlace) -> Sequence[PooledOffer]:
+        """Every shared offer at ``place`` (company x level x metro), of every currency."""
+        ...
+
+    def holds_any(self) -> bool:
+        """Whether anything has been shared at all."""
+        ...
+
+
+class SharedOffers(Protocol):
+    """One member's side of the pool: their saved offers' shares, by saved offer id. The
+    implementation scopes every call to the member and keeps the link (a withdrawal token) in
+    the member's own saved offer only."""
+
+    def shared(self, offer_id: int) -> PooledOffer | None:
+        """What the saved offer ``offer_id`` has in the pool (None: not shared)."""
+        ...
+
+    def sharing_in(self, record: PooledOffer, offer_id: int) -> str | None:
+        """The name of another of the member's saved offers already shared in ``record``'s
+        cell (a member shares one offer a cell); None when none is."""
+        ...
+
+    def share(self, offer_id: int, record: PooledOffer) -> PooledOffer:
+        """Put ``record`` in the pool for the saved offer ``offer_id`` (replacing what it
+        shared before), in one transaction; returns what the pool now holds. Another of the
+        member's offers already in the cell is a ConflictError."""
+        ...
+
+    def withdraw(self, offer_id: int) -> bool:
+        """Take the saved offer's record out of the pool; False when it had none."""
         ...
 
 

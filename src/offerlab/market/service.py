@@ -24,13 +24,38 @@ from offerlab.market.india import CommunityOffer
 from offerlab.market.levels import company_levels
 from offerlab.market.normalize import canonical_company, level_order, normalize_level
 from offerlab.market.oews import OewsTable
-from offerlab.market.ports import EvidenceSources, MarketRecords, RecordQuery
+from offerlab.market.pooled import (
+    PooledOffer,
+    in_cell_already,
+    pool_place,
+    pooled_bands,
+    share_of,
+)
+from offerlab.market.ports import (
+    EvidenceSources,
+    MarketRecords,
+    OfferPool,
+    RecordQuery,
+    SharedOffers,
+)
 from offerlab.market.restate import GrowthIndex, given_index, measured_index
 from offerlab.market.stats import COMPONENTS, LevelStats
 from offerlab.money import to_cents
+from offerlab.offers import Offer
 from offerlab.scenarios.currency import RatesTable
 
-__all__ = ["BandsAnswer", "LevelBand", "band", "ladder_bands", "market_evidence"]
+__all__ = [
+    "BandsAnswer",
+    "LevelBand",
+    "ShareState",
+    "band",
+    "ladder_bands",
+    "market_evidence",
+    "pooled_evidence",
+    "share_offer",
+    "share_state",
+    "withdraw_offer",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +222,102 @@ def records_evidence(
     return bands, notes
 
 
+def pooled_evidence(
+    pool: OfferPool | None,
+    company: str | None,
+    level: str | None,
+    location: str | None,
+    *,
+    as_of: date,
+) -> tuple[list[EvidenceBand], list[str]]:
+    """The pooled band(s) of the one cell a query names, and why there is none; nothing at
+    all (not even a note) from a store whose pool is empty or without a pool."""
+    if pool is None or not pool.holds_any():
+        return [], []
+    place, why = pool_place(company, level, location)
+    if place is None:
+        return [], [why]
+    return pooled_bands(place, pool.pooled(place), as_of=as_of)
+
+
+@dataclass(frozen=True, slots=True)
+class ShareState:
+    """A saved offer's place in the pool: what sharing it would keep now (``preview``; None,
+    with ``problem`` saying why, when it cannot be placed in a cell) and what the pool holds
+    for it (``shared``; None when not shared). ``changed``: the offer was edited since."""
+
+    preview: PooledOffer | None
+    shared: PooledOffer | None
+    problem: str = ""
+
+    @property
+    def changed(self) -> bool:
+        return self.shared is not None and self.preview is not None and self.preview != self.shared
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "shared": self.shared.as_json() if self.shared else None,
+            "preview": self.preview.as_json() if self.preview else None,
+            "problem": self.problem or None,
+            "changed_since_shared": self.changed,
+        }
+
+
+def share_state(
+    shares: SharedOffers, offer_id: int, offer: Offer, years: str | None, *, today: date
+) -> ShareState:
+    """What sharing the saved offer ``offer_id`` would keep (``years`` None: the band it
+    shared, if it did), and what it has shared."""
+    shared = shares.shared(offer_id)
+    try:
+        preview = share_of(
+            offer, years if years is not None else _years(shared), today=_dated(shared, today)
+        )
+    except InputError as error:
+        return ShareState(None, shared, error.message)
+    other = shares.sharing_in(preview, offer_id)
+    if other is not None:
+        return ShareState(None, shared, in_cell_already(other, preview))
+    return ShareState(preview, shared)
+
+
+def _years(shared: PooledOffer | None) -> str | None:
+    return shared.years if shared is not None else None
+
+
+def _dated(shared: PooledOffer | None, today: date) -> date:
+    """The day an offer without a start date is dated by: the month its shared copy has (the
+    month it was first shared), else today. Dated by today alone, its preview would move on
+    with the calendar and read as an edit the next month."""
+    return shared.month_date if shared is not None else today
+
+
+def share_offer(
+    shares: SharedOffers,
+    offer_id: int,
+    offer: Offer,
+    years: str | None,
+    *,
+    today: date,
+    keep_years: bool = False,
+) -> ShareState:
+    """Share the saved offer ``offer_id`` with the instance's market (again, replacing what
+    it shared before, when it had; an offer without a start date keeps the month it was first
+    shared); an offer that cannot be placed is an InputError. ``keep_years``: share the band
+    of experience it shared before (what :func:`share_state` previews without ``years``)."""
+    shared = shares.shared(offer_id)
+    band = _years(shared) if keep_years else years
+    record = share_of(offer, band, today=_dated(shared, today))
+    kept = shares.share(offer_id, record)
+    return ShareState(record, kept)
+
+
+def withdraw_offer(shares: SharedOffers, offer_id: int, offer: Offer, *, today: date) -> ShareState:
+    """Take the saved offer's record out of the pool (nothing to take is not an error)."""
+    shares.withdraw(offer_id)
+    return share_state(shares, offer_id, offer, None, today=today)
+
+
 def _check_level(company: str, level: str, offers: Callable[[], Sequence[CommunityOffer]]) -> None:
     """A level the company's ladder does not have, and no community report writes as its
     role, is an error that lists the ladder (a typo answered from other sources would
@@ -252,6 +373,8 @@ def market_evidence(
     rates: RatesTable | None = None,
     today: date | None = None,
     records_band: bool = True,
+    pool: OfferPool | None = None,
+    pool_location: str | None = None,
 ) -> BandsAnswer:
     """``market bands``: the records band as :func:`band` gives it, and beside it every
     source's band for the same filters at ``as_of`` (default today): imported records (or the
@@ -261,7 +384,10 @@ def market_evidence(
     (a dated rate, named), with the headline picked by the documented rule.
 
     ``records_band`` False skips the records band of :func:`band` (the negotiation planner
-    has its own, widened step by step)."""
+    has its own, widened step by step). ``pool``: a hosted instance's pooled offers, answered
+    from the one cell the query names (:mod:`offerlab.market.pooled`); ``pool_location``: the
+    place that names the cell when it is not ``location`` (the negotiation filters records by
+    an offer's city name, but the cell is the one the offer's whole place is shared in)."""
     if min_n < 1:
         raise InputError(f"--min-n {min_n}: expected 1 or more")
     if company is None and title is None and tag is None:
@@ -321,6 +447,7 @@ def market_evidence(
     own, notes = records_evidence(records, query, since=since, sources=sources)
     # Read after the records band: a store whose cells answer it knows its sources by then.
     offers = records.community_offers(company) if company else []
+    shared, pool_notes = pooled_evidence(pool, company, level, pool_location or location, as_of=day)
     index: GrowthIndex = (
         given_index(Decimal(str(growth_pct))) if growth_pct is not None else measured_index()
     )
@@ -329,10 +456,11 @@ def market_evidence(
         records=own,
         community=offers,
         filings=records.wage_filings(company) if company else (),
+        pooled=shared,
         rates=rates,
         index=index,
         official=_official(records),
-        extra_notes=tuple(notes),
+        extra_notes=(*notes, *pool_notes),
         bundled=not sources and since is None,
     )
     return BandsAnswer(legacy, message, evidence, filters)

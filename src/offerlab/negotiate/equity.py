@@ -13,7 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from offerlab.money import Money
-from offerlab.offers import Component, Offer, OfferEvaluation, evaluate
+from offerlab.offers import Offer, OfferEvaluation, evaluate
 from offerlab.offers.model import EquityGrant
 
 __all__ = ["equity_per_year", "grant_for", "grants_total", "with_grants"]
@@ -22,11 +22,7 @@ __all__ = ["equity_per_year", "grant_for", "grants_total", "with_grants"]
 def equity_per_year(evaluation: OfferEvaluation) -> Money:
     """Equity per year, the one yardstick: the value of every initial grant and refresher
     vesting in offer years 1-4, divided by 4 (in the offer's currency, a year)."""
-    equity = Money.zero(evaluation.currency)
-    for year in range(1, 5):
-        totals = evaluation.year(year)
-        equity = equity + totals[Component.EQUITY] + totals[Component.REFRESHER]
-    return equity / 4
+    return evaluation.equity_per_year
 
 
 def grants_total(offer: Offer) -> Decimal:

@@ -23,7 +23,7 @@ from offerlab.market.evidence import MarketEvidence
 from offerlab.market.evidence_answer import EvidenceQuery, answer_evidence
 from offerlab.market.levels import company_levels, map_level
 from offerlab.market.normalize import parse_location
-from offerlab.market.ports import EvidenceSources, MarketRecords, RecordQuery
+from offerlab.market.ports import EvidenceSources, MarketRecords, OfferPool, RecordQuery
 from offerlab.market.restate import GrowthIndex, given_index, measured_index
 from offerlab.market.service import market_evidence
 from offerlab.market.stats import COMPONENTS, LevelStats
@@ -160,9 +160,17 @@ class RecordsMarketView:
     Ladders come from records when there are any.
     """
 
-    def __init__(self, records: MarketRecords, growth_pct: Decimal | None = None) -> None:
+    def __init__(
+        self,
+        records: MarketRecords,
+        growth_pct: Decimal | None = None,
+        *,
+        pool: OfferPool | None = None,
+    ) -> None:
         self.repo = records
         self.growth_pct = growth_pct
+        #: A hosted instance's pooled offers: a band of their own in the evidence.
+        self.pool = pool
         self.bundled = MarketDataView(growth_pct)
         self._with_records: dict[str, bool] = {}
 
@@ -236,6 +244,10 @@ class RecordsMarketView:
                 as_of=query.as_of,
                 growth_pct=float(self.growth_pct) if self.growth_pct is not None else None,
                 records_band=False,
+                pool=self.pool,
+                # The cell the offer would be shared in: its whole place, not the city name
+                # alone ("Dublin, Ireland" is no metro; "Dublin" is Dublin, CA).
+                pool_location=query.location,
             )
         except (NotFoundError, InputError):
             return None

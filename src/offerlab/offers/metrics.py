@@ -130,6 +130,17 @@ class OfferEvaluation:
         return self.four_year_total / 4
 
     @property
+    def equity_per_year(self) -> Money:
+        """Equity per year, the way comp sites report stock: the value of every initial grant
+        and refresher vesting in offer years 1-4, divided by 4 (a year, in the offer's
+        currency; paper value)."""
+        equity = Money.zero(self.currency)
+        for number in range(1, 5):
+            totals = self.year(number)
+            equity = equity + totals[Component.EQUITY] + totals[Component.REFRESHER]
+        return equity / 4
+
+    @property
     def steady_state_total(self) -> Money:
         return self.year(self.steady_state_year).total
 

@@ -36,6 +36,7 @@ from offerlab.store.account_models import AccountRow, LoginFailureRow, SessionRo
 from offerlab.store.database import as_utc
 from offerlab.store.engine import Store
 from offerlab.store.offer_models import SavedOfferRow
+from offerlab.store.pool_models import withdraw_tokens
 from offerlab.store.prep_models import PrepMock, PrepPlan, PrepPractice
 
 __all__ = [
@@ -226,7 +227,15 @@ class AccountRepository:
         owner = account.owner
         with Session(self.engine) as session, session.begin():
             session.execute(delete(SessionRow).where(SessionRow.account_id == account.id))
-            session.execute(delete(SavedOfferRow).where(SavedOfferRow.owner == owner))
+            # What the account's offers shared leaves the pool with them: the tokens as the
+            # delete finds them (a share committing meanwhile has written a new one).
+            tokens = session.scalars(
+                delete(SavedOfferRow)
+                .where(SavedOfferRow.owner == owner)
+                .returning(SavedOfferRow.pool_token)
+                .execution_options(synchronize_session=False)
+            ).all()
+            withdraw_tokens(session, tokens)
             for table in (PrepPlan, PrepPractice, PrepMock):
                 # Plan weeks, review cards and mock scores go with them (ON DELETE CASCADE).
                 session.execute(delete(table).where(table.owner == owner))

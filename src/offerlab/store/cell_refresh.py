@@ -30,6 +30,7 @@ from offerlab.store.cells import CELL_COLUMNS, PLACE_KINDS, Place, cells_compute
 
 __all__ = ["refresh_cells"]
 
+
 def _refresh_key(schema: str) -> int:
     """The advisory lock key that serialises cell refreshes of the store in ``schema`` (an
     advisory lock is the database's, not a schema's: stores in two schemas of one database

@@ -28,3 +28,6 @@ class SavedOfferRow(Base):
     document: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: The withdrawal token of the offer's record in the pool (migration ``0008``): held here
+    #: only, so only the member can take their record back; None when not shared.
+    pool_token: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)

@@ -19,6 +19,7 @@ from offerlab.offers import Offer, dump_offer_toml, parse_offer_text
 from offerlab.store.database import as_utc
 from offerlab.store.engine import Store
 from offerlab.store.offer_models import SavedOfferRow
+from offerlab.store.pool_models import withdraw_tokens
 
 __all__ = ["MAX_ID", "OfferName", "OfferRepository", "SavedOffer"]
 
@@ -132,7 +133,17 @@ class OfferRepository:
             return SavedOffer(row.id, offer, as_utc(row.created_at), now)
 
     def delete(self, offer_id: int) -> None:
-        """Delete the saved offer ``offer_id``; :class:`NotFoundError` if it is not there."""
+        """Delete the saved offer ``offer_id`` (and take what it shared out of the pool);
+        :class:`NotFoundError` if it is not there."""
         with Session(self.engine) as session, session.begin():
             self._row(session, offer_id)
-            session.execute(delete(SavedOfferRow).where(SavedOfferRow.id == offer_id))
+            # The token as the delete finds it, not as read before: a share of this offer
+            # committing meanwhile (it holds the row) has put a new token there, and the record
+            # that token leads to must go too, or nothing would ever lead to it again.
+            tokens = session.scalars(
+                delete(SavedOfferRow)
+                .where(SavedOfferRow.id == offer_id, SavedOfferRow.owner == self.owner)
+                .returning(SavedOfferRow.pool_token)
+                .execution_options(synchronize_session=False)
+            ).all()
+            withdraw_tokens(session, tokens)

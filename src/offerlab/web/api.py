@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse
@@ -24,7 +24,8 @@ from offerlab.dates import today
 from offerlab.encoding import to_data, to_object
 from offerlab.errors import InputError, Problem, ProblemsError
 from offerlab.market.levels import company_levels, map_level
-from offerlab.market.service import market_evidence
+from offerlab.market.pooled import YEARS_BANDS
+from offerlab.market.service import market_evidence, share_offer, share_state, withdraw_offer
 from offerlab.offers import Offer, evaluate, offer_from_mapping, offer_json_schema
 from offerlab.scenarios.service import PrivateModel, price_model
 from offerlab.scenarios.valuation import ValuationMethod
@@ -39,11 +40,12 @@ from offerlab.web.api_models import (
     MapOut,
     NegotiateOut,
     OfferPage,
+    ShareOut,
     SimulateOut,
     StoredOffer,
     answers,
 )
-from offerlab.web.deps import AppStore, JsonBody, Offers, market_records
+from offerlab.web.deps import AppStore, JsonBody, Offers, Shares, market_records, offer_pool
 from offerlab.web.documents import (
     MAX_PATHS,
     all_warnings,
@@ -109,6 +111,20 @@ class CompareBody(RiskFields):
     ids: list[int] = Field(default_factory=list, max_length=20)
     offers: list[dict[str, Any]] = Field(default_factory=list, max_length=20)
     years: int = Field(default=4, ge=1, le=50)
+
+
+YearsBand = Literal["0-2", "3-5", "6-9", "10-14", "15+"]
+if get_args(YearsBand) != YEARS_BANDS:  # one list of bands: the API's must be the domain's
+    raise RuntimeError("the API's years-of-experience bands differ from offerlab.market.pooled")
+
+
+class ShareBody(BaseModel):
+    """Share a saved offer with the instance's market: only the years of experience band is
+    asked (everything else shared comes from the offer, as the preview shows)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    years_of_experience: YearsBand | None = None
 
 
 class NegotiateBody(RiskFields):
@@ -288,6 +304,47 @@ def api_router() -> APIRouter:
         offers.delete(offer_id)
         return Response(status_code=204)
 
+    @router.get("/offers/{offer_id}/share", response_model=None, responses=answers(ShareOut))
+    def share_preview(
+        saved: Saved,
+        shares: Shares,
+        years_of_experience: Annotated[YearsBand | None, Query()] = None,
+    ) -> dict[str, Any]:
+        """Hosted mode: what sharing this saved offer with the instance's market keeps
+        (``preview``, exactly the fields the pool holds) and what it has shared (``shared``,
+        null when not shared). A pooled band is shown once five offers are in its cell."""
+        state = share_state(shares, saved.id, saved.offer, years_of_experience, today=today())
+        return to_object(state.as_json())
+
+    @router.put(
+        "/offers/{offer_id}/share",
+        openapi_extra=_model_body(ShareBody),
+        response_model=None,
+        responses=answers(ShareOut),
+    )
+    def share_route(saved: Saved, shares: Shares, body: JsonBody) -> dict[str, Any]:
+        """Hosted mode: share this saved offer (again, replacing the shared copy; without
+        ``years_of_experience``, with the band it shared before). Only the preview's fields
+        are kept, with no link to the account but a withdrawal token that this saved offer
+        holds; an offer that cannot be placed in a cell is a 422."""
+        asked: ShareBody = _validated(ShareBody, body)
+        state = share_offer(
+            shares,
+            saved.id,
+            saved.offer,
+            asked.years_of_experience,
+            today=today(),
+            # Without the key, the band the GET previews: the one shared before, if any.
+            keep_years="years_of_experience" not in asked.model_fields_set,
+        )
+        return to_object(state.as_json())
+
+    @router.delete("/offers/{offer_id}/share", response_model=None, responses=answers(ShareOut))
+    def withdraw_route(saved: Saved, shares: Shares) -> dict[str, Any]:
+        """Hosted mode: take this saved offer's shared copy out of the pool (none is fine)."""
+        state = withdraw_offer(shares, saved.id, saved.offer, today=today())
+        return to_object(state.as_json())
+
     @router.post(
         "/compare",
         openapi_extra=_model_body(CompareBody),
@@ -372,6 +429,7 @@ def api_router() -> APIRouter:
                 min_n=min_n,
                 currency=currency,
                 today=today(),
+                pool=offer_pool(store),
             )
         # JSON-ready already: encoded as it is (the bytes FastAPI's encoder would give, without
         # its pass over every value, a millisecond a request).

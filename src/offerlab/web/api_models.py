@@ -29,7 +29,9 @@ __all__ = [
     "NegotiateOut",
     "OfferPage",
     "OfferWarningOut",
+    "PooledOfferOut",
     "SessionOut",
+    "ShareOut",
     "SimulateOut",
     "StockSimulationOut",
     "StoredOffer",
@@ -376,6 +378,36 @@ class EvidenceBandOut(_Out):
     restated: dict[str, Any] | None = None
     base: dict[str, Any] | None = None
     total: dict[str, Any] | None = None
+
+
+class PooledOfferOut(BaseModel):
+    """One offer as the pool keeps it: these fields and no others."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    company: str
+    level: str
+    title: str
+    metro: str
+    month: str
+    years_of_experience: str | None
+    currency: str
+    base: float
+    bonus: float
+    stock_per_year: float
+    total: float
+
+
+class ShareOut(BaseModel):
+    """A saved offer's share: what sharing keeps (``preview``; null with ``problem`` when the
+    offer cannot be placed in a cell) and what the pool holds for it (``shared``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    shared: PooledOfferOut | None
+    preview: PooledOfferOut | None
+    problem: str | None
+    changed_since_shared: bool
 
 
 class BandsOut(_Out):

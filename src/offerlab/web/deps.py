@@ -19,13 +19,19 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
-from offerlab.errors import AuthenticationError, MalformedDocumentError, MalformedRequestError
-from offerlab.market.ports import EvidenceSources
+from offerlab.errors import (
+    AuthenticationError,
+    MalformedDocumentError,
+    MalformedRequestError,
+    NotFoundError,
+)
+from offerlab.market.ports import EvidenceSources, OfferPool
 from offerlab.negotiate.band import MarketView
 from offerlab.negotiate.service import RecordsMarketView
 from offerlab.store import MarketRepository, Store
 from offerlab.store.account_repository import AccountRepository, SignedIn
 from offerlab.store.offer_repository import OfferRepository
+from offerlab.store.pool_repository import PoolRepository
 from offerlab.store.prep_repository import PrepRepository
 from offerlab.validation import parse_document
 from offerlab.web.settings import Settings
@@ -40,14 +46,17 @@ __all__ = [
     "AppStore",
     "Form",
     "JsonBody",
+    "MaybeShares",
     "Offers",
     "Owner",
     "PrepData",
     "Session",
+    "Shares",
     "app_settings",
     "app_store",
     "market_records",
     "market_view",
+    "offer_pool",
     "owner_of",
     "read_form",
     "read_json",
@@ -102,6 +111,28 @@ def owner_of(request: Request) -> str:
 def offer_repository(request: Request) -> OfferRepository:
     """The saved offers of this request's user (the local app has one, unnamed)."""
     return OfferRepository(_store(request), owner_of(request))
+
+
+def shared_offers(request: Request) -> PoolRepository:
+    """This member's shares in the instance's pooled offers (hosted mode only: the local app
+    has one user, whose offers would make no market)."""
+    if not _settings(request).hosted:
+        raise NotFoundError(
+            "offers are shared with a hosted instance's members; this app runs for one user"
+        )
+    return PoolRepository(_store(request), owner_of(request))
+
+
+def shares_if_hosted(request: Request) -> PoolRepository | None:
+    """This member's shares in hosted mode; None in the local app (pages then offer none)."""
+    if not _settings(request).hosted:
+        return None
+    return PoolRepository(_store(request), owner_of(request))
+
+
+def offer_pool(store: Store) -> OfferPool:
+    """The offers the instance's members pooled, read one cell at a time."""
+    return PoolRepository(store)
 
 
 def prep_repository(request: Request) -> PrepRepository:
@@ -207,7 +238,7 @@ def market_records(store: Store) -> Iterator[EvidenceSources]:
 def market_view(store: Store) -> Iterator[MarketView]:
     """The negotiation planner's market over the store, one query at a time."""
     with market_records(store) as records:
-        yield RecordsMarketView(records)
+        yield RecordsMarketView(records, pool=offer_pool(store))
 
 
 AppSettings = Annotated[Settings, Depends(app_settings)]
@@ -216,6 +247,8 @@ Session = Annotated[SignedIn | None, Depends(signed_in)]
 Owner = Annotated[str, Depends(owner_of)]
 Offers = Annotated[OfferRepository, Depends(offer_repository)]
 PrepData = Annotated[PrepRepository, Depends(prep_repository)]
+Shares = Annotated[PoolRepository, Depends(shared_offers)]
+MaybeShares = Annotated[PoolRepository | None, Depends(shares_if_hosted)]
 Accounts = Annotated[AccountRepository, Depends(account_repository)]
 JsonBody = Annotated[Any, Depends(read_json)]
 Form = Annotated[FormData, Depends(read_form)]

@@ -24,7 +24,14 @@ from offerlab.dates import today
 from offerlab.encoding import to_data, to_object
 from offerlab.errors import InputError, OfferlabError, Problem, ProblemsError
 from offerlab.market.levels import map_level
-from offerlab.market.service import ladder_bands, market_evidence
+from offerlab.market.pooled import YEARS_BANDS
+from offerlab.market.service import (
+    ladder_bands,
+    market_evidence,
+    share_offer,
+    share_state,
+    withdraw_offer,
+)
 from offerlab.market.stats import LevelStats
 from offerlab.offers import (
     Offer,
@@ -45,7 +52,15 @@ from offerlab.store import Store
 from offerlab.store.offer_repository import OfferName, OfferRepository, SavedOffer
 from offerlab.validation import clip, parse_document
 from offerlab.web.charts import compare_chart, fan_html, market_chart
-from offerlab.web.deps import AppStore, Form, Offers, market_records
+from offerlab.web.deps import (
+    AppStore,
+    Form,
+    MaybeShares,
+    Offers,
+    Shares,
+    market_records,
+    offer_pool,
+)
 from offerlab.web.documents import (
     MAX_PATHS,
     compare_document,
@@ -267,6 +282,7 @@ def market_sources(
             as_of=as_of,
             currency=currency,
             today=today(),
+            pool=offer_pool(store),
         )
     data: dict[str, Any] = to_object(answer.evidence.as_json())
     return data
@@ -384,14 +400,23 @@ def page_router() -> APIRouter:
         return RedirectResponse(f"/offers/{saved_offer.id}", status_code=303)
 
     @router.get("/offers/{offer_id}", response_class=HTMLResponse)
-    def offer_page(request: Request, offers: Offers, offer_id: int) -> HTMLResponse:
+    def offer_page(
+        request: Request, offers: Offers, shares: MaybeShares, offer_id: int
+    ) -> HTMLResponse:
         saved = offers.get(offer_id)
         values, sections = _form_values(saved.offer)
         evaluation = evaluate(saved.offer)
+        share = (
+            None
+            if shares is None
+            else share_state(shares, saved.id, saved.offer, None, today=today())
+        )
         return render_page(
             request,
             "form.html",
             saved=saved,
+            share=share,
+            years_bands=YEARS_BANDS,
             warnings=offer_warnings(saved.offer),
             evaluation=evaluation,
             table=offer_figures(evaluation),
@@ -411,6 +436,21 @@ def page_router() -> APIRouter:
             return _invalid(request, saved, fields, sections, grant, error)
         repo.replace(offer_id, offer)
         return see_other(request, f"/offers/{offer_id}")
+
+    @router.post("/offers/{offer_id}/share")
+    def share_page(offers: Offers, shares: Shares, offer_id: int, form: Form) -> Response:
+        saved = offers.get(offer_id)
+        years = form.get("years")
+        if years is not None and not isinstance(years, str):
+            raise InputError("years of experience: expected one of the bands, not a file")
+        share_offer(shares, saved.id, saved.offer, years, today=today())
+        return RedirectResponse(f"/offers/{offer_id}#share", status_code=303)
+
+    @router.post("/offers/{offer_id}/share/withdraw")
+    def withdraw_page(offers: Offers, shares: Shares, offer_id: int) -> Response:
+        saved = offers.get(offer_id)
+        withdraw_offer(shares, saved.id, saved.offer, today=today())
+        return RedirectResponse(f"/offers/{offer_id}#share", status_code=303)
 
     @router.post("/offers/{offer_id}/delete")
     def delete_offer(offers: Offers, offer_id: int) -> RedirectResponse:

@@ -8,6 +8,7 @@ from sqlalchemy import Connection, create_engine
 import offerlab.store.account_models
 import offerlab.store.cell_models
 import offerlab.store.offer_models
+import offerlab.store.pool_models
 import offerlab.store.prep_models  # noqa: F401 - registers the prep tables
 from offerlab.store.models import Base
 
