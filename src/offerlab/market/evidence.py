@@ -14,7 +14,7 @@ Amounts are yearly, in the band's currency, :class:`~decimal.Decimal` rounded to
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -106,11 +106,12 @@ class Spread:
         """True when at least the median is given (a band to place an offer in)."""
         return self.p50 is not None
 
-    def scaled(self, factor: Decimal) -> Spread:
-        """Every figure times ``factor``, rounded to cents once (a restatement or a rate)."""
+    def mapped(self, change: Callable[[Decimal], Decimal]) -> Spread:
+        """Every figure passed through ``change`` (a restatement, a rate, a rounding); the
+        rest (which are lower bounds, n) as it is."""
 
         def x(value: Decimal | None) -> Decimal | None:
-            return None if value is None else to_cents(value * factor)
+            return None if value is None else change(value)
 
         return Spread(
             p10=x(self.p10),
@@ -123,6 +124,10 @@ class Spread:
             at_least=self.at_least,
             n=self.n,
         )
+
+    def scaled(self, factor: Decimal) -> Spread:
+        """Every figure times ``factor``, rounded to cents once (a restatement or a rate)."""
+        return self.mapped(lambda value: to_cents(value * factor))
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {k: self.percentile(k) for k in PERCENTILE_KEYS}

@@ -264,18 +264,9 @@ def pool_place(
 
 
 def _rounded(spread: Spread) -> Spread:
-    def r(value: Decimal | None) -> Decimal | None:
-        if value is None:
-            return None
-        return (value / ROUND_TO).quantize(Decimal(1), rounding=ROUND_HALF_EVEN) * ROUND_TO
-
-    return Spread(
-        p10=r(spread.p10),
-        p25=r(spread.p25),
-        p50=r(spread.p50),
-        p75=r(spread.p75),
-        p90=r(spread.p90),
-        n=spread.n,
+    """The spread's figures to the nearest :data:`ROUND_TO` (half to even)."""
+    return spread.mapped(
+        lambda value: (value / ROUND_TO).quantize(Decimal(1), rounding=ROUND_HALF_EVEN) * ROUND_TO
     )
 
 

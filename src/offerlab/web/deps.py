@@ -113,21 +113,22 @@ def offer_repository(request: Request) -> OfferRepository:
     return OfferRepository(_store(request), owner_of(request))
 
 
-def shared_offers(request: Request) -> PoolRepository:
-    """This member's shares in the instance's pooled offers (hosted mode only: the local app
-    has one user, whose offers would make no market)."""
-    if not _settings(request).hosted:
-        raise NotFoundError(
-            "offers are shared with a hosted instance's members; this app runs for one user"
-        )
-    return PoolRepository(_store(request), owner_of(request))
-
-
 def shares_if_hosted(request: Request) -> PoolRepository | None:
     """This member's shares in hosted mode; None in the local app (pages then offer none)."""
     if not _settings(request).hosted:
         return None
     return PoolRepository(_store(request), owner_of(request))
+
+
+def shared_offers(request: Request) -> PoolRepository:
+    """This member's shares in the instance's pooled offers (hosted mode only: the local app
+    has one user, whose offers would make no market)."""
+    shares = shares_if_hosted(request)
+    if shares is None:
+        raise NotFoundError(
+            "offers are shared with a hosted instance's members; this app runs for one user"
+        )
+    return shares
 
 
 def offer_pool(store: Store) -> OfferPool:
